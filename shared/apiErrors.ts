@@ -1,0 +1,21 @@
+/** Machine codes of API errors: `{"error": ApiErrorCode, "message": "<human text>"}`. */
+export const ApiError = {
+  badRequest: 'bad_request',
+  badJson: 'bad_json',
+  validation: 'validation_failed',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  tooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  methodNotAllowed: 'method_not_allowed',
+  conflict: 'conflict',
+  tooManyRequests: 'too_many_requests',
+  internal: 'internal_error',
+} as const
+export type ApiErrorCode = (typeof ApiError)[keyof typeof ApiError]
+
+export interface ApiErrorBody {
+  error: ApiErrorCode
+  message: string
+}

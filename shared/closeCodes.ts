@@ -1,0 +1,31 @@
+/**
+ * WebSocket close codes the server uses (4000–4999 is the application range). The client reads
+ * them to tell the user what happened and whether reconnecting makes sense.
+ */
+export const CloseCode = {
+  /** A frame that is not a valid y-websocket message, or an unknown message type. */
+  BadMessage: 4400,
+  /** No valid credentials (token or session) for this case. */
+  Unauthorized: 4401,
+  /** Valid credentials, but not for this case. */
+  Forbidden: 4403,
+  /** No case with this id. */
+  CaseNotFound: 4404,
+  /** A frame larger than MAX_WS_MESSAGE_BYTES. */
+  MessageTooLarge: 4413,
+  /** The client was built for an older document schema: reload the page. */
+  ClientOutdated: 4426,
+  /** The case was erased while connected. */
+  CaseErased: 4410,
+  /** The server could not load or store the case; try again later. */
+  ServerError: 4500,
+  /** The server is shutting down; reconnect shortly. */
+  ShuttingDown: 4503,
+} as const
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
+
+/** Codes after which reconnecting cannot help: the client should stop and explain. */
+export const FATAL_CLOSE_CODES: readonly number[] = [
+  CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.CaseNotFound, CloseCode.ClientOutdated,
+  CloseCode.CaseErased,
+]

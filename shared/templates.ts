@@ -1,0 +1,132 @@
+/**
+ * Life-domain ('leefgebied') templates. Data, not code: a case is created from one of these and
+ * copies its domains into the document, so later edits to a template never change existing plans.
+ */
+
+export interface TemplateDomain {
+  key: string
+  /** Professional label (Dutch), as the instrument names it. */
+  nl: string
+  en: string
+  /** Plain-language label for residents (B1), where the instrument has one (Mijn ZRM). */
+  plainNl?: string
+}
+
+export interface ScaleLevel {
+  value: number
+  nl: string
+  en: string
+}
+
+export interface LifeDomainTemplate {
+  id: string
+  name: { nl: string; en: string }
+  description: { nl: string; en: string }
+  domains: readonly TemplateDomain[]
+  /** A per-domain score scale, when the instrument has one. */
+  scale: readonly ScaleLevel[] | null
+}
+
+export const DEFAULT_TEMPLATE_ID = 'integrale-intake'
+
+const integraleIntake: LifeDomainTemplate = {
+  id: DEFAULT_TEMPLATE_ID,
+  name: { nl: 'Integrale intake', en: 'Integrated intake' },
+  description: {
+    nl: 'De acht leefgebieden van een gezamenlijke intake van zorg & welzijn en werk & inkomen.',
+    en: 'The eight life domains of a joint intake by care & welfare and work & income.',
+  },
+  domains: [
+    { key: 'work', nl: 'Werk & dagbesteding', en: 'Work & daytime activities' },
+    { key: 'income_debts', nl: 'Inkomen & schulden', en: 'Income & debts' },
+    { key: 'housing', nl: 'Wonen', en: 'Housing' },
+    { key: 'physical_health', nl: 'Lichamelijke gezondheid', en: 'Physical health' },
+    { key: 'mental_health', nl: 'Psychische gezondheid', en: 'Mental health' },
+    { key: 'family', nl: 'Gezin & relaties', en: 'Family & relationships' },
+    { key: 'network', nl: 'Sociaal netwerk', en: 'Social network' },
+    { key: 'meaning', nl: 'Zingeving & meedoen', en: 'Meaning & taking part' },
+  ],
+  scale: null,
+}
+
+/** Zelfredzaamheid-Matrix (ZRM, GGD Amsterdam): 13 domains, scored 1–5. */
+const zrm: LifeDomainTemplate = {
+  id: 'zrm',
+  name: { nl: 'Zelfredzaamheid-Matrix (ZRM)', en: 'Self-Sufficiency Matrix (ZRM)' },
+  description: {
+    nl: 'De 13 domeinen van de Zelfredzaamheid-Matrix, elk met een score van 1 tot 5.',
+    en: 'The 13 domains of the Self-Sufficiency Matrix, each scored from 1 to 5.',
+  },
+  domains: [
+    { key: 'finances', nl: 'Financiën', en: 'Finances', plainNl: 'Geldzaken' },
+    { key: 'work_education', nl: 'Werk & opleiding', en: 'Work & education', plainNl: 'Werk en opleiding' },
+    { key: 'time_use', nl: 'Tijdsbesteding', en: 'Use of time', plainNl: 'Tijdsbesteding' },
+    { key: 'housing', nl: 'Huisvesting', en: 'Housing', plainNl: 'Woning' },
+    { key: 'domestic_relations', nl: 'Huiselijke relaties', en: 'Domestic relations', plainNl: 'Relaties thuis' },
+    { key: 'mental_health', nl: 'Geestelijke gezondheid', en: 'Mental health', plainNl: 'Geestelijke gezondheid' },
+    { key: 'physical_health', nl: 'Lichamelijke gezondheid', en: 'Physical health', plainNl: 'Lichamelijke gezondheid' },
+    { key: 'substance_use', nl: 'Middelengebruik', en: 'Substance use', plainNl: 'Verslaving' },
+    { key: 'basic_adl', nl: 'Basale ADL', en: 'Basic activities of daily living', plainNl: 'Zelfzorg' },
+    { key: 'instrumental_adl', nl: 'Instrumentele ADL', en: 'Instrumental activities of daily living', plainNl: 'Dagelijkse activiteiten' },
+    { key: 'social_network', nl: 'Sociaal netwerk', en: 'Social network', plainNl: 'Sociaal netwerk' },
+    { key: 'community_participation', nl: 'Maatschappelijke participatie', en: 'Community participation', plainNl: 'Inzet voor de maatschappij' },
+    { key: 'justice', nl: 'Justitie', en: 'Justice', plainNl: 'Justitie' },
+  ],
+  scale: [
+    { value: 1, nl: 'Acute problematiek', en: 'Acute problems' },
+    { value: 2, nl: 'Niet zelfredzaam', en: 'Not self-sufficient' },
+    { value: 3, nl: 'Beperkt zelfredzaam', en: 'Limited self-sufficiency' },
+    { value: 4, nl: 'Voldoende zelfredzaam', en: 'Adequately self-sufficient' },
+    { value: 5, nl: 'Volledig zelfredzaam', en: 'Fully self-sufficient' },
+  ],
+}
+
+/** Positieve Gezondheid (Machteld Huber): 6 dimensions, in the plain wording residents know. */
+const positieveGezondheid: LifeDomainTemplate = {
+  id: 'positieve-gezondheid',
+  name: { nl: 'Positieve Gezondheid', en: 'Positive Health' },
+  description: {
+    nl: 'De zes dimensies van Positieve Gezondheid: het gesprek begint bij wat de inwoner belangrijk vindt.',
+    en: 'The six dimensions of Positive Health: the conversation starts from what matters to the resident.',
+  },
+  domains: [
+    { key: 'body', nl: 'Lichaamsfuncties', en: 'Bodily functions', plainNl: 'Lichaam' },
+    { key: 'mental_wellbeing', nl: 'Mentaal welbevinden', en: 'Mental wellbeing', plainNl: 'Gevoelens en gedachten' },
+    { key: 'meaning', nl: 'Zingeving', en: 'Meaningfulness', plainNl: 'Zingeving' },
+    { key: 'quality_of_life', nl: 'Kwaliteit van leven', en: 'Quality of life', plainNl: 'Kwaliteit van leven' },
+    { key: 'participation', nl: 'Meedoen', en: 'Participation', plainNl: 'Meedoen' },
+    { key: 'daily_functioning', nl: 'Dagelijks functioneren', en: 'Daily functioning', plainNl: 'Dagelijks leven' },
+  ],
+  scale: null,
+}
+
+export const TEMPLATES: readonly LifeDomainTemplate[] = [integraleIntake, zrm, positieveGezondheid]
+
+export function getTemplate(id: string): LifeDomainTemplate | undefined {
+  return TEMPLATES.find((t) => t.id === id)
+}
+
+export const DOMAIN_SIZE = { w: 520, h: 380 }
+const DOMAIN_GAP = 40
+
+/**
+ * Where a template's domains go on the canvas: a grid around the resident in the middle
+ * (the centre cell stays free for the resident and the long-term goal).
+ */
+export function layoutDomains(count: number): { x: number; y: number }[] {
+  const cols = count <= 8 ? 3 : count <= 15 ? 4 : 5
+  const cellW = DOMAIN_SIZE.w + DOMAIN_GAP
+  const cellH = DOMAIN_SIZE.h + DOMAIN_GAP
+  const positions: { x: number; y: number }[] = []
+  // Fill cells row by row, skipping the centre cell(s) so the resident sits in the middle.
+  const rows = Math.ceil((count + (cols === 4 ? 2 : 1)) / cols)
+  const centreRow = Math.floor((rows - 1) / 2)
+  const centreCols = cols === 4 ? [1, 2] : [Math.floor(cols / 2)]
+  for (let r = 0; positions.length < count; r++) {
+    for (let c = 0; c < cols && positions.length < count; c++) {
+      if (r === centreRow && centreCols.includes(c)) continue
+      positions.push({ x: (c - (cols - 1) / 2) * cellW - DOMAIN_SIZE.w / 2, y: (r - centreRow) * cellH - DOMAIN_SIZE.h / 2 })
+    }
+  }
+  return positions
+}

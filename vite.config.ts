@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config'
+import react from '@vitejs/plugin-react'
+
+const serverPort = Number(process.env.PORT ?? 8080)
+
+export default defineConfig({
+  root: 'client',
+  publicDir: false,
+  plugins: [react()],
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+  },
+  server: {
+    // `vite` in development proxies the API and the WebSocket to a running server.
+    proxy: {
+      '/api': `http://127.0.0.1:${serverPort}`,
+      '/healthz': `http://127.0.0.1:${serverPort}`,
+      '/ws': { target: `ws://127.0.0.1:${serverPort}`, ws: true },
+    },
+  },
+  test: {
+    root: '.',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', root: '.', include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration', root: '.', include: ['tests/integration/**/*.test.ts'], environment: 'node',
+          testTimeout: 30_000, hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e', root: '.', include: ['tests/e2e/**/*.test.ts'], environment: 'node',
+          testTimeout: 90_000, hookTimeout: 120_000, fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
