@@ -1,0 +1,45 @@
+/** `npm start`: read settings, start, print the URL (and a generated key once), stop cleanly. */
+import { readSettings, SettingsError } from './config.ts'
+import { defaultClientDir, startServer } from './app.ts'
+
+async function main(): Promise<void> {
+  let settings
+  try {
+    settings = readSettings(process.env, { clientDir: defaultClientDir() })
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(`Keukentafel cannot start.\n${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+
+  let server
+  try {
+    server = await startServer(settings)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    const reason = e.code === 'EADDRINUSE' ? `port ${settings.port} is already in use (set PORT)` :
+      e.code === 'EACCES' ? `no permission to listen on ${settings.host}:${settings.port} or to write ${settings.dataDir}` : e.message
+    process.stderr.write(`Keukentafel cannot start: ${reason}\n`)
+    process.exit(1)
+  }
+
+  process.stdout.write(`\nKeukentafel is running at ${server.url}\nData folder: ${settings.dataDir}\n`)
+  if (server.generatedOrgKey) {
+    process.stdout.write(
+      `\nAccess key for professionals (shown once; stored only as a hash):\n\n    ${server.generatedOrgKey}\n\n` +
+      'Keep it safe. To choose your own, start with ORG_KEY=... (at least 16 characters).\n',
+    )
+  }
+  server.log.info({ url: server.url }, 'listening')
+
+  const stop = (signal: string) => {
+    server.log.info({ signal }, 'shutting down')
+    server.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+void main()

@@ -1,0 +1,134 @@
+/**
+ * The room lifecycle: get-or-load, evict after the last client left, erase, shut down.
+ * Loading is behind a promise so a database backend with asynchronous reads can stand in later;
+ * messages that arrive while a room loads wait for it, in order.
+ */
+import { CloseCode } from '../shared/closeCodes.ts'
+import { ROOM_EVICT_AFTER_MS, STORE_RETRY_MS } from './constants.ts'
+import * as Y from 'yjs'
+import { Room, docFromStored, type Conn } from './room.ts'
+import type { Storage } from './storage/storage.ts'
+import { caseRef, type Logger } from './log.ts'
+
+export interface RoomManagerOptions {
+  evictAfterMs?: number
+  retryMs?: number
+}
+
+export class RoomManager {
+  private rooms = new Map<string, Promise<Room>>()
+  private timers = new Map<string, NodeJS.Timeout>()
+  private evictAfterMs: number
+  private retryMs: number
+
+  constructor(private storage: Storage, private log: Logger, opts: RoomManagerOptions = {}) {
+    this.evictAfterMs = opts.evictAfterMs ?? ROOM_EVICT_AFTER_MS
+    this.retryMs = opts.retryMs ?? STORE_RETRY_MS
+  }
+
+  /** Load (or reuse) the room of a case and add the connection to it. */
+  async join(caseId: string, conn: Conn): Promise<Room> {
+    const room = await this.get(caseId)
+    this.cancelEviction(caseId)
+    room.join(conn)
+    return room
+  }
+
+  leave(room: Room, conn: Conn): void {
+    room.leave(conn)
+    if (room.conns.size === 0 && !room.erased) this.scheduleEviction(room, this.evictAfterMs)
+  }
+
+  get(caseId: string): Promise<Room> {
+    let p = this.rooms.get(caseId)
+    if (!p) {
+      p = Promise.resolve().then(() => {
+        const log = this.log.child({ case: caseRef(caseId) })
+        return new Room(caseId, this.storage, log, () => {})
+      })
+      this.rooms.set(caseId, p)
+      // A failed load must not stick: the next connect tries again.
+      p.catch(() => this.rooms.delete(caseId))
+    }
+    return p
+  }
+
+  /** Run `fn` on the case's live document if it is open, else on a copy loaded from storage. */
+  async withDoc<T>(caseId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.peek(caseId)
+    if (room && !room.erased) return fn(room.doc)
+    const doc = loadDocFromStorage(this.storage, caseId)
+    try {
+      return fn(doc)
+    } finally {
+      doc.destroy()
+    }
+  }
+
+  /** The room if it is in memory and loaded; never loads. */
+  async peek(caseId: string): Promise<Room | null> {
+    const p = this.rooms.get(caseId)
+    return p ? p.catch(() => null) : null
+  }
+
+  get size(): number {
+    return this.rooms.size
+  }
+
+  private scheduleEviction(room: Room, delayMs: number): void {
+    this.cancelEviction(room.caseId)
+    const t = setTimeout(() => {
+      this.timers.delete(room.caseId)
+      if (room.conns.size > 0) return
+      // Evict only once the last write is safe; otherwise keep the room and retry.
+      if (!room.compact()) {
+        this.scheduleEviction(room, this.retryMs)
+        return
+      }
+      room.destroy()
+      this.rooms.delete(room.caseId)
+    }, delayMs)
+    t.unref()
+    this.timers.set(room.caseId, t)
+  }
+
+  private cancelEviction(caseId: string): void {
+    const t = this.timers.get(caseId)
+    if (t) {
+      clearTimeout(t)
+      this.timers.delete(caseId)
+    }
+  }
+
+  /** Close every connection of the case and drop it from memory without storing anything more. */
+  async erase(caseId: string): Promise<void> {
+    const room = await this.peek(caseId)
+    this.cancelEviction(caseId)
+    if (room) {
+      room.erased = true
+      room.closeAll(CloseCode.CaseErased, 'case erased')
+      room.destroy()
+    }
+    this.rooms.delete(caseId)
+  }
+
+  /** Close all connections and store every room. Returns false if some room could not be stored. */
+  async shutdown(): Promise<boolean> {
+    let ok = true
+    for (const [caseId, p] of this.rooms) {
+      const room = await p.catch(() => null)
+      this.cancelEviction(caseId)
+      if (!room) continue
+      room.closeAll(CloseCode.ShuttingDown, 'server shutting down')
+      if (!room.compact()) ok = false
+      room.destroy()
+    }
+    this.rooms.clear()
+    return ok
+  }
+}
+
+/** Build a throwaway Y.Doc from storage (for reads of cases that are not open). */
+export function loadDocFromStorage(storage: Storage, caseId: string): Y.Doc {
+  return docFromStored(storage.loadDoc(caseId))
+}
