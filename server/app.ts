@@ -67,6 +67,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const ws = createWsEndpoint({ storage, rooms, access, log })
 
   const server = http.createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
     let pathname: string
     try {
       pathname = new URL(req.url ?? '/', 'http://localhost').pathname
@@ -94,10 +95,6 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   server.on('upgrade', ws.handleUpgrade)
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-  })
-  // Headers for every response of the API as well.
-  server.on('request', (_req, res) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!res.headersSent && !res.hasHeader(k)) res.setHeader(k, v)
   })
 
   await new Promise<void>((resolve, reject) => {

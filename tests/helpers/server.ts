@@ -1,0 +1,157 @@
+/**
+ * Test helpers: a real server on a random port with a temporary DATA_DIR, a small API client, and
+ * real y-websocket clients (WebsocketProvider over `ws`).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { pino } from 'pino'
+import { startServer, type RunningServer } from '../../server/app.ts'
+import { readSettings } from '../../server/config.ts'
+import type { RoomManagerOptions } from '../../server/rooms.ts'
+import { SCHEMA_VERSION } from '../../shared/schema.ts'
+
+export const TEST_ORG_KEY = 'test-org-key-0123456789'
+
+export interface TestServer extends RunningServer {
+  dataDir: string
+  stop(): Promise<void>
+}
+
+export function tempDir(prefix = 'kt-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export async function startTestServer(opts: { dataDir?: string; rooms?: RoomManagerOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? tempDir()
+  const settings = readSettings(
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', ...opts.env },
+    { clientDir: path.resolve('dist/client') },
+  )
+  const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms })
+  return Object.assign(server, { dataDir, stop: () => server.close() })
+}
+
+export interface ApiResult<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export async function api<T = any>(
+  base: string,
+  method: string,
+  pathname: string,
+  opts: { body?: unknown; rawBody?: string; auth?: string | null; cookie?: string; contentType?: string } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = {}
+  const auth = opts.auth === undefined ? TEST_ORG_KEY : opts.auth
+  if (auth) headers.authorization = `Bearer ${auth}`
+  if (opts.cookie) headers.cookie = opts.cookie
+  let body: string | undefined
+  if (opts.rawBody !== undefined) body = opts.rawBody
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body)
+  if (body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json'
+  const res = await fetch(base + pathname, { method, headers, body })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : null
+  } catch { /* not JSON */ }
+  return { status: res.status, body: parsed as T, headers: res.headers }
+}
+
+export async function createCase(base: string, title = 'Casus test', template = 'integrale-intake'): Promise<string> {
+  const r = await api<{ id: string }>(base, 'POST', '/api/cases', { body: { title, template } })
+  if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body.id
+}
+
+export async function invite(base: string, caseId: string, role: string, expiresInHours?: number): Promise<string> {
+  const r = await api<{ token: string }>(base, 'POST', `/api/cases/${caseId}/invites`, { body: { role, expiresInHours } })
+  if (r.status !== 201) throw new Error(`invite failed: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body.token
+}
+
+export interface TestClient {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  closes: { code: number; reason: string }[]
+  destroy(): void
+}
+
+/** A real y-websocket client, authenticated with a token (org key or invite) as the contract says. */
+export function connect(server: { url: string }, caseId: string, token: string | null, opts: { schema?: string | null } = {}): TestClient {
+  const doc = new Y.Doc()
+  const params: Record<string, string> = {}
+  if (token) params.token = token
+  const schema = opts.schema === undefined ? String(SCHEMA_VERSION) : opts.schema
+  if (schema !== null) params.schema = schema
+  const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/ws', caseId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params,
+    disableBc: true,
+    maxBackoffTime: 200,
+  })
+  const closes: { code: number; reason: string }[] = []
+  provider.on('connection-close', (ev: CloseEvent | null) => {
+    if (ev) closes.push({ code: ev.code, reason: ev.reason })
+  })
+  return {
+    doc, provider, closes,
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+export async function synced(c: TestClient): Promise<void> {
+  if (c.provider.synced) return
+  await new Promise<void>((resolve) => {
+    const on = (s: boolean) => {
+      if (s) {
+        c.provider.off('sync', on)
+        resolve()
+      }
+    }
+    c.provider.on('sync', on)
+  })
+}
+
+/** Encoded full state: identical bytes mean identical documents. */
+export function stateOf(doc: Y.Doc): Buffer {
+  return Buffer.from(Y.encodeStateAsUpdate(doc))
+}
+
+/** Open a raw WebSocket (no y-websocket) to send hand-made frames. Resolves once open. */
+export function rawSocket(server: { url: string }, caseId: string, token: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/${caseId}?token=${token}`)
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+}
+
+/** Try a WebSocket upgrade and report the HTTP status of a refusal (or 101 when accepted). */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers })
+    ws.once('open', () => {
+      ws.close()
+      resolve(101)
+    })
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0)
+      res.resume()
+    })
+    ws.once('error', () => { /* reported through unexpected-response */ })
+  })
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { addItem, listItems } from '../../shared/doc.ts'
+import { CloseCode } from '../../shared/closeCodes.ts'
+import { MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
+import { MessageType } from '../../shared/protocol.ts'
+import { api, closeOf, connect, createCase, rawSocket, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+
+let server: TestServer
+const clients: TestClient[] = []
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await server.stop()
+})
+
+const author = { name: 'P', org: 'W&I', role: 'professional' as const }
+
+function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.sync)
+  syncProtocol.writeUpdate(enc, update)
+  return encoding.toUint8Array(enc)
+}
+
+/** An update that creates a top-level type the case schema does not have. */
+function foreignUpdate(): Uint8Array {
+  const d = new Y.Doc()
+  d.getMap('evil').set('x', 1)
+  return Y.encodeStateAsUpdate(d)
+}
+
+const badFrames: [string, () => Uint8Array | string, number][] = [
+  ['random bytes', () => new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), CloseCode.BadMessage],
+  ['an unknown message type', () => new Uint8Array([42, 0]), CloseCode.BadMessage],
+  ['an unknown sync type', () => new Uint8Array([0, 9, 0]), CloseCode.BadMessage],
+  ['a truncated sync message', () => new Uint8Array([0, 2, 200]), CloseCode.BadMessage],
+  ['a garbage document update', () => syncUpdateFrame(new Uint8Array([1, 200, 3, 4, 5, 6, 7])), CloseCode.BadMessage],
+  ['an update outside the case schema', () => syncUpdateFrame(foreignUpdate()), CloseCode.BadMessage],
+  ['a garbage awareness update', () => new Uint8Array([1, 3, 1, 2, 3]), CloseCode.BadMessage],
+  ['a text frame', () => 'hello', CloseCode.BadMessage],
+  ['an oversized frame', () => new Uint8Array(MAX_WS_MESSAGE_BYTES + 10), CloseCode.MessageTooLarge],
+]
+
+describe('malformed WebSocket frames', () => {
+  it.each(badFrames)('closes only the connection that sent %s, stores nothing, and keeps serving', async (_name, frame, expectedCode) => {
+    const id = await createCase(server.url)
+    const other = await createCase(server.url)
+    const good = connect(server, id, TEST_ORG_KEY)
+    const elsewhere = connect(server, other, TEST_ORG_KEY)
+    clients.push(good, elsewhere)
+    await Promise.all([good, elsewhere].map(synced))
+    const storedBefore = server.storage.countUpdates(id)
+
+    const bad = await rawSocket(server, id, TEST_ORG_KEY)
+    const closed = closeOf(bad)
+    bad.send(frame())
+    const { code } = await closed
+    expect(code).toBe(expectedCode)
+
+    // Nothing was stored for the bad frame.
+    expect(server.storage.countUpdates(id)).toBe(storedBefore)
+    // The other connection on the same case and the other case keep working.
+    addItem(good.doc, { kind: 'problem', text: 'nog steeds verbonden', pos: { x: 0, y: 0 }, author })
+    addItem(elsewhere.doc, { kind: 'wish', text: 'ook hier', pos: { x: 0, y: 0 }, author })
+    const probe = connect(server, id, TEST_ORG_KEY)
+    clients.push(probe)
+    await vi.waitFor(() => expect(listItems(probe.doc).map((i) => i.text)).toEqual(['nog steeds verbonden']))
+    expect((await api(server.url, 'GET', '/healthz', { auth: null })).status).toBe(200)
+    expect(good.provider.wsconnected).toBe(true)
+    expect(Object.keys((await api(server.url, 'GET', `/api/cases/${id}`)).body.plan)).toContain('domains')
+  })
+})

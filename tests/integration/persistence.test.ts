@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { addItem, listItems, setItemText } from '../../shared/doc.ts'
+import { COMPACT_AFTER_UPDATES } from '../../server/constants.ts'
+import { api, connect, createCase, startTestServer, stateOf, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+
+const author = { name: 'P', org: 'Werk & Inkomen', role: 'professional' as const }
+const open: TestClient[] = []
+const servers: TestServer[] = []
+const children: ChildProcess[] = []
+afterEach(async () => {
+  for (const c of open.splice(0)) c.destroy()
+  for (const s of servers.splice(0)) await s.stop()
+  for (const ch of children.splice(0)) ch.kill('SIGKILL')
+})
+function client(s: { url: string }, id: string): TestClient {
+  const c = connect(s, id, TEST_ORG_KEY)
+  open.push(c)
+  return c
+}
+
+describe('a case survives', () => {
+  it('closing every client and restarting the server', async () => {
+    const dataDir = tempDir()
+    const first = await startTestServer({ dataDir })
+    const id = await createCase(first.url)
+    const a = client(first, id)
+    await synced(a)
+    for (let i = 0; i < 30; i++) addItem(a.doc, { kind: 'problem', text: `knelpunt ${i}`, pos: { x: i, y: i }, author })
+    const expected = stateOf(a.doc)
+    const probe = client(first, id)
+    await vi.waitFor(() => expect(stateOf(probe.doc).equals(expected)).toBe(true))
+    for (const c of open.splice(0)) c.destroy()
+    await first.stop()
+
+    const second = await startTestServer({ dataDir })
+    servers.push(second)
+    const b = client(second, id)
+    await synced(b)
+    expect(listItems(b.doc)).toHaveLength(30)
+    expect(stateOf(b.doc).equals(expected)).toBe(true)
+  })
+
+  it('compacting the update log without losing anything', async () => {
+    const dataDir = tempDir()
+    const s = await startTestServer({ dataDir, rooms: { evictAfterMs: 50 } })
+    servers.push(s)
+    const id = await createCase(s.url)
+    const a = client(s, id)
+    await synced(a)
+    const itemId = addItem(a.doc, { kind: 'note', text: '', pos: { x: 0, y: 0 }, author })
+    for (let i = 0; i < COMPACT_AFTER_UPDATES + 20; i++) setItemText(a.doc, itemId, `versie ${i}`)
+    const probe = client(s, id)
+    await vi.waitFor(() => expect(listItems(probe.doc)[0]?.text).toBe(`versie ${COMPACT_AFTER_UPDATES + 19}`))
+    expect(s.storage.countUpdates(id)).toBeLessThan(COMPACT_AFTER_UPDATES)
+
+    // After everyone left the room is evicted (compacted into one state row) and reloads intact.
+    const expected = stateOf(a.doc)
+    for (const c of open.splice(0)) c.destroy()
+    await vi.waitFor(() => expect(s.rooms.size).toBe(0))
+    expect(s.storage.countUpdates(id)).toBe(0)
+    const again = client(s, id)
+    await synced(again)
+    expect(stateOf(again.doc).equals(expected)).toBe(true)
+  })
+
+  it('a kill -9 of the server process, losing no update it had relayed', async () => {
+    const main = path.resolve('dist/server/server/main.js')
+    expect(fs.existsSync(main), 'run `npm run build:server` first (npm test does)').toBe(true)
+    const dataDir = tempDir()
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}`
+    const start = () => {
+      const child = spawn(process.execPath, [main], {
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      })
+      children.push(child)
+      return child
+    }
+    const child = start()
+    await waitHealthy(url)
+    const id = await createCase(url)
+    const writer = client({ url }, id)
+    const watcher = client({ url }, id)
+    await Promise.all([writer, watcher].map(synced))
+    for (let i = 0; i < 200; i++) addItem(writer.doc, { kind: 'problem', text: `k${i}`, pos: { x: i, y: 0 }, author })
+    // Once the watcher has every update, the server has relayed — and so stored — each of them.
+    await vi.waitFor(() => expect(listItems(watcher.doc)).toHaveLength(200), { timeout: 10_000 })
+    const expected = stateOf(writer.doc)
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    for (const c of open.splice(0)) c.destroy()
+
+    start()
+    await waitHealthy(url)
+    const after = client({ url }, id)
+    await synced(after)
+    expect(listItems(after.doc)).toHaveLength(200)
+    expect(stateOf(after.doc).equals(expected)).toBe(true)
+  })
+})
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  await vi.waitFor(async () => {
+    const r = await api(url, 'GET', '/healthz', { auth: null })
+    expect(r.status).toBe(200)
+  }, { timeout: 15_000, interval: 100 })
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { addItem, listItems, setItemText, updateItem, parts } from '../../shared/doc.ts'
+import { derivePlan } from '../../shared/derivePlan.ts'
+import { connect, createCase, invite, startTestServer, stateOf, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+
+let server: TestServer
+const clients: TestClient[] = []
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await server.stop()
+})
+
+function client(caseId: string, token: string): TestClient {
+  const c = connect(server, caseId, token)
+  clients.push(c)
+  return c
+}
+
+const prof = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
+
+describe('live editing between several clients', () => {
+  it('starts every client from the template the case was created with', async () => {
+    const id = await createCase(server.url)
+    const a = client(id, TEST_ORG_KEY)
+    await synced(a)
+    expect(derivePlan(a.doc).domains).toHaveLength(8)
+  })
+
+  it('converges concurrent edits to identical state on all clients, text merged', async () => {
+    const id = await createCase(server.url)
+    const resident = await invite(server.url, id, 'resident')
+    const a = client(id, TEST_ORG_KEY)
+    const b = client(id, TEST_ORG_KEY)
+    const c = client(id, resident)
+    await Promise.all([a, b, c].map(synced))
+
+    const itemId = addItem(a.doc, { kind: 'problem', text: 'Schulden', pos: { x: 0, y: 0 }, author: prof })
+    await vi.waitFor(() => expect(parts(c.doc).items.has(itemId)).toBe(true))
+
+    // Concurrently: b and c both type into the same text; a moves it; c adds its own wish.
+    setItemText(b.doc, itemId, 'Schulden bij de energieleverancier')
+    setItemText(c.doc, itemId, 'Grote schulden')
+    updateItem(a.doc, itemId, { stress: true, pos: { x: 40, y: 50 } })
+    addItem(c.doc, { kind: 'wish', text: 'Weer rust in mijn hoofd', pos: { x: 10, y: 10 }, author: { name: 'Jan', org: '', role: 'resident' } })
+    for (let i = 0; i < 20; i++) addItem([a, b, c][i % 3]!.doc, { kind: 'note', text: `n${i}`, pos: { x: i, y: i }, author: prof })
+
+    await vi.waitFor(() => {
+      expect(stateOf(a.doc).equals(stateOf(b.doc))).toBe(true)
+      expect(stateOf(b.doc).equals(stateOf(c.doc))).toBe(true)
+    })
+    const items = listItems(a.doc)
+    expect(items).toHaveLength(22)
+    const merged = items.find((i) => i.id === itemId)!
+    // Both insertions survive: no last-writer-wins on the whole card.
+    expect(merged.text).toContain('Grote')
+    expect(merged.text).toContain('energieleverancier')
+    expect(merged.stress).toBe(true)
+    expect(merged.pos).toEqual({ x: 40, y: 50 })
+    const wish = derivePlan(a.doc).unassigned.find((i) => i.kind === 'wish')!
+    expect(wish.byResident).toBe(true)
+  })
+
+  it('shares presence (awareness) between clients and removes it when one leaves', async () => {
+    const id = await createCase(server.url)
+    const a = client(id, TEST_ORG_KEY)
+    const b = client(id, TEST_ORG_KEY)
+    await Promise.all([a, b].map(synced))
+    a.provider.awareness.setLocalStateField('user', { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional', color: '#d1495b' })
+    await vi.waitFor(() => {
+      const states = [...b.provider.awareness.getStates().values()]
+      expect(states.some((s) => s.user?.name === 'Sanne')).toBe(true)
+    })
+    a.provider.disconnect()
+    await vi.waitFor(() => {
+      const states = [...b.provider.awareness.getStates().values()]
+      expect(states.some((s) => s.user?.name === 'Sanne')).toBe(false)
+    })
+  })
+
+  it('keeps cases apart: edits in one case never reach another', async () => {
+    const one = await createCase(server.url)
+    const two = await createCase(server.url)
+    const a = client(one, TEST_ORG_KEY)
+    const b = client(two, TEST_ORG_KEY)
+    await Promise.all([a, b].map(synced))
+    addItem(a.doc, { kind: 'problem', text: 'alleen in casus 1', pos: { x: 0, y: 0 }, author: prof })
+    const probe = client(one, TEST_ORG_KEY)
+    await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(1))
+    expect(listItems(b.doc)).toHaveLength(0)
+    expect(Y.encodeStateVector(b.doc)).not.toEqual(Y.encodeStateVector(a.doc))
+  })
+})
