@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/server.ts'
+
+const main = path.resolve('dist/server/server/main.js')
+
+/** Run the real server process until it prints the URL (then stop it) or exits by itself. */
+function run(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      if (out.includes('running at') && (out.includes('Data folder') )) setTimeout(() => child.kill('SIGTERM'), 100)
+    })
+    child.stderr.on('data', (d) => (err += d))
+    child.on('exit', (code) => resolve({ code, out, err }))
+  })
+}
+
+describe('starting the server', () => {
+  it('stops at once with a clear message on an invalid setting', async () => {
+    const r = await run({ PORT: 'achtduizend', DATA_DIR: tempDir() })
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('PORT must be a whole number')
+  })
+
+  it('prints the URL and, on the first start only, a generated access key', async () => {
+    const dataDir = tempDir()
+    const first = await run({ PORT: '0', DATA_DIR: dataDir, ORG_KEY: '' })
+    expect(first.out).toMatch(/running at http:\/\/127\.0\.0\.1:\d+/)
+    const key = /Access key for professionals[^\n]*\n\n\s+(\S+)/.exec(first.out)?.[1]
+    expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    const second = await run({ PORT: '0', DATA_DIR: dataDir, ORG_KEY: '' })
+    expect(second.out).not.toContain('Access key')
+    expect(second.code).toBe(0)
+  })
+})
