@@ -1,0 +1,50 @@
+/**
+ * Real Chromium for end-to-end tests (playwright-core driving Debian's /usr/bin/chromium or
+ * CHROMIUM_PATH). When no Chromium is installed the suites are skipped with a loud message —
+ * except with KT_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const hasChromium = fs.existsSync(CHROMIUM_PATH)
+
+if (!hasChromium) {
+  const msg = `\n!!! End-to-end tests SKIPPED: no Chromium at ${CHROMIUM_PATH}.\n!!! Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).\n`
+  if (process.env.KT_REQUIRE_BROWSER === '1') throw new Error(msg)
+  console.warn(msg)
+}
+
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+]
+
+export async function launch(): Promise<{ browser: Browser; userDataDir: string }> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-chromium-'))
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...ARGS, `--user-data-dir=${userDataDir}`],
+  })
+  return { browser, userDataDir }
+}
+
+/** A fresh context that records every request to a host other than ours. */
+export async function newContext(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page; foreignRequests: string[]; errors: string[] }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  const foreignRequests: string[] = []
+  const errors: string[] = []
+  const ours = new URL(baseURL).host
+  page.on('request', (req) => {
+    const u = new URL(req.url())
+    if ((u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.host !== ours) {
+      foreignRequests.push(req.url())
+    }
+  })
+  page.on('pageerror', (e) => errors.push(e.message))
+  return { context, page, foreignRequests, errors }
+}
