@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ApiError } from '../shared/apiErrors.ts'
-import { AccessResolver, ORG_KEY_SETTING } from './auth/access.ts'
+import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
 import { isLoopback, type Settings } from './config.ts'
 import { createApi } from './http/api.ts'
@@ -18,6 +18,8 @@ import { RoomManager, type RoomManagerOptions } from './rooms.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/storage.ts'
 import { createWsEndpoint } from './wsServer.ts'
+import { saveSnapshot } from './snapshots.ts'
+import { formatNL } from './http/snapshotRoutes.ts'
 
 export interface RunningServer {
   url: string
@@ -25,8 +27,8 @@ export interface RunningServer {
   storage: Storage
   rooms: RoomManager
   log: Logger
-  /** The generated organisation key, only on the very first start without ORG_KEY. */
-  generatedOrgKey: string | null
+  /** Keys generated on the very first start (without ORG_KEY / COORDINATOR_KEY); shown once. */
+  generatedKeys: { professional: string | null; coordinator: string | null }
   close(): Promise<void>
 }
 
@@ -57,11 +59,22 @@ export function packageVersion(): string {
 export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(settings.logLevel)
   const storage = openSqliteStorage(settings.dataDir)
-  const generatedOrgKey = ensureOrgKey(storage, settings)
+  const generatedKeys = {
+    professional: ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
+    coordinator: ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),
+  }
   storage.purgeExpired(Date.now())
 
   const access = new AccessResolver(storage)
-  const rooms = new RoomManager(storage, log, opts.rooms)
+  const rooms = new RoomManager(storage, log, {
+    ...opts.rooms,
+    // When the last participant leaves a case that changed, keep the state as it was then.
+    onLastLeave: (room) => {
+      if (!room.changedSinceSnapshot) return
+      saveSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`, { name: '', role: 'system' }, true)
+      room.changedSinceSnapshot = false
+    },
+  })
   const api = createApi({ settings, storage, rooms, access, log, version: packageVersion() })
   const serveStatic = createStaticHandler(settings.clientDir)
   const ws = createWsEndpoint({ storage, rooms, access, log })
@@ -69,8 +82,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
     let pathname: string
+    let url: URL
     try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+      url = new URL(req.url ?? "/", "http://localhost")
+      pathname = url.pathname
     } catch {
       sendError(res, 400, ApiError.badRequest, 'Invalid URL.')
       return
@@ -80,7 +95,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       return
     }
     if (pathname === '/api' || pathname.startsWith('/api/')) {
-      api.handle(req, res, pathname).catch((err: unknown) => {
+      api.handle(req, res, url).catch((err: unknown) => {
         if (err instanceof HttpError) {
           sendError(res, err.status, err.code, err.message)
         } else {
@@ -115,7 +130,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 
   let closing: Promise<void> | null = null
   return {
-    url, port, storage, rooms, log, generatedOrgKey,
+    url, port, storage, rooms, log, generatedKeys,
     close() {
       closing ??= (async () => {
         const stored = await rooms.shutdown()
@@ -132,14 +147,14 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   }
 }
 
-/** Store the organisation key's hash: from ORG_KEY, or generated on the first start. */
-function ensureOrgKey(storage: Storage, settings: Settings): string | null {
-  if (settings.orgKey) {
-    storage.setSetting(ORG_KEY_SETTING, hashKey(settings.orgKey))
+/** Store a key's hash: from the setting, or generated on the first start (returned to print once). */
+function ensureKey(storage: Storage, setting: string, fromSettings: string | null): string | null {
+  if (fromSettings) {
+    storage.setSetting(setting, hashKey(fromSettings))
     return null
   }
-  if (storage.getSetting(ORG_KEY_SETTING)) return null
+  if (storage.getSetting(setting)) return null
   const key = newSecret(24)
-  storage.setSetting(ORG_KEY_SETTING, hashKey(key))
+  storage.setSetting(setting, hashKey(key))
   return key
 }

@@ -10,6 +10,8 @@ export interface Settings {
   dataDir: string
   /** Organisation access key for professionals; generated and stored (hashed) when absent. */
   orgKey: string | null
+  /** Organisation access key for coordinators (read-only, all cases); generated when absent. */
+  coordinatorKey: string | null
   tldrawLicenseKey: string | null
   /** Public base URL used in invite links, e.g. https://keukentafel.gemeente.nl (default: from the request). */
   publicUrl: string | null
@@ -33,12 +35,9 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
 
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data')
 
-  let orgKey: string | null = null
-  if (env.ORG_KEY !== undefined && env.ORG_KEY !== '') {
-    orgKey = env.ORG_KEY
-    if (orgKey.length < 16) problems.push('ORG_KEY must be at least 16 characters long (or leave it unset to have one generated).')
-    if (orgKey.length > 200) problems.push('ORG_KEY must be at most 200 characters long.')
-  }
+  const orgKey = readKey('ORG_KEY', env.ORG_KEY, problems)
+  const coordinatorKey = readKey('COORDINATOR_KEY', env.COORDINATOR_KEY, problems)
+  if (orgKey && orgKey === coordinatorKey) problems.push('ORG_KEY and COORDINATOR_KEY must differ.')
 
   const tldrawLicenseKey = env.TLDRAW_LICENSE_KEY?.trim() || null
 
@@ -58,10 +57,17 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
 
   if (problems.length) throw new SettingsError(`Invalid settings:\n  - ${problems.join('\n  - ')}`)
   return {
-    port, host, dataDir, orgKey, tldrawLicenseKey, publicUrl,
+    port, host, dataDir, orgKey, coordinatorKey, tldrawLicenseKey, publicUrl,
     logLevel: level as Settings['logLevel'],
     clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : defaults.clientDir,
   }
+}
+
+function readKey(name: string, raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined || raw === '') return null
+  if (raw.length < 16) problems.push(`${name} must be at least 16 characters long (or leave it unset to have one generated).`)
+  if (raw.length > 200) problems.push(`${name} must be at most 200 characters long.`)
+  return raw
 }
 
 function parsePort(raw: string, problems: string[]): number {

@@ -26,10 +26,17 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`\nKeukentafel is running at ${server.url}\nData folder: ${settings.dataDir}\n`)
-  if (server.generatedOrgKey) {
+  const { professional, coordinator } = server.generatedKeys
+  if (professional) {
     process.stdout.write(
-      `\nAccess key for professionals (shown once; stored only as a hash):\n\n    ${server.generatedOrgKey}\n\n` +
+      `\nAccess key for professionals (shown once; stored only as a hash):\n\n    ${professional}\n\n` +
       'Keep it safe. To choose your own, start with ORG_KEY=... (at least 16 characters).\n',
+    )
+  }
+  if (coordinator) {
+    process.stdout.write(
+      `\nAccess key for coordinators — read-only, all cases (shown once):\n\n    ${coordinator}\n\n` +
+      'To choose your own, start with COORDINATOR_KEY=... (at least 16 characters).\n',
     )
   }
   server.log.info({ url: server.url }, 'listening')

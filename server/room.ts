@@ -43,6 +43,8 @@ export class Room {
   /** True when something in memory is not yet safely stored. */
   unsaved = false
   erased = false
+  /** Set by every change; cleared when a snapshot is saved. */
+  changedSinceSnapshot = false
   private lastSeq: number
   private updatesSinceCompact: number
   private applying: { persisted: boolean } | null = null
@@ -52,7 +54,6 @@ export class Room {
     readonly caseId: string,
     private storage: Storage,
     private log: Logger,
-    private onActivity: (room: Room) => void,
   ) {
     // 1. Rebuild the document from the compacted state plus the log after it.
     const stored = storage.loadDoc(caseId)
@@ -162,7 +163,7 @@ export class Room {
     syncProtocol.writeUpdate(enc, update)
     const message = encoding.toUint8Array(enc)
     for (const c of this.conns.keys()) if (c !== origin) c.send(message)
-    this.onActivity(this)
+    this.changedSinceSnapshot = true
   }
 
   private onAwarenessUpdate = (

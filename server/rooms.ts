@@ -13,6 +13,8 @@ import { caseRef, type Logger } from './log.ts'
 export interface RoomManagerOptions {
   evictAfterMs?: number
   retryMs?: number
+  /** Runs when the last client left a room (e.g. to save an automatic snapshot). */
+  onLastLeave?: (room: Room) => void
 }
 
 export class RoomManager {
@@ -20,10 +22,12 @@ export class RoomManager {
   private timers = new Map<string, NodeJS.Timeout>()
   private evictAfterMs: number
   private retryMs: number
+  private onLastLeave: (room: Room) => void
 
   constructor(private storage: Storage, private log: Logger, opts: RoomManagerOptions = {}) {
     this.evictAfterMs = opts.evictAfterMs ?? ROOM_EVICT_AFTER_MS
     this.retryMs = opts.retryMs ?? STORE_RETRY_MS
+    this.onLastLeave = opts.onLastLeave ?? (() => {})
   }
 
   /** Load (or reuse) the room of a case and add the connection to it. */
@@ -36,7 +40,14 @@ export class RoomManager {
 
   leave(room: Room, conn: Conn): void {
     room.leave(conn)
-    if (room.conns.size === 0 && !room.erased) this.scheduleEviction(room, this.evictAfterMs)
+    if (room.conns.size === 0 && !room.erased) {
+      try {
+        this.onLastLeave(room)
+      } catch (err) {
+        this.log.error({ case: caseRef(room.caseId), err: String(err) }, 'after-last-leave hook failed')
+      }
+      this.scheduleEviction(room, this.evictAfterMs)
+    }
   }
 
   get(caseId: string): Promise<Room> {
@@ -44,7 +55,7 @@ export class RoomManager {
     if (!p) {
       p = Promise.resolve().then(() => {
         const log = this.log.child({ case: caseRef(caseId) })
-        return new Room(caseId, this.storage, log, () => {})
+        return new Room(caseId, this.storage, log)
       })
       this.rooms.set(caseId, p)
       // A failed load must not stick: the next connect tries again.
@@ -62,6 +73,20 @@ export class RoomManager {
       return fn(doc)
     } finally {
       doc.destroy()
+    }
+  }
+
+  /**
+   * Change a case's live document on behalf of the server (e.g. a restore): loads the room if
+   * needed, so the change is stored and relayed like any client's; a room nobody is in is evicted
+   * again after the usual grace period.
+   */
+  async changeLive<T>(caseId: string, fn: (room: Room) => T): Promise<T> {
+    const room = await this.get(caseId)
+    try {
+      return fn(room)
+    } finally {
+      if (room.conns.size === 0 && !this.timers.has(caseId)) this.scheduleEviction(room, this.evictAfterMs)
     }
   }
 

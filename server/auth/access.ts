@@ -20,6 +20,13 @@ export interface Access {
 }
 
 export const ORG_KEY_SETTING = 'org_key_hash'
+export const COORDINATOR_KEY_SETTING = 'coordinator_key_hash'
+
+/** Organisation-wide keys and the role each gives. */
+const ORG_KEYS: { setting: string; role: Role }[] = [
+  { setting: ORG_KEY_SETTING, role: 'professional' },
+  { setting: COORDINATOR_KEY_SETTING, role: 'coordinator' },
+]
 
 export function canWrite(a: Access): boolean {
   return a.role === 'professional' || a.role === 'resident'
@@ -35,8 +42,8 @@ export function isOrgProfessional(a: Access | null): a is Access {
 }
 
 export class AccessResolver {
-  /** Checking the scrypt hash costs ~50 ms: remember a digest of the last key that matched. */
-  private verifiedDigest: Buffer | null = null
+  /** Checking a scrypt hash costs ~50 ms: remember digests of keys that matched, with their role. */
+  private verified: { digest: Buffer; role: Role }[] = []
 
   constructor(private storage: Storage) {}
 
@@ -52,7 +59,8 @@ export class AccessResolver {
   }
 
   fromBearer(secret: string, now: number): Access | null {
-    if (this.isOrgKey(secret)) return { role: 'professional', scope: 'org', caseId: null, actor: 'key' }
+    const role = this.orgKeyRole(secret)
+    if (role) return { role, scope: 'org', caseId: null, actor: `key:${role}` }
     return this.fromInvite(secret, now)
   }
 
@@ -72,14 +80,19 @@ export class AccessResolver {
     return { role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}` }
   }
 
-  isOrgKey(secret: string): boolean {
-    if (secret.length > 200) return false
+  /** The role an organisation key gives, or null when the secret is no organisation key. */
+  orgKeyRole(secret: string): Role | null {
+    if (secret.length > 200) return null
     const digest = createHash('sha256').update(`org-key:${secret}`).digest()
-    if (this.verifiedDigest && timingSafeEqual(digest, this.verifiedDigest)) return true
-    const stored = this.storage.getSetting(ORG_KEY_SETTING)
-    if (!stored || !verifyKey(secret, stored)) return false
-    this.verifiedDigest = digest
-    return true
+    for (const v of this.verified) if (timingSafeEqual(digest, v.digest)) return v.role
+    for (const k of ORG_KEYS) {
+      const stored = this.storage.getSetting(k.setting)
+      if (stored && verifyKey(secret, stored)) {
+        this.verified.push({ digest, role: k.role })
+        return k.role
+      }
+    }
+    return null
   }
 }
 

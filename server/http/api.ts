@@ -1,48 +1,29 @@
 /**
  * The JSON API under /api (documented in docs/api.md). Thin handlers: validate, authorise, call
- * storage or rooms, answer. Every error leaves as {"error", "message"}.
+ * storage or rooms, answer. Every error leaves as {"error", "message"}. Snapshot, diff and review
+ * routes live in snapshotRoutes.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { ApiError } from '../../shared/apiErrors.ts'
-import { CreateCaseBody, CreateInviteBody, LoginBody, type CaseSummary, type InviteCreated, type Me } from '../../shared/api.ts'
+import { CreateCaseBody, CreateInviteBody, LoginBody, type InviteCreated, type Me } from '../../shared/api.ts'
 import { initCaseDoc } from '../../shared/doc.ts'
 import { derivePlan } from '../../shared/derivePlan.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { TEMPLATES } from '../../shared/templates.ts'
 import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
-import { canReadCase, canWrite, isOrgProfessional, type Access, type AccessResolver } from '../auth/access.ts'
+import { canWrite, cookieOf } from '../auth/access.ts'
 import { hashToken, newSecret } from '../auth/secrets.ts'
-import type { Settings } from '../config.ts'
-import { isCaseId, newCaseId } from '../ids.ts'
-import { caseRef, type Logger } from '../log.ts'
-import type { RoomManager } from '../rooms.ts'
-import type { CaseRecord, Storage } from '../storage/storage.ts'
+import { newCaseId } from '../ids.ts'
+import { caseRef } from '../log.ts'
+import type { CaseRecord } from '../storage/storage.ts'
+import {
+  findCase, forbidden, parse, requireAccess, requireOrgProfessional, summary, type ApiDeps, type Ctx, type Route,
+} from './apiKit.ts'
 import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
-import type { z } from 'zod'
+import { snapshotRoutes } from './snapshotRoutes.ts'
 
-export interface ApiDeps {
-  settings: Settings
-  storage: Storage
-  rooms: RoomManager
-  access: AccessResolver
-  log: Logger
-  version: string
-}
-
-interface Ctx {
-  req: IncomingMessage
-  res: ServerResponse
-  who: Access | null
-  params: string[]
-}
-
-type Handler = (ctx: Ctx) => Promise<void> | void
-interface Route {
-  method: string
-  pattern: RegExp
-  handler: Handler
-}
+export type { ApiDeps }
 
 export function createApi(deps: ApiDeps) {
   const { settings, storage, rooms, log } = deps
@@ -60,29 +41,29 @@ export function createApi(deps: ApiDeps) {
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)$/, handler: getCase },
     { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)$/, handler: eraseCase },
     { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: createInvite },
+    ...snapshotRoutes(deps),
   ]
 
-  async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    let methodMatched = false
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let pathMatched = false
     for (const r of routes) {
-      const m = r.pattern.exec(pathname)
+      const m = r.pattern.exec(url.pathname)
       if (!m) continue
-      methodMatched = true
+      pathMatched = true
       if (r.method !== req.method) continue
       const who = deps.access.resolve(req.headers, null)
-      await r.handler({ req, res, who, params: m.slice(1) })
+      await r.handler({ req, res, url, who, params: m.slice(1) })
       return
     }
-    if (methodMatched) throw new HttpError(405, ApiError.methodNotAllowed, `${req.method} is not allowed here.`)
+    if (pathMatched) throw new HttpError(405, ApiError.methodNotAllowed, `${req.method} is not allowed here.`)
     throw new HttpError(404, ApiError.notFound, 'No such API endpoint.')
   }
-
-  // ---------- handlers ----------
 
   function config({ res }: Ctx): void {
     sendJson(res, 200, { schemaVersion: SCHEMA_VERSION, tldrawLicenseKey: settings.tldrawLicenseKey, version: deps.version })
   }
 
+  /** One login for both organisation keys: the professionals' key and the coordinators' key. */
   async function login({ req, res }: Ctx): Promise<void> {
     const addr = req.socket.remoteAddress ?? 'unknown'
     const now = Date.now()
@@ -91,7 +72,8 @@ export function createApi(deps: ApiDeps) {
       throw new HttpError(429, ApiError.tooManyRequests, 'Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.')
     }
     const body = parse(LoginBody, await readJson(req))
-    if (!deps.access.isOrgKey(body.key)) {
+    const role = deps.access.orgKeyRole(body.key)
+    if (!role) {
       const entry = f && now - f.since < LOGIN_WINDOW_MS ? f : { count: 0, since: now }
       entry.count++
       failedLogins.set(addr, entry)
@@ -101,15 +83,14 @@ export function createApi(deps: ApiDeps) {
     failedLogins.delete(addr)
     const sid = newSecret()
     const idHash = hashToken(sid)
-    storage.createSession({ idHash, role: 'professional', createdAt: now, expiresAt: now + SESSION_TTL_MS })
-    storage.audit({ at: now, actor: `session:${idHash.slice(0, 10)}`, role: 'professional', action: 'login', caseId: null })
+    storage.createSession({ idHash, role, createdAt: now, expiresAt: now + SESSION_TTL_MS })
+    storage.audit({ at: now, actor: `session:${idHash.slice(0, 10)}`, role, action: 'login', caseId: null })
     sendEmpty(res, 204, { 'Set-Cookie': sessionCookie(sid, SESSION_TTL_MS / 1000) })
   }
 
   function logout({ req, res }: Ctx): void {
-    const cookie = req.headers.cookie
-    const sid = cookie ? /(?:^|;\s*)kt_session=([^;]+)/.exec(cookie)?.[1] : undefined
-    if (sid) storage.deleteSession(hashToken(decodeURIComponent(sid)))
+    const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
+    if (sid) storage.deleteSession(hashToken(sid))
     sendEmpty(res, 204, { 'Set-Cookie': sessionCookie('', 0) })
   }
 
@@ -130,7 +111,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   async function createCase({ req, res, who }: Ctx): Promise<void> {
-    requireOrgProfessional(who)
+    const a = requireOrgProfessional(who)
     const body = parse(CreateCaseBody, await readJson(req))
     const now = Date.now()
     const doc = new Y.Doc()
@@ -138,53 +119,42 @@ export function createApi(deps: ApiDeps) {
     const record: CaseRecord = { id: newCaseId(), title: body.title, template: body.template, createdAt: now, updatedAt: now }
     storage.createCase(record, Y.encodeStateAsUpdate(doc))
     doc.destroy()
-    storage.audit({ at: now, actor: who!.actor, role: who!.role, action: 'case.create', caseId: record.id })
+    storage.audit({ at: now, actor: a.actor, role: a.role, action: 'case.create', caseId: record.id })
     log.info({ case: caseRef(record.id), template: record.template }, 'case created')
     sendJson(res, 201, summary(record))
   }
 
   async function getCase({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(params[0], a)
+    const record = findCase(storage, params[0], a)
     const plan = await rooms.withDoc(record.id, derivePlan)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.read', caseId: record.id })
     sendJson(res, 200, { ...summary(record), plan })
   }
 
   async function eraseCase({ res, who, params }: Ctx): Promise<void> {
-    requireOrgProfessional(who)
-    const record = findCase(params[0], who!)
+    const a = requireOrgProfessional(who)
+    const record = findCase(storage, params[0], a)
     await rooms.erase(record.id)
     storage.eraseCase(record.id)
-    storage.audit({ at: Date.now(), actor: who!.actor, role: who!.role, action: 'case.erase', caseId: record.id })
+    storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.erase', caseId: record.id })
     log.info({ case: caseRef(record.id) }, 'case erased')
     sendEmpty(res, 204)
   }
 
   async function createInvite({ req, res, who, params }: Ctx): Promise<void> {
-    requireOrgProfessional(who)
-    const record = findCase(params[0], who!)
+    const a = requireOrgProfessional(who)
+    const record = findCase(storage, params[0], a)
     const body = parse(CreateInviteBody, await readJson(req))
     const now = Date.now()
     const token = newSecret()
     const expiresAt = now + Math.round(body.expiresInHours * 3600_000)
     storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt })
-    storage.audit({ at: now, actor: who!.actor, role: who!.role, action: `invite.create.${body.role}`, caseId: record.id })
+    storage.audit({ at: now, actor: a.actor, role: a.role, action: `invite.create.${body.role}`, caseId: record.id })
     const result: InviteCreated = {
       token, url: `${baseUrl(req)}/join#${token}`, role: body.role, caseId: record.id, expiresAt: new Date(expiresAt).toISOString(),
     }
     sendJson(res, 201, result)
-  }
-
-  // ---------- helpers ----------
-
-  function findCase(id: string | undefined, a: Access): CaseRecord {
-    if (!id || !isCaseId(id)) throw new HttpError(404, ApiError.notFound, 'Deze casus bestaat niet.')
-    // Someone without a right on the case learns nothing about whether it exists.
-    if (!canReadCase(a, id)) throw new HttpError(404, ApiError.notFound, 'Deze casus bestaat niet.')
-    const record = storage.getCase(id)
-    if (!record) throw new HttpError(404, ApiError.notFound, 'Deze casus bestaat niet.')
-    return record
   }
 
   function baseUrl(req: IncomingMessage): string {
@@ -198,35 +168,4 @@ export function createApi(deps: ApiDeps) {
   }
 
   return { handle }
-}
-
-function requireAccess(who: Access | null): Access {
-  if (!who) throw new HttpError(401, ApiError.unauthorized, 'Log eerst in, of open de uitnodigingslink opnieuw.')
-  return who
-}
-
-function requireOrgProfessional(who: Access | null): asserts who is Access {
-  requireAccess(who)
-  if (!isOrgProfessional(who)) throw forbidden()
-}
-
-function forbidden(): HttpError {
-  return new HttpError(403, ApiError.forbidden, 'Dit mag u met deze toegang niet doen.')
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const r = schema.safeParse(value)
-  if (!r.success) {
-    const first = r.error.issues[0]
-    const where = first?.path.length ? `${first.path.join('.')}: ` : ''
-    throw new HttpError(400, ApiError.validation, `${where}${first?.message ?? 'invalid input'}`)
-  }
-  return r.data
-}
-
-function summary(r: CaseRecord): CaseSummary {
-  return {
-    id: r.id, title: r.title, template: r.template,
-    createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
-  }
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { AuditEntry, CaseRecord, InviteRecord, SessionRecord, Storage, StoredDoc } from './storage.ts'
+import type { AuditEntry, CaseRecord, InviteRecord, SessionRecord, SnapshotRecord, Storage, StoredDoc } from './storage.ts'
 import type { Role } from '../../shared/schema.ts'
 
 /** Ordered migrations; index + 1 is the database schema version. Never edit a shipped one. */
@@ -34,6 +34,11 @@ const MIGRATIONS: string[] = [
    CREATE TABLE audit (
      id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
      action TEXT NOT NULL, case_id TEXT);`,
+  `CREATE TABLE snapshots (
+     id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+     label TEXT NOT NULL, created_at INTEGER NOT NULL, saved_by TEXT NOT NULL, auto INTEGER NOT NULL,
+     schema_version INTEGER NOT NULL, state BLOB NOT NULL, plan TEXT NOT NULL, summary TEXT NOT NULL);
+   CREATE INDEX snapshots_case ON snapshots(case_id, created_at);`,
 ]
 
 export const DB_SCHEMA_VERSION = MIGRATIONS.length
@@ -97,6 +102,11 @@ export class SqliteStorage implements Storage {
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       purgeInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
       audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id) VALUES (?, ?, ?, ?, ?)'),
+      insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      listSnapshots: db.prepare<[string], SnapshotMetaRow>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC'),
+      getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? AND id = ?'),
+      getSnapshotState: db.prepare<[string, string], { state: Buffer; schema_version: number }>('SELECT state, schema_version FROM snapshots WHERE case_id = ? AND id = ?'),
+      latestSnapshot: db.prepare<[string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     }
   }
 
@@ -182,8 +192,36 @@ export class SqliteStorage implements Storage {
     this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
   }
 
+  createSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): void {
+    this.stmts.insertSnapshot.run(r.id, r.caseId, r.label, r.createdAt, JSON.stringify(r.savedBy), r.auto ? 1 : 0, r.schemaVersion, Buffer.from(state), planJson, JSON.stringify(r.summary))
+  }
+  listSnapshots(caseId: string): SnapshotRecord[] {
+    return this.stmts.listSnapshots.all(caseId).map(toSnapshot)
+  }
+  getSnapshot(caseId: string, id: string): { meta: SnapshotRecord; planJson: string } | null {
+    const r = this.stmts.getSnapshot.get(caseId, id)
+    return r ? { meta: toSnapshot(r), planJson: r.plan } : null
+  }
+  getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null {
+    const r = this.stmts.getSnapshotState.get(caseId, id)
+    return r ? { state: new Uint8Array(r.state), schemaVersion: r.schema_version } : null
+  }
+  latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null {
+    const r = this.stmts.latestSnapshot.get(caseId)
+    return r ? { meta: toSnapshot(r), planJson: r.plan } : null
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
+  }
+}
+
+interface SnapshotMetaRow { id: string; case_id: string; label: string; created_at: number; saved_by: string; auto: number; schema_version: number; summary: string }
+
+function toSnapshot(r: SnapshotMetaRow): SnapshotRecord {
+  return {
+    id: r.id, caseId: r.case_id, label: r.label, createdAt: r.created_at, savedBy: JSON.parse(r.saved_by),
+    auto: r.auto === 1, schemaVersion: r.schema_version, summary: JSON.parse(r.summary),
   }
 }
 

@@ -45,6 +45,26 @@ export interface AuditEntry {
   caseId: string | null
 }
 
+export interface SnapshotSummary {
+  items: number
+  openActions: number
+  overdueActions: number
+  /** Changes since the previous snapshot (null for the first). */
+  changes: { count: number; added: number; removed: number; changed: number; completed: number } | null
+}
+
+export interface SnapshotRecord {
+  id: string
+  caseId: string
+  label: string
+  createdAt: number
+  /** Who saved it: the name they gave and their role; 'system' for automatic snapshots. */
+  savedBy: { name: string; role: Role | 'system' }
+  auto: boolean
+  schemaVersion: number
+  summary: SnapshotSummary
+}
+
 export interface Storage {
   getSetting(key: string): string | null
   setSetting(key: string, value: string): void
@@ -69,6 +89,14 @@ export interface Storage {
   findSession(idHash: string): SessionRecord | null
   deleteSession(idHash: string): void
   purgeExpired(now: number): void
+
+  /** Snapshots: the full document state, the derived plan (JSON text) and a summary. */
+  createSnapshot(record: SnapshotRecord, state: Uint8Array, planJson: string): void
+  /** Newest first, without state or plan. */
+  listSnapshots(caseId: string): SnapshotRecord[]
+  getSnapshot(caseId: string, id: string): { meta: SnapshotRecord; planJson: string } | null
+  getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null
+  latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null
 
   audit(entry: AuditEntry): void
   close(): void

@@ -1,0 +1,86 @@
+/** Shared pieces of the API route modules: context, route table type, checks. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { z } from 'zod'
+import { ApiError } from '../../shared/apiErrors.ts'
+import type { CaseSummary } from '../../shared/api.ts'
+import { canReadCase, isOrgProfessional, type Access, type AccessResolver } from '../auth/access.ts'
+import type { Settings } from '../config.ts'
+import { isCaseId } from '../ids.ts'
+import type { Logger } from '../log.ts'
+import type { RoomManager } from '../rooms.ts'
+import type { CaseRecord, Storage } from '../storage/storage.ts'
+import { HttpError } from './respond.ts'
+
+export interface ApiDeps {
+  settings: Settings
+  storage: Storage
+  rooms: RoomManager
+  access: AccessResolver
+  log: Logger
+  version: string
+}
+
+export interface Ctx {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  who: Access | null
+  params: string[]
+}
+
+export interface Route {
+  method: string
+  pattern: RegExp
+  handler: (ctx: Ctx) => Promise<void> | void
+}
+
+export function requireAccess(who: Access | null): Access {
+  if (!who) throw new HttpError(401, ApiError.unauthorized, 'Log eerst in, of open de uitnodigingslink opnieuw.')
+  return who
+}
+
+export function requireOrgProfessional(who: Access | null): Access {
+  const a = requireAccess(who)
+  if (!isOrgProfessional(a)) throw forbidden()
+  return a
+}
+
+/** Professionals — organisation-wide or invited to one case — may change a case's history. */
+export function requireProfessional(who: Access | null): Access {
+  const a = requireAccess(who)
+  if (a.role !== 'professional') throw forbidden()
+  return a
+}
+
+export function forbidden(): HttpError {
+  return new HttpError(403, ApiError.forbidden, 'Dit mag u met deze toegang niet doen.')
+}
+
+export function notFound(message = 'Deze casus bestaat niet.'): HttpError {
+  return new HttpError(404, ApiError.notFound, message)
+}
+
+/** The case, if it exists and this access may read it; otherwise 404 (no hint that it exists). */
+export function findCase(storage: Storage, id: string | undefined, a: Access): CaseRecord {
+  if (!id || !isCaseId(id) || !canReadCase(a, id)) throw notFound()
+  const record = storage.getCase(id)
+  if (!record) throw notFound()
+  return record
+}
+
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value)
+  if (!r.success) {
+    const first = r.error.issues[0]
+    const where = first?.path.length ? `${first.path.join('.')}: ` : ''
+    throw new HttpError(400, ApiError.validation, `${where}${first?.message ?? 'invalid input'}`)
+  }
+  return r.data
+}
+
+export function summary(r: CaseRecord): CaseSummary {
+  return {
+    id: r.id, title: r.title, template: r.template,
+    createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
+  }
+}

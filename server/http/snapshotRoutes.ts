@@ -1,0 +1,160 @@
+/**
+ * Snapshots, diffs, restore, plan export and the coordinators' review (docs/api.md).
+ * Rights: professionals save and restore; everyone with a right on the case reads.
+ */
+import * as Y from 'yjs'
+import { ApiError } from '../../shared/apiErrors.ts'
+import { derivePlan, isOverdue, type Plan } from '../../shared/derivePlan.ts'
+import { allItems, diffPlans, todayInNL } from '../../shared/diffPlans.ts'
+import { restoreContent } from '../../shared/restore.ts'
+import { CreateSnapshotBody, DEFAULT_STALE_WEEKS, LIVE } from '../../shared/snapshotApi.ts'
+import { ENTITY_ID_PATTERN } from '../../shared/ids.ts'
+import { loadSnapshotDoc, loadSnapshotPlan, saveSnapshot } from '../snapshots.ts'
+import type { Access } from '../auth/access.ts'
+import type { CaseRecord, SnapshotRecord } from '../storage/storage.ts'
+import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
+import { HttpError, readJson, sendJson } from './respond.ts'
+
+const SID = '([A-Za-z0-9_-]{1,64})'
+
+export function snapshotRoutes(deps: ApiDeps): Route[] {
+  const { storage, rooms } = deps
+
+  function audit(a: Access, action: string, caseId: string | null): void {
+    storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action, caseId })
+  }
+
+  async function create({ req, res, who, params }: Ctx): Promise<void> {
+    const a = requireProfessional(who)
+    const record = findCase(storage, params[0], a)
+    const body = parse(CreateSnapshotBody, await readJson(req))
+    const now = Date.now()
+    const label = body.label || `Momentopname ${formatNL(now)}`
+    const meta = await rooms.withDoc(record.id, (doc) =>
+      saveSnapshot(storage, record.id, doc, label, { name: body.savedBy ?? '', role: a.role }, false, now))
+    const live = await rooms.peek(record.id)
+    if (live) live.changedSinceSnapshot = false
+    audit(a, 'snapshot.create', record.id)
+    sendJson(res, 201, meta)
+  }
+
+  function list({ res, who, params }: Ctx): void {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    sendJson(res, 200, storage.listSnapshots(record.id))
+  }
+
+  function getOne({ res, who, params }: Ctx): void {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    const found = loadSnapshotPlan(storage, record.id, params[1] as string)
+    if (!found) throw notFound('Deze momentopname bestaat niet.')
+    audit(a, 'snapshot.read', record.id)
+    sendJson(res, 200, found)
+  }
+
+  function state({ res, who, params }: Ctx): void {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    const doc = loadSnapshotDoc(storage, record.id, params[1] as string)
+    if (!doc) throw notFound('Deze momentopname bestaat niet.')
+    const update = Y.encodeStateAsUpdate(doc)
+    doc.destroy()
+    audit(a, 'snapshot.read', record.id)
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': update.byteLength, 'Cache-Control': 'no-store' })
+    res.end(Buffer.from(update))
+  }
+
+  async function planOf(caseId: string, ref: string): Promise<{ ref: string; meta: SnapshotRecord | null; plan: Plan }> {
+    if (ref === LIVE) return { ref, meta: null, plan: await rooms.withDoc(caseId, derivePlan) }
+    if (!ENTITY_ID_PATTERN.test(ref)) throw new HttpError(400, ApiError.validation, 'from/to: give a snapshot id or "live".')
+    const found = loadSnapshotPlan(storage, caseId, ref)
+    if (!found) throw notFound('Deze momentopname bestaat niet.')
+    return { ref, meta: found.meta, plan: found.plan }
+  }
+
+  async function diff({ res, url, who, params }: Ctx): Promise<void> {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    const from = url.searchParams.get('from')
+    const to = url.searchParams.get('to') ?? LIVE
+    if (!from) throw new HttpError(400, ApiError.validation, 'from: give the snapshot to compare from.')
+    const [x, y] = await Promise.all([planOf(record.id, from), planOf(record.id, to)])
+    audit(a, 'case.diff', record.id)
+    sendJson(res, 200, { from: { ref: x.ref, meta: x.meta }, to: { ref: y.ref, meta: y.meta }, diff: diffPlans(x.plan, y.plan, todayInNL()) })
+  }
+
+  async function restore({ res, who, params }: Ctx): Promise<void> {
+    const a = requireProfessional(who)
+    const record = findCase(storage, params[0], a)
+    const source = loadSnapshotDoc(storage, record.id, params[1] as string)
+    if (!source) throw notFound('Deze momentopname bestaat niet.')
+    try {
+      const plan = await rooms.changeLive(record.id, (room) => {
+        restoreContent(room.doc, source, 'restore')
+        return derivePlan(room.doc)
+      })
+      audit(a, 'snapshot.restore', record.id)
+      sendJson(res, 200, { restored: params[1], plan })
+    } finally {
+      source.destroy()
+    }
+  }
+
+  async function exportPlan({ res, url, who, params }: Ctx): Promise<void> {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    const p = await planOf(record.id, url.searchParams.get('snapshot') ?? LIVE)
+    audit(a, 'plan.export', record.id)
+    sendJson(res, 200, { case: { id: record.id, title: record.title }, snapshot: p.meta, exportedAt: new Date().toISOString(), plan: p.plan })
+  }
+
+  async function review({ res, url, who }: Ctx): Promise<void> {
+    const a = requireAccess(who)
+    const weeksRaw = url.searchParams.get('weeks')
+    const weeks = weeksRaw === null ? DEFAULT_STALE_WEEKS : Number(weeksRaw)
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new HttpError(400, ApiError.validation, 'weeks: a whole number from 1 to 104.')
+    const cases: CaseRecord[] = a.scope === 'org' ? storage.listCases() : [storage.getCase(a.caseId as string)].filter((c): c is CaseRecord => c !== null)
+    const today = todayInNL()
+    const staleBefore = Date.now() - weeks * 7 * 24 * 3600_000
+    const rows = []
+    const signals = []
+    for (const c of cases) {
+      const plan = await rooms.withDoc(c.id, derivePlan)
+      const last = storage.latestSnapshot(c.id)?.meta.createdAt ?? null
+      const open = plan.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')
+      const labelOf = (domainId: string | null) => plan.domains.find((d) => d.id === domainId)?.label ?? null
+      rows.push({
+        id: c.id, title: c.title, template: c.template,
+        lastMeeting: last === null ? null : new Date(last).toISOString(),
+        stale: (last ?? c.createdAt) < staleBefore,
+        openActions: open.map((x) => ({ id: x.id, text: x.text, owner: x.owner, ownerOrg: x.ownerOrg, due: x.due, status: x.status, overdue: isOverdue(x, today) })),
+        overdueCount: open.filter((x) => isOverdue(x, today)).length,
+      })
+      for (const it of allItems(plan)) {
+        if (it.signal) signals.push({ caseId: c.id, caseTitle: c.title, itemId: it.id, type: 'signal', kind: it.kind, text: it.text, domain: labelOf(it.domainId), rule: '', motivation: '' })
+      }
+      for (const x of plan.actions) {
+        if (x.deviation) signals.push({ caseId: c.id, caseTitle: c.title, itemId: x.id, type: 'deviation', kind: x.kind, text: x.text, domain: labelOf(x.domainId), rule: x.deviationRule, motivation: x.deviationMotivation })
+      }
+    }
+    audit(a, 'review.read', a.caseId)
+    sendJson(res, 200, { today, staleAfterWeeks: weeks, cases: rows, signals })
+  }
+
+  return [
+    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/snapshots$/, handler: create },
+    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/snapshots$/, handler: list },
+    { method: 'GET', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}$`), handler: getOne },
+    { method: 'GET', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}/state$`), handler: state },
+    { method: 'POST', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}/restore$`), handler: restore },
+    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/diff$/, handler: diff },
+    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/plan$/, handler: exportPlan },
+    { method: 'GET', pattern: /^\/api\/review$/, handler: review },
+  ]
+}
+
+/** 28-11-2026 16:40 in Dutch time. */
+export function formatNL(ms: number): string {
+  return new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms))
+}
