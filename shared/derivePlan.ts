@@ -4,7 +4,7 @@
  */
 import type * as Y from 'yjs'
 import { listDomains, listItems, listLinks, readMeta, readPlanFields } from './doc.ts'
-import type { ActionStatus, Author, ItemKind, LadderRung, LinkKind, Route } from './schema.ts'
+import type { Author, ItemFields, ItemKind, LadderRung, LinkKind, Route } from './schema.ts'
 
 export interface PlanItem {
   id: string
@@ -19,15 +19,11 @@ export interface PlanItem {
   signal: boolean
 }
 
-export interface PlanAction extends PlanItem {
+/** The action ('afspraak') fields, as the document schema defines them. */
+export type ActionFieldName = 'owner' | 'ownerOrg' | 'due' | 'status' | 'deviation' | 'deviationRule' | 'deviationMotivation'
+
+export interface PlanAction extends PlanItem, Pick<ItemFields, ActionFieldName> {
   kind: 'action'
-  owner: string
-  ownerOrg: string
-  due: string
-  status: ActionStatus
-  deviation: boolean
-  deviationRule: string
-  deviationMotivation: string
 }
 
 export interface PlanDomain {

@@ -3,6 +3,7 @@
  * real y-websocket clients (WebsocketProvider over `ws`).
  */
 import fs from 'node:fs'
+import { afterAll, beforeAll } from 'vitest'
 import os from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
@@ -105,6 +106,33 @@ export function connect(server: { url: string }, caseId: string, token: string |
     destroy() {
       provider.destroy()
       doc.destroy()
+    },
+  }
+}
+
+/**
+ * Register a server for the whole test file (started before, stopped after) and a `client()` that
+ * is destroyed with it.
+ */
+export function useServer(opts: Parameters<typeof startTestServer>[0] = {}) {
+  let server: TestServer | null = null
+  const clients: TestClient[] = []
+  beforeAll(async () => {
+    server = await startTestServer(opts)
+  })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await server?.stop()
+  })
+  return {
+    get server(): TestServer {
+      if (!server) throw new Error('server not started yet')
+      return server
+    },
+    client(caseId: string, token: string | null = TEST_ORG_KEY, o?: { schema?: string | null }): TestClient {
+      const c = connect(this.server, caseId, token, o)
+      clients.push(c)
+      return c
     },
   }
 }

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { addItem, listItems, setGoal } from '../../shared/doc.ts'
 import { readPlanFields } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
-import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, upgradeStatus, type TestClient, type TestServer } from '../helpers/server.ts'
+import { api, connect, createCase, invite, useServer, synced, TEST_ORG_KEY, upgradeStatus, } from '../helpers/server.ts'
 
-let server: TestServer
-const clients: TestClient[] = []
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-})
-function client(caseId: string, token: string | null, opts?: { schema?: string | null }): TestClient {
-  const c = connect(server, caseId, token, opts)
-  clients.push(c)
-  return c
-}
-const ws = (id: string, q = '') => `${server.url.replace('http', 'ws')}/ws/${id}${q}`
+const fixture = useServer()
+const client = fixture.client.bind(fixture)
+const ws = (id: string, q = '') => `${fixture.server.url.replace('http', 'ws')}/ws/${id}${q}`
 
 describe('who may connect to a case', () => {
   it('drops every write of a coordinator: never stored, never relayed', async () => {
-    const id = await createCase(server.url)
-    const coord = client(id, await invite(server.url, id, 'coordinator'))
+    const id = await createCase(fixture.server.url)
+    const coord = client(id, await invite(fixture.server.url, id, 'coordinator'))
     const prof = client(id, TEST_ORG_KEY)
     await Promise.all([coord, prof].map(synced))
 
@@ -40,33 +28,33 @@ describe('who may connect to a case', () => {
     expect(listItems(prof.doc).map((i) => i.text)).toEqual(['Bel de schuldhulp'])
     expect(listItems(fresh.doc).map((i) => i.text)).toEqual(['Bel de schuldhulp'])
     expect(readPlanFields(fresh.doc).goal).toBe('')
-    const stored = await api(server.url, 'GET', `/api/cases/${id}`)
+    const stored = await api(fixture.server.url, 'GET', `/api/cases/${id}`)
     expect(stored.body.plan.actions).toHaveLength(1)
     expect(stored.body.plan.goal).toBe('')
   })
 
   it('refuses a token for case A on case B, before the socket opens', async () => {
-    const a = await createCase(server.url)
-    const b = await createCase(server.url)
-    const token = await invite(server.url, a, 'resident')
+    const a = await createCase(fixture.server.url)
+    const b = await createCase(fixture.server.url)
+    const token = await invite(fixture.server.url, a, 'resident')
     expect(await upgradeStatus(ws(a, `?token=${token}`))).toBe(101)
     expect(await upgradeStatus(ws(b, `?token=${token}`))).toBe(403)
   })
 
   it('refuses missing, unknown and expired credentials', async () => {
-    const a = await createCase(server.url)
+    const a = await createCase(fixture.server.url)
     expect(await upgradeStatus(ws(a))).toBe(401)
     expect(await upgradeStatus(ws(a, '?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))).toBe(401)
-    const short = await invite(server.url, a, 'resident', 0.0001)
+    const short = await invite(fixture.server.url, a, 'resident', 0.0001)
     await new Promise((r) => setTimeout(r, 600))
     expect(await upgradeStatus(ws(a, `?token=${short}`))).toBe(401)
   })
 
   it('accepts a professional session cookie and refuses a cross-site origin', async () => {
-    const a = await createCase(server.url)
-    const login = await api(server.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
+    const a = await createCase(fixture.server.url)
+    const login = await api(fixture.server.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
-    const host = new URL(server.url).host
+    const host = new URL(fixture.server.url).host
     expect(await upgradeStatus(ws(a), { cookie, origin: `http://${host}` })).toBe(101)
     expect(await upgradeStatus(ws(a), { cookie, origin: 'http://evil.example' })).toBe(403)
   })
@@ -74,11 +62,11 @@ describe('who may connect to a case', () => {
   it('answers unknown and malformed case ids with 404 / 400', async () => {
     expect(await upgradeStatus(ws('AAAAAAAAAAAAAAAAAAAAAA', `?token=${TEST_ORG_KEY}`))).toBe(404)
     expect(await upgradeStatus(ws('..%2Fx', `?token=${TEST_ORG_KEY}`))).toBe(400)
-    expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/elsewhere?token=${TEST_ORG_KEY}`)).toBe(404)
+    expect(await upgradeStatus(`${fixture.server.url.replace('http', 'ws')}/elsewhere?token=${TEST_ORG_KEY}`)).toBe(404)
   })
 
   it('tells a client built for another schema version to reload', async () => {
-    const a = await createCase(server.url)
+    const a = await createCase(fixture.server.url)
     const old = client(a, TEST_ORG_KEY, { schema: '0' })
     await vi.waitFor(() => expect(old.closes[0]?.code).toBe(CloseCode.ClientOutdated))
     expect(old.closes[0]?.reason).toMatch(/reload/)

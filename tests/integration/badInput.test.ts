@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
@@ -6,17 +6,10 @@ import { addItem, listItems } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
 import { MessageType } from '../../shared/protocol.ts'
-import { api, closeOf, connect, createCase, rawSocket, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { api, closeOf, createCase, rawSocket, useServer, synced, TEST_ORG_KEY } from '../helpers/server.ts'
 
-let server: TestServer
-const clients: TestClient[] = []
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-})
+const fixture = useServer()
+const client = fixture.client.bind(fixture)
 
 const author = { name: 'P', org: 'W&I', role: 'professional' as const }
 
@@ -48,30 +41,28 @@ const badFrames: [string, () => Uint8Array | string, number][] = [
 
 describe('malformed WebSocket frames', () => {
   it.each(badFrames)('closes only the connection that sent %s, stores nothing, and keeps serving', async (_name, frame, expectedCode) => {
-    const id = await createCase(server.url)
-    const other = await createCase(server.url)
-    const good = connect(server, id, TEST_ORG_KEY)
-    const elsewhere = connect(server, other, TEST_ORG_KEY)
-    clients.push(good, elsewhere)
+    const id = await createCase(fixture.server.url)
+    const other = await createCase(fixture.server.url)
+    const good = client(id)
+    const elsewhere = client(other)
     await Promise.all([good, elsewhere].map(synced))
-    const storedBefore = server.storage.countUpdates(id)
+    const storedBefore = fixture.server.storage.countUpdates(id)
 
-    const bad = await rawSocket(server, id, TEST_ORG_KEY)
+    const bad = await rawSocket(fixture.server, id, TEST_ORG_KEY)
     const closed = closeOf(bad)
     bad.send(frame())
     const { code } = await closed
     expect(code).toBe(expectedCode)
 
     // Nothing was stored for the bad frame.
-    expect(server.storage.countUpdates(id)).toBe(storedBefore)
+    expect(fixture.server.storage.countUpdates(id)).toBe(storedBefore)
     // The other connection on the same case and the other case keep working.
     addItem(good.doc, { kind: 'problem', text: 'nog steeds verbonden', pos: { x: 0, y: 0 }, author })
     addItem(elsewhere.doc, { kind: 'wish', text: 'ook hier', pos: { x: 0, y: 0 }, author })
-    const probe = connect(server, id, TEST_ORG_KEY)
-    clients.push(probe)
+    const probe = client(id)
     await vi.waitFor(() => expect(listItems(probe.doc).map((i) => i.text)).toEqual(['nog steeds verbonden']))
-    expect((await api(server.url, 'GET', '/healthz', { auth: null })).status).toBe(200)
+    expect((await api(fixture.server.url, 'GET', '/healthz', { auth: null })).status).toBe(200)
     expect(good.provider.wsconnected).toBe(true)
-    expect(Object.keys((await api(server.url, 'GET', `/api/cases/${id}`)).body.plan)).toContain('domains')
+    expect(Object.keys((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan)).toContain('domains')
   })
 })

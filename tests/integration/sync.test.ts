@@ -1,38 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { addItem, listItems, setItemText, updateItem, parts } from '../../shared/doc.ts'
 import { derivePlan } from '../../shared/derivePlan.ts'
-import { connect, createCase, invite, startTestServer, stateOf, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { connect, createCase, invite, useServer, stateOf, synced, TEST_ORG_KEY, } from '../helpers/server.ts'
 
-let server: TestServer
-const clients: TestClient[] = []
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-})
+const fixture = useServer()
 
-function client(caseId: string, token: string): TestClient {
-  const c = connect(server, caseId, token)
-  clients.push(c)
-  return c
-}
+const client = fixture.client.bind(fixture)
 
 const prof = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 
 describe('live editing between several clients', () => {
   it('starts every client from the template the case was created with', async () => {
-    const id = await createCase(server.url)
+    const id = await createCase(fixture.server.url)
     const a = client(id, TEST_ORG_KEY)
     await synced(a)
     expect(derivePlan(a.doc).domains).toHaveLength(8)
   })
 
   it('converges concurrent edits to identical state on all clients, text merged', async () => {
-    const id = await createCase(server.url)
-    const resident = await invite(server.url, id, 'resident')
+    const id = await createCase(fixture.server.url)
+    const resident = await invite(fixture.server.url, id, 'resident')
     const a = client(id, TEST_ORG_KEY)
     const b = client(id, TEST_ORG_KEY)
     const c = client(id, resident)
@@ -65,7 +53,7 @@ describe('live editing between several clients', () => {
   })
 
   it('shares presence (awareness) between clients and removes it when one leaves', async () => {
-    const id = await createCase(server.url)
+    const id = await createCase(fixture.server.url)
     const a = client(id, TEST_ORG_KEY)
     const b = client(id, TEST_ORG_KEY)
     await Promise.all([a, b].map(synced))
@@ -82,8 +70,8 @@ describe('live editing between several clients', () => {
   })
 
   it('keeps cases apart: edits in one case never reach another', async () => {
-    const one = await createCase(server.url)
-    const two = await createCase(server.url)
+    const one = await createCase(fixture.server.url)
+    const two = await createCase(fixture.server.url)
     const a = client(one, TEST_ORG_KEY)
     const b = client(two, TEST_ORG_KEY)
     await Promise.all([a, b].map(synced))
