@@ -13,7 +13,7 @@ import type { Author } from '../../../shared/schema.ts'
 import { parts } from '../../../shared/doc.ts'
 import { DOMAIN_TYPE, ITEM_TYPE, type DomainShape, type ItemShape } from '../shapes/defs.ts'
 import { LOCAL_ORIGIN } from './origins.ts'
-import { entityIdOf } from './ids.ts'
+import { entityIdOf, shapeIdFor } from './ids.ts'
 import { arrowBindingsByArrow, isFreeRecordCandidate, jsonEqual, linkEndsOf, toPlainJson } from './classify.ts'
 import { createGestureThrottle, type Clock } from './throttle.ts'
 import { syncDomainToDoc, syncItemToDoc, syncLinkToDoc, finishMovedItems } from './writeEntities.ts'
@@ -49,9 +49,10 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
     const ids = [...dirty]
     dirty.clear()
     let regrouped: { shapeId: string; domainId: string | null }[] = []
+    const orphans: string[] = []
     try {
       doc.transact(() => {
-        writeRecords(store, doc, ids, opts.author, onError)
+        orphans.push(...writeRecords(store, doc, ids, opts.author, onError))
         if (final) regrouped = finishMovedItems(store, doc, moved, onError)
       }, LOCAL_ORIGIN)
       writes++
@@ -59,6 +60,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
       onError(err)
     }
     if (final) moved.clear()
+    // Arrows of links that went with a deleted item go from the canvas too.
+    const arrowIds = orphans.map((id) => shapeIdFor(id)).filter((id) => store.has(id))
+    if (arrowIds.length > 0) {
+      const own = arrowBindingsByArrow(store)
+      store.remove([...arrowIds.flatMap((id) => (own.get(id) ?? []).map((b) => b.id)), ...arrowIds])
+    }
     // The store shows the new domain too (our own write is not echoed back by the doc side).
     if (regrouped.length > 0) {
       store.mergeRemoteChanges(() => {
@@ -108,9 +115,11 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
   }
 }
 
+/** Returns link ids whose arrows should leave the store (their item was deleted). */
 function writeRecords(
   store: TLStore, doc: Y.Doc, unordered: string[], author: Author | undefined, onError: (e: unknown) => void,
-): void {
+): string[] {
+  const orphanLinks = new Set<string>()
   // Entity shapes first, so a link drawn to a just-pasted item finds it in the document.
   const rank = (id: string) => {
     const r = store.get(id as TLRecord['id'])
@@ -137,7 +146,7 @@ function writeRecords(
         // Gone from the canvas. Items go through deleteItem (which also removes their links);
         // domains and the resident cannot be deleted (the store refuses, see protectEntities).
         const entity = entityIdOf(id)
-        if (entity && p.items.has(entity)) syncItemToDoc(doc, entity, null, author)
+        if (entity && p.items.has(entity)) for (const l of syncItemToDoc(doc, entity, null, author)) orphanLinks.add(l)
         if (entity && p.links.has(entity)) syncLinkToDoc(doc, entity, null)
         dropCanvas(id)
         continue
@@ -154,11 +163,17 @@ function writeRecords(
       }
       if (r.typeName === 'shape' && r.type === 'arrow') {
         const bindings = byArrow.get(r.id) ?? []
+        const entity = entityIdOf(r.id)
+        if (entity && orphanLinks.has(entity)) {
+          for (const b of bindings) done.add(b.id)
+          continue
+        }
         writeArrow(store, doc, r, bindings, writeCanvas, dropCanvas)
         for (const b of bindings) done.add(b.id)
         continue
       }
       if (r.typeName === 'binding') {
+        if (orphanLinks.has(entityIdOf(r.fromId) ?? '')) continue
         const arrow = store.get(r.fromId)
         const isLink = arrow ? linkEndsOf(store, arrow, byArrow.get(arrow.id) ?? []) !== null : false
         if (isLink) dropCanvas(r.id)
@@ -170,6 +185,7 @@ function writeRecords(
       onError(err)
     }
   }
+  return [...orphanLinks]
 }
 
 function writeArrow(

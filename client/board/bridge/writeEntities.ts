@@ -17,11 +17,16 @@ const PATCH_KEYS = [
   'kind', 'stress', 'signal', 'owner', 'ownerOrg', 'due', 'status', 'deviation', 'deviationRule', 'deviationMotivation',
 ] as const
 
-export function syncItemToDoc(doc: Y.Doc, id: string, shape: ItemShape | null, author?: Author): void {
+/** Returns the ids of links that went with a deleted item. */
+export function syncItemToDoc(doc: Y.Doc, id: string, shape: ItemShape | null, author?: Author): string[] {
   const m = parts(doc).items.get(id)
   if (!shape) {
-    if (m) deleteItem(doc, id)
-    return
+    if (!m) return []
+    const gone = [...parts(doc).links.entries()]
+      .filter(([, l]) => l.get('from') === id || l.get('to') === id)
+      .map(([linkId]) => linkId)
+    deleteItem(doc, id)
+    return gone
   }
   const p = shape.props
   if (!m) {
@@ -38,10 +43,10 @@ export function syncItemToDoc(doc: Y.Doc, id: string, shape: ItemShape | null, a
         deviation: p.deviation, deviationRule: p.deviationRule, deviationMotivation: p.deviationMotivation,
       })
     }
-    return
+    return []
   }
   const cur = readItem(m)
-  if (!cur) return
+  if (!cur) return []
   const patch: ItemPatch = {}
   if (cur.pos.x !== shape.x || cur.pos.y !== shape.y) patch.pos = { x: shape.x, y: shape.y }
   if (cur.size.w !== p.w || cur.size.h !== p.h) patch.size = { w: p.w, h: p.h }
@@ -50,6 +55,7 @@ export function syncItemToDoc(doc: Y.Doc, id: string, shape: ItemShape | null, a
   }
   if (Object.keys(patch).length > 0) updateItem(doc, id, patch)
   if (cur.text !== p.text) setItemText(doc, id, p.text)
+  return []
 }
 
 export function syncDomainToDoc(doc: Y.Doc, id: string, shape: DomainShape): void {
