@@ -32,7 +32,13 @@ interface Pending {
 
 const emptyPending = (): Pending => ({ plan: false, domains: new Set(), items: new Set(), links: new Set(), canvas: new Set() })
 
-export function bindDocToStore(doc: Y.Doc, store: TLStore, opts: DocToStoreOptions): () => void {
+export interface DocToStoreBinding {
+  (): void
+  /** Give link arrows the look of their link (kind colour and label) — for arrows drawn here. */
+  restyleLinks(ids: string[]): void
+}
+
+export function bindDocToStore(doc: Y.Doc, store: TLStore, opts: DocToStoreOptions): DocToStoreBinding {
   const p = parts(doc)
   const onError = opts.onError ?? ((e: unknown) => console.warn('[board] skipped a record', e))
   let pending = emptyPending()
@@ -98,10 +104,21 @@ export function bindDocToStore(doc: Y.Doc, store: TLStore, opts: DocToStoreOptio
   }
   apply()
 
-  return () => {
+  const off = () => {
     for (const [type, fn] of observers) type.unobserveDeep(fn)
     doc.off('afterTransaction', onAfterTransaction)
   }
+  return Object.assign(off, {
+    restyleLinks(ids: string[]) {
+      const work = emptyPending()
+      for (const id of ids) work.links.add(id)
+      try {
+        store.mergeRemoteChanges(() => applyWork(doc, store, work, deferred, opts.strings, onError))
+      } catch (err) {
+        onError(err)
+      }
+    },
+  })
 }
 
 function applyWork(
@@ -244,7 +261,7 @@ function syncLinkShape(
   if (existing) {
     // Keep the arrow's geometry (bend, position); the kind decides colour, dash and label.
     const d = desired.arrow.props
-    put({ ...existing, props: { ...existing.props, color: d.color, labelColor: d.labelColor, dash: d.dash, richText: d.richText } } as TLRecord)
+    put({ ...existing, props: { ...existing.props, color: d.color, labelColor: d.labelColor, dash: d.dash, font: d.font, richText: d.richText } } as TLRecord)
   } else {
     put(desired.arrow)
   }

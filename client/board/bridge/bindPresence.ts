@@ -22,7 +22,8 @@ export function bindRemotePresence(store: TLStore, awareness: Awareness): () => 
     for (const [clientId, state] of awareness.getStates()) {
       if (clientId === awareness.clientID) continue
       const p = readPresence(state)
-      if (!p) continue
+      // Nothing to show yet (no pointer on the canvas, nothing selected): no record, no edge hint.
+      if (!p || (!p.cursor && p.selection.length === 0)) continue
       const selected = p.selection.map((id) => shapeIdFor(id)).filter((id) => store.has(id)) as TLShapeId[]
       want.set(recordId(clientId), InstancePresenceRecordType.create({
         id: recordId(clientId),
@@ -57,28 +58,30 @@ export function bindLocalPresence(editor: Editor, awareness: Awareness, me: Pres
   awareness.setLocalStateField('cursor', null)
   awareness.setLocalStateField('selection', [])
 
+  // Only pointer moves over this board's own canvas count (tldraw tracks the pointer window-wide).
+  const container = editor.getContainer()
   let last = 0
   let timer: ReturnType<typeof setTimeout> | null = null
+  let latest = { x: 0, y: 0 }
   const sendCursor = () => {
     timer = null
     last = Date.now()
-    const pt = editor.inputs.getCurrentPagePoint()
+    const pt = editor.screenToPage(latest)
     awareness.setLocalStateField('cursor', { x: Math.round(pt.x), y: Math.round(pt.y) })
   }
-  const onEvent = (info: { type: string; name: string }) => {
-    if (info.type !== 'pointer' || info.name !== 'pointer_move') return
+  const onMove = (e: PointerEvent) => {
+    latest = { x: e.clientX, y: e.clientY }
     if (timer) return
     const wait = CURSOR_INTERVAL_MS - (Date.now() - last)
     if (wait <= 0) sendCursor()
     else timer = setTimeout(sendCursor, wait)
   }
-  editor.on('event', onEvent)
-  const container = editor.getContainer()
   const onLeave = () => {
     if (timer) clearTimeout(timer)
     timer = null
     awareness.setLocalStateField('cursor', null)
   }
+  container.addEventListener('pointermove', onMove)
   container.addEventListener('pointerleave', onLeave)
 
   const stopSelection = react('kt presence selection', () => {
@@ -87,7 +90,7 @@ export function bindLocalPresence(editor: Editor, awareness: Awareness, me: Pres
   })
 
   return () => {
-    editor.off('event', onEvent)
+    container.removeEventListener('pointermove', onMove)
     container.removeEventListener('pointerleave', onLeave)
     if (timer) clearTimeout(timer)
     stopSelection()

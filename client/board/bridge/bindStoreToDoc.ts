@@ -26,6 +26,8 @@ export interface StoreToDocOptions {
   /** Author for items that appear in the store without a document entity (paste, duplicate). */
   author?: Author
   onError?: (err: unknown) => void
+  /** Links this binder just made from arrows (so the arrow can take the link's look). */
+  onLinksMade?: (linkIds: string[]) => void
 }
 
 export interface StoreToDocBinding {
@@ -50,9 +52,10 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
     dirty.clear()
     let regrouped: { shapeId: string; domainId: string | null }[] = []
     const orphans: string[] = []
+    const made: string[] = []
     try {
       doc.transact(() => {
-        orphans.push(...writeRecords(store, doc, ids, opts.author, onError))
+        orphans.push(...writeRecords(store, doc, ids, opts.author, onError, made))
         if (final) regrouped = finishMovedItems(store, doc, moved, onError)
       }, LOCAL_ORIGIN)
       writes++
@@ -66,6 +69,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
       const own = arrowBindingsByArrow(store)
       store.remove([...arrowIds.flatMap((id) => (own.get(id) ?? []).map((b) => b.id)), ...arrowIds])
     }
+    if (made.length > 0) opts.onLinksMade?.(made)
     // The store shows the new domain too (our own write is not echoed back by the doc side).
     if (regrouped.length > 0) {
       store.mergeRemoteChanges(() => {
@@ -118,6 +122,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: StoreToDocOptio
 /** Returns link ids whose arrows should leave the store (their item was deleted). */
 function writeRecords(
   store: TLStore, doc: Y.Doc, unordered: string[], author: Author | undefined, onError: (e: unknown) => void,
+  made: string[],
 ): string[] {
   const orphanLinks = new Set<string>()
   // Entity shapes first, so a link drawn to a just-pasted item finds it in the document.
@@ -168,7 +173,7 @@ function writeRecords(
           for (const b of bindings) done.add(b.id)
           continue
         }
-        writeArrow(store, doc, r, bindings, writeCanvas, dropCanvas)
+        if (writeArrow(store, doc, r, bindings, writeCanvas, dropCanvas) && entity) made.push(entity)
         for (const b of bindings) done.add(b.id)
         continue
       }
@@ -191,17 +196,18 @@ function writeRecords(
 function writeArrow(
   store: TLStore, doc: Y.Doc, arrow: TLShape, bindings: TLArrowBinding[],
   writeCanvas: (r: TLRecord) => void, dropCanvas: (id: string) => void,
-): void {
+): boolean {
   const ends = linkEndsOf(store, arrow, bindings)
   const entity = entityIdOf(arrow.id)
   if (ends && entity) {
-    syncLinkToDoc(doc, entity, ends)
+    const made = syncLinkToDoc(doc, entity, ends)
     dropCanvas(arrow.id)
     for (const b of bindings) dropCanvas(b.id)
-    return
+    return made
   }
   // A free arrow (or one that was detached from an item): plain canvas data.
   if (entity && parts(doc).links.has(entity)) syncLinkToDoc(doc, entity, null)
   writeCanvas(arrow)
   for (const b of bindings) writeCanvas(b)
+  return false
 }

@@ -29,9 +29,11 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
   useEffect(() => {
     if (!editor) return
     editor.updateInstanceState({ isReadonly: readOnly })
-    const offs: (() => void)[] = [protectEntities(store), bindDocToStore(doc, store, { strings, onError })]
+    const docToStore = bindDocToStore(doc, store, { strings, onError })
+    const offs: (() => void)[] = [protectEntities(store), docToStore]
     if (!readOnly) {
       const writer = bindStoreToDoc(store, doc, {
+        onLinksMade: (ids) => setTimeout(() => docToStore.restyleLinks(ids), 0),
         isInteracting: () => editor.inputs.getIsPointing() || editor.inputs.getIsDragging(),
         author: { name: me.name, org: me.org, role: me.role },
         onError,

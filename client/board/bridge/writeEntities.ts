@@ -71,18 +71,19 @@ export function syncDomainToDoc(doc: Y.Doc, id: string, shape: DomainShape): voi
   if (Object.keys(patch).length > 0) updateDomain(doc, id, patch)
 }
 
-/** Make the document's link `id` join `ends` (null: the link is gone). */
-export function syncLinkToDoc(doc: Y.Doc, id: string, ends: LinkEnds | null): void {
+/** Make the document's link `id` join `ends` (null: the link is gone). True when a link was (re)made. */
+export function syncLinkToDoc(doc: Y.Doc, id: string, ends: LinkEnds | null): boolean {
   const m = parts(doc).links.get(id)
   const cur = m ? readLink(m) : null
   if (!ends) {
     if (m) deleteLink(doc, id)
-    return
+    return false
   }
-  if (cur && cur.from === ends.from && cur.to === ends.to) return
+  if (cur && cur.from === ends.from && cur.to === ends.to) return false
   const kind = cur?.kind ?? 'reinforces'
   if (m) deleteLink(doc, id)
   addLink(doc, ends.from, ends.to, kind, id)
+  return true
 }
 
 /** After a gesture: an item dropped inside a domain region belongs to that domain (outside: none). */

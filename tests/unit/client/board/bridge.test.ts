@@ -211,5 +211,8 @@ describe('board bridge', () => {
     expect(listLinks(b)).toEqual([])
     expect(B.store.get(createShapeId(i1))).toBeUndefined()
     expect(B.store.get(createShapeId(linkId))).toBeUndefined()
+    // The arrow also leaves the store where the item was deleted (it is no free drawing now).
+    expect(A.store.get(createShapeId(linkId))).toBeUndefined()
+    expect(parts(a).canvas.size).toBe(0)
   })
 })
