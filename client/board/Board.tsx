@@ -122,10 +122,11 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey }: Boar
     requestAnimationFrame(() => ed.zoomToFit({ animation: { duration: 0 } }))
   }, [])
 
-  const scale = getTemplate(readMeta(doc).templateId)?.scale ?? null
+  const templateId = readMeta(doc).templateId
+  const scale = getTemplate(templateId)?.scale ?? null
   const ctx = useMemo<BoardContextValue>(
-    () => ({ doc, me: meStable, readOnly, locale, strings, scale, onError: onUiError }),
-    [doc, meStable, readOnly, locale, strings, scale, onUiError],
+    () => ({ doc, me: meStable, readOnly, locale, templateId, strings, scale, onError: onUiError }),
+    [doc, meStable, readOnly, locale, templateId, strings, scale, onUiError],
   )
 
   return (

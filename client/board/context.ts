@@ -12,6 +12,7 @@ export interface BoardContextValue {
   readOnly: boolean
   locale: BoardLocale
   strings: BoardStrings
+  templateId: string
   /** The template's per-domain score scale (ZRM), or null. */
   scale: readonly ScaleLevel[] | null
   /** Report a write the document refused (e.g. too long). */
@@ -23,6 +24,7 @@ export const BoardContext = createContext<BoardContextValue>({
   me: { name: '', org: '', role: 'professional', color: '#666666' },
   readOnly: true,
   locale: 'nl',
+  templateId: '',
   strings: stringsFor('nl'),
   scale: null,
   onError: () => {},

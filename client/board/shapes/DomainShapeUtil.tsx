@@ -1,7 +1,7 @@
 /** A life domain ('leefgebied'): a labelled region on the canvas, with a score on scaled templates. */
 import { Group2d, HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, type Geometry2d, type TLResizeInfo } from 'tldraw'
 import { updateDomain } from '../../../shared/doc.ts'
-import { DOMAIN_SIZE } from '../../../shared/templates.ts'
+import { DOMAIN_SIZE, getTemplate } from '../../../shared/templates.ts'
 import { useBoard, writeUi } from '../context.ts'
 import { entityIdOf } from '../bridge/ids.ts'
 import { DOMAIN_TYPE, domainShapeMigrations, domainShapeProps, type DomainShape } from './defs.ts'
@@ -55,10 +55,18 @@ export class DomainShapeUtil extends ShapeUtil<DomainShape> {
   }
 }
 
+/** A label that is still the template's Dutch wording is shown in the UI language. */
+function shownLabel(label: string, key: string, locale: 'nl' | 'en', templateId: string): string {
+  if (locale === 'nl') return label
+  const d = getTemplate(templateId)?.domains.find((x) => x.key === key)
+  return d && d.nl === label ? d.en : label
+}
+
 function DomainRegion({ shape }: { shape: DomainShape }) {
   const ctx = useBoard()
   const id = entityIdOf(shape.id) ?? ''
-  const { label, score, w, h } = shape.props
+  const { score, w, h } = shape.props
+  const label = shownLabel(shape.props.label, shape.props.key, ctx.locale, ctx.templateId)
   const level = ctx.scale?.find((l) => l.value === score)
   return (
     <div className="kt-domain" data-testid="kt-domain" data-domain-id={id} data-score={score ?? ''} style={{ width: w, height: h }}>
