@@ -24,8 +24,11 @@ export const CloseCode = {
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
-/** Codes after which reconnecting cannot help: the client should stop and explain. */
-export const FATAL_CLOSE_CODES: readonly number[] = [
-  CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.CaseNotFound, CloseCode.ClientOutdated,
-  CloseCode.CaseErased,
-]
+/**
+ * Codes after which reconnecting cannot help: the client stops and explains. As y-websocket's
+ * own default, the whole 4400–4499 range is final (a resent bad or oversized frame would fail
+ * again); 4500 and 4503 are passing, and the client reconnects.
+ */
+export function isFatalCloseCode(code: number): boolean {
+  return code >= 4400 && code < 4500
+}

@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { api, type ClientConfig } from './api.ts'
+import { LocaleContext, translator, type Locale } from './i18n.ts'
+import { loadLocale, saveLocale } from './identity.ts'
+import { navigate, useRoute } from './router.ts'
+import { BoardPage } from './pages/BoardPage.tsx'
+import { HomePage } from './pages/HomePage.tsx'
+import { JoinPage } from './pages/JoinPage.tsx'
+
+export function App() {
+  const route = useRoute()
+  const [locale, setLocaleState] = useState<Locale>(loadLocale)
+  const [config, setConfig] = useState<ClientConfig | null>(null)
+  const setLocale = useCallback((l: Locale) => {
+    saveLocale(l)
+    setLocaleState(l)
+  }, [])
+  const ctx = useMemo(() => ({ locale, t: translator(locale), setLocale }), [locale, setLocale])
+  useEffect(() => {
+    document.documentElement.lang = locale
+  }, [locale])
+  useEffect(() => {
+    api.config().then(setConfig, () => setConfig({ schemaVersion: 0, tldrawLicenseKey: null, version: '' }))
+  }, [])
+
+  let page
+  switch (route.name) {
+    case 'home':
+      page = <HomePage />
+      break
+    case 'join':
+      page = <JoinPage />
+      break
+    case 'board':
+      page = <BoardPage key={route.caseId} caseId={route.caseId} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+      break
+    default:
+      page = (
+        <main className="centered">
+          <p>{ctx.t('notFound')}</p>
+          <button type="button" onClick={() => navigate('/')}>{ctx.t('toHome')}</button>
+        </main>
+      )
+  }
+  return <LocaleContext.Provider value={ctx}>{page}</LocaleContext.Provider>
+}

@@ -1,0 +1,106 @@
+/** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
+import type { CaseSummary, InviteCreated, Me } from '../shared/api.ts'
+import type { Plan } from '../shared/derivePlan.ts'
+import type { PlanDiff } from '../shared/diffPlans.ts'
+import type { LifeDomainTemplate } from '../shared/templates.ts'
+import type { Role } from '../shared/schema.ts'
+
+export class ApiFailure extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+export interface ClientConfig {
+  schemaVersion: number
+  tldrawLicenseKey: string | null
+  version: string
+}
+
+export interface SnapshotMeta {
+  id: string
+  caseId: string
+  label: string
+  createdAt: number
+  savedBy: { name: string; role: Role | 'system' }
+  auto: boolean
+  schemaVersion: number
+  summary: {
+    items: number
+    openActions: number
+    overdueActions: number
+    changes: { count: number; added: number; removed: number; changed: number; completed: number } | null
+  }
+}
+
+export interface ReviewCase {
+  id: string
+  title: string
+  template: string
+  lastMeeting: string | null
+  stale: boolean
+  overdueCount: number
+  openActions: { id: string; text: string; owner: string; ownerOrg: string; due: string; status: string; overdue: boolean }[]
+}
+export interface ReviewSignal {
+  caseId: string
+  caseTitle: string
+  itemId: string
+  type: 'signal' | 'deviation'
+  kind: string
+  text: string
+  domain: string | null
+  rule: string
+  motivation: string
+}
+export interface Review {
+  today: string
+  staleAfterWeeks: number
+  cases: ReviewCase[]
+  signals: ReviewSignal[]
+}
+
+async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<T> {
+  const headers: Record<string, string> = {}
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  let res: Response
+  try {
+    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), credentials: 'same-origin' })
+  } catch {
+    throw new ApiFailure(0, 'network', 'offline')
+  }
+  if (res.status === 204) return undefined as T
+  const text = await res.text()
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch { /* not JSON */ }
+  if (!res.ok) {
+    const e = data as { error?: string; message?: string } | null
+    throw new ApiFailure(res.status, e?.error ?? 'http_error', e?.message ?? `HTTP ${res.status}`)
+  }
+  return data as T
+}
+
+export const api = {
+  config: () => call<ClientConfig>('GET', '/api/config'),
+  me: (token?: string | null) => call<Me>('GET', '/api/me', { token }),
+  login: (key: string) => call<void>('POST', '/api/login', { body: { key } }),
+  logout: () => call<void>('POST', '/api/logout'),
+  templates: () => call<LifeDomainTemplate[]>('GET', '/api/templates'),
+  cases: () => call<CaseSummary[]>('GET', '/api/cases'),
+  createCase: (title: string, template: string) => call<CaseSummary>('POST', '/api/cases', { body: { title, template } }),
+  getCase: (id: string, token?: string | null) => call<CaseSummary & { plan: Plan }>('GET', `/api/cases/${id}`, { token }),
+  invite: (id: string, role: Role, expiresInHours: number) =>
+    call<InviteCreated>('POST', `/api/cases/${id}/invites`, { body: { role, expiresInHours } }),
+  snapshots: (id: string, token?: string | null) => call<SnapshotMeta[]>('GET', `/api/cases/${id}/snapshots`, { token }),
+  saveSnapshot: (id: string, label: string, savedBy: string, token?: string | null) =>
+    call<SnapshotMeta>('POST', `/api/cases/${id}/snapshots`, { body: { label, savedBy }, token }),
+  snapshot: (id: string, sid: string, token?: string | null) =>
+    call<{ meta: SnapshotMeta; plan: Plan }>('GET', `/api/cases/${id}/snapshots/${sid}`, { token }),
+  diff: (id: string, from: string, to: string, token?: string | null) =>
+    call<{ diff: PlanDiff }>('GET', `/api/cases/${id}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { token }),
+  restore: (id: string, sid: string, token?: string | null) => call<unknown>('POST', `/api/cases/${id}/snapshots/${sid}/restore`, { token }),
+  review: (weeks: number) => call<Review>('GET', `/api/review?weeks=${weeks}`),
+}

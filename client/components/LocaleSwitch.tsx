@@ -1,0 +1,14 @@
+import { useI18n } from '../i18n.ts'
+
+export function LocaleSwitch() {
+  const { locale, setLocale, t } = useI18n()
+  return (
+    <label className="locale-switch">
+      <span className="visually-hidden">{t('language')}</span>
+      <select data-testid="locale-switch" value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'nl')}>
+        <option value="nl">Nederlands</option>
+        <option value="en">English</option>
+      </select>
+    </label>
+  )
+}

@@ -1,0 +1,49 @@
+/** What this browser remembers: the participant's name and organisation, invite tokens, language. */
+import type { Locale } from './i18n.ts'
+
+export interface Identity {
+  name: string
+  org: string
+}
+
+const IDENTITY_KEY = 'kt.identity'
+const LOCALE_KEY = 'kt.locale'
+const inviteKey = (caseId: string) => `kt.invite.${caseId}`
+
+export function loadIdentity(): Identity | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(IDENTITY_KEY) ?? 'null') as Partial<Identity> | null
+    if (v && typeof v.name === 'string' && v.name.trim()) return { name: v.name, org: typeof v.org === 'string' ? v.org : '' }
+  } catch { /* ignore a damaged entry */ }
+  return null
+}
+
+export function saveIdentity(id: Identity): void {
+  localStorage.setItem(IDENTITY_KEY, JSON.stringify({ name: id.name.trim(), org: id.org.trim() }))
+}
+
+export function loadInviteToken(caseId: string): string | null {
+  return localStorage.getItem(inviteKey(caseId))
+}
+
+export function saveInviteToken(caseId: string, token: string): void {
+  localStorage.setItem(inviteKey(caseId), token)
+}
+
+export function forgetInviteToken(caseId: string): void {
+  localStorage.removeItem(inviteKey(caseId))
+}
+
+export function loadLocale(): Locale {
+  return localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'nl'
+}
+
+export function saveLocale(l: Locale): void {
+  localStorage.setItem(LOCALE_KEY, l)
+}
+
+/** The invite token from a /join#<token> address (base64url, bounded), or null. */
+export function tokenFromHash(hash: string): string | null {
+  const t = hash.replace(/^#/, '')
+  return /^[A-Za-z0-9_-]{20,200}$/.test(t) ? t : null
+}

@@ -1,0 +1,106 @@
+/** One case: header (who is here, connection, invite), the board, and the plan panel. */
+import { useEffect, useMemo, useState } from 'react'
+import type { Me } from '../../shared/api.ts'
+import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
+import { api } from '../api.ts'
+import { useCaseConnection } from '../connection.ts'
+import { useI18n, type MessageKey } from '../i18n.ts'
+import { loadIdentity, loadInviteToken, type Identity } from '../identity.ts'
+import { navigate } from '../router.ts'
+import { Board } from '../board/Board.tsx'
+import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
+import { InviteDialog } from '../components/InviteDialog.tsx'
+import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
+import { NameForm } from '../components/NameForm.tsx'
+import { PlanPanel } from '../components/PlanPanel.tsx'
+import { PresenceList } from '../components/PresenceList.tsx'
+
+export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?: string }) {
+  const { t } = useI18n()
+  const [token] = useState(() => loadInviteToken(caseId))
+  const [access, setAccess] = useState<{ me: Me; title: string } | 'loading' | 'denied'>('loading')
+  const [identity, setIdentity] = useState<Identity | null>(loadIdentity)
+
+  useEffect(() => {
+    Promise.all([api.me(token), api.getCase(caseId, token)])
+      .then(([me, c]) => setAccess({ me, title: c.title }))
+      .catch(() => setAccess('denied'))
+  }, [caseId, token])
+
+  if (access === 'loading') return <p className="centered">{t('loading')}</p>
+  if (access === 'denied') {
+    return (
+      <main className="centered">
+        <p role="alert" className="error">{t('fatal_4403')}</p>
+        <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+      </main>
+    )
+  }
+  if (!identity) {
+    return (
+      <main className="narrow">
+        <h2 className="case-name">{access.title}</h2>
+        <NameForm askOrg={access.me.role !== 'resident'} onDone={setIdentity} />
+      </main>
+    )
+  }
+  return <LiveBoard caseId={caseId} token={token} me={access.me} title={access.title} identity={identity} licenseKey={licenseKey} />
+}
+
+function LiveBoard(props: { caseId: string; token: string | null; me: Me; title: string; identity: Identity; licenseKey?: string }) {
+  const { caseId, token, me, title, identity, licenseKey } = props
+  const { t, locale } = useI18n()
+  const conn = useCaseConnection(caseId, token)
+  const [inviting, setInviting] = useState(false)
+  const user: PresenceUser = useMemo(
+    () => ({ name: identity.name, org: identity.org, role: me.role, color: colorFor(`${identity.name}|${identity.org}|${me.role}`) }),
+    [identity.name, identity.org, me.role],
+  )
+  useEffect(() => {
+    conn?.provider.awareness.setLocalStateField('user', user)
+  }, [conn?.provider, user])
+  useEffect(() => {
+    document.title = `${title} — Keukentafel`
+  }, [title])
+
+  const readOnly = !me.canWrite
+  return (
+    <div className="board-page">
+      <header className="topbar">
+        {me.scope === 'org' && (
+          <a href="/" className="back" onClick={(e) => { e.preventDefault(); navigate('/') }}>← {t('backToCases')}</a>
+        )}
+        <h1 className="case-title" data-testid="case-title">{title}</h1>
+        {readOnly && <span className="badge">{t('readOnlyNote')}</span>}
+        <span className="spacer" />
+        {conn && <PresenceList awareness={conn.provider.awareness} />}
+        <ConnectionBadge state={conn?.state ?? 'connecting'} />
+        {me.scope === 'org' && me.role === 'professional' && (
+          <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
+        )}
+        <LocaleSwitch />
+      </header>
+      {conn?.fatalCode ? (
+        <main className="centered">
+          <p role="alert" className="error" data-testid="fatal-error">{fatalMessage(conn.fatalCode, t)}</p>
+          <button type="button" onClick={() => location.reload()}>{t('reload')}</button>
+        </main>
+      ) : !conn || !conn.synced ? (
+        <p className="centered">{t('loading')}</p>
+      ) : (
+        <div className="board-layout">
+          <div className="board-area">
+            <Board doc={conn.doc} awareness={conn.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} />
+          </div>
+          <PlanPanel doc={conn.doc} readOnly={readOnly} />
+        </div>
+      )}
+      {inviting && <InviteDialog caseId={caseId} onClose={() => setInviting(false)} />}
+    </div>
+  )
+}
+
+function fatalMessage(code: number, t: (k: MessageKey) => string): string {
+  const key = `fatal_${code}` as MessageKey
+  return key in { fatal_4401: 1, fatal_4403: 1, fatal_4404: 1, fatal_4410: 1, fatal_4426: 1 } ? t(key) : `${t('error')} (${code})`
+}
