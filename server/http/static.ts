@@ -30,7 +30,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // tldraw fetches small translation files that Vite inlined as data: URLs.
+    "connect-src 'self' data:",
     "worker-src 'self' blob:",
     "frame-ancestors 'none'",
     "base-uri 'none'",

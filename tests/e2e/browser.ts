@@ -4,8 +4,6 @@
  * except with KT_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run.
  */
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -22,14 +20,10 @@ const ARGS = [
   '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
 ]
 
-export async function launch(): Promise<{ browser: Browser; userDataDir: string }> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-chromium-'))
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [...ARGS, `--user-data-dir=${userDataDir}`],
-  })
-  return { browser, userDataDir }
+/** Playwright gives every launch a fresh, empty user-data-dir of its own (and removes it). */
+export async function launch(): Promise<{ browser: Browser }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS })
+  return { browser }
 }
 
 /** A fresh context that records every request to a host other than ours. */
@@ -46,5 +40,7 @@ export async function newContext(browser: Browser, baseURL: string): Promise<{ c
     }
   })
   page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text().slice(0, 300)) })
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? ''})`))
   return { context, page, foreignRequests, errors }
 }
