@@ -17,6 +17,8 @@ import { CloseCode } from '../shared/closeCodes.ts'
 import { MAX_WS_MESSAGE_BYTES } from '../shared/limits.ts'
 import { COMPACT_AFTER_UPDATES } from './constants.ts'
 import type { Storage, StoredDoc } from './storage/storage.ts'
+import { TOP_LEVEL, type Role } from '../shared/schema.ts'
+import { stampAuthorRole } from './stampAuthor.ts'
 import type { Logger } from './log.ts'
 import { validateUpdate } from './validateUpdate.ts'
 
@@ -25,6 +27,8 @@ export interface Conn {
   readonly id: number
   /** False for read-only roles: their document writes are dropped. */
   readonly canWrite: boolean
+  /** The role the connection was authorised for; items it adds are stamped with it. */
+  readonly role: Role
   send(message: Uint8Array): void
   close(code: number, reason: string): void
 }
@@ -141,13 +145,17 @@ export class Room {
     const problem = validateUpdate(update)
     if (problem) throw new BadMessageError(CloseCode.BadMessage, problem)
     this.applying = { persisted: false }
+    let added: string[] = []
     try {
-      Y.applyUpdate(this.doc, update, conn)
+      added = collectAddedItems(this.doc, () => Y.applyUpdate(this.doc, update, conn))
       // An update that only waits for missing parts fires no 'update' event: store it as received.
       if (!this.applying.persisted && !isEmptyUpdate(update)) this.persist(update)
     } finally {
       this.applying = null
     }
+    // The author's role on a new item is the role the server authorised, whatever the client said
+    // (so the resident's own contributions are marked as theirs, and nobody can pose as them).
+    if (added.length) stampAuthorRole(this.doc, added, conn.role)
   }
 
   private receiveAwareness(conn: Conn, update: Uint8Array): void {
@@ -230,6 +238,22 @@ export class Room {
     this.awareness.destroy()
     this.doc.destroy()
   }
+}
+
+/** Ids of items created while `fn` runs. */
+function collectAddedItems(doc: Y.Doc, fn: () => void): string[] {
+  const items = doc.getMap(TOP_LEVEL.items)
+  const added: string[] = []
+  const observer = (e: Y.YMapEvent<unknown>) => {
+    for (const [key, change] of e.changes.keys) if (change.action === 'add' || change.action === 'update') added.push(key)
+  }
+  items.observe(observer)
+  try {
+    fn()
+  } finally {
+    items.unobserve(observer)
+  }
+  return added
 }
 
 /** Rebuild a document from its compacted state and the log after it. */

@@ -91,6 +91,7 @@ export function createWsEndpoint(deps: WsDeps) {
     const conn: Conn = {
       id: nextConnId++,
       canWrite: canWrite(who),
+      role: who.role,
       send(message) {
         if (ws.readyState === ws.OPEN) ws.send(message, (err) => { if (err) ws.terminate() })
       },

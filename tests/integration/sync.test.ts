@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { addItem, listItems, setItemText, updateItem, parts } from '../../shared/doc.ts'
 import { derivePlan } from '../../shared/derivePlan.ts'
-import { connect, createCase, invite, useServer, stateOf, synced, TEST_ORG_KEY, } from '../helpers/server.ts'
+import { api, createCase, invite, useServer, stateOf, synced, TEST_ORG_KEY, type TestClient } from '../helpers/server.ts'
 
 const fixture = useServer()
 
@@ -80,5 +80,28 @@ describe('live editing between several clients', () => {
     await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(1))
     expect(listItems(b.doc)).toHaveLength(0)
     expect(Y.encodeStateVector(b.doc)).not.toEqual(Y.encodeStateVector(a.doc))
+  })
+
+  it('marks every item with the role the server authorised, whatever the client claims', async () => {
+    const id = await createCase(fixture.server.url)
+    const residentToken = await invite(fixture.server.url, id, 'resident')
+    const pro = client(id, TEST_ORG_KEY)
+    const resident = client(id, residentToken)
+    await Promise.all([pro, resident].map(synced))
+    const posing = addItem(resident.doc, { kind: 'problem', text: 'door inwoner', pos: { x: 0, y: 0 }, author: { name: 'Jan', org: 'Gemeente', role: 'professional' } })
+    const honest = addItem(resident.doc, { kind: 'wish', text: 'eigen wens', pos: { x: 0, y: 0 }, author: { name: 'Jan', org: '', role: 'resident' } })
+    const claimed = addItem(pro.doc, { kind: 'note', text: 'namens inwoner?', pos: { x: 0, y: 0 }, author: { name: 'Sanne', org: 'Wijkteam', role: 'resident' } })
+    const roleOf = (c: TestClient, itemId: string) => listItems(c.doc).find((i) => i.id === itemId)?.author.role
+    await vi.waitFor(() => {
+      for (const c of [pro, resident]) {
+        expect(roleOf(c, posing)).toBe('resident')
+        expect(roleOf(c, honest)).toBe('resident')
+        expect(roleOf(c, claimed)).toBe('professional')
+      }
+    })
+    expect(listItems(pro.doc).find((i) => i.id === posing)?.author.name).toBe('Jan')
+    const stored = await api(fixture.server.url, 'GET', `/api/cases/${id}`)
+    const byId = new Map(stored.body.plan.unassigned.map((i: { id: string; byResident: boolean }) => [i.id, i.byResident]))
+    expect([byId.get(posing), byId.get(honest), byId.get(claimed)]).toEqual([true, true, false])
   })
 })
