@@ -159,7 +159,14 @@ export class Room {
   }
 
   private receiveAwareness(conn: Conn, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+    // A connection may only speak for the awareness clients it introduced itself. y-websocket
+    // clients echo the states of others they received (same clock, a no-op): those entries are
+    // dropped, so nobody can overwrite another participant's name or cursor.
+    const entries = readAwarenessEntries(update)
+    const foreign = (id: number) => [...this.conns].some(([other, owned]) => other !== conn && owned.has(id))
+    const own = entries.filter((e) => !foreign(e.clientId))
+    if (own.length === 0) return
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, own.length === entries.length ? update : writeAwarenessEntries(own), conn)
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -238,6 +245,38 @@ export class Room {
     this.awareness.destroy()
     this.doc.destroy()
   }
+}
+
+interface AwarenessEntry {
+  clientId: number
+  clock: number
+  state: string
+}
+
+/** The entries of an awareness update (format: y-protocols/awareness). Throws on malformed input. */
+function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const dec = decoding.createDecoder(update)
+  const n = decoding.readVarUint(dec)
+  const entries: AwarenessEntry[] = []
+  for (let i = 0; i < n; i++) {
+    const clientId = decoding.readVarUint(dec)
+    const clock = decoding.readVarUint(dec)
+    const state = decoding.readVarString(dec)
+    JSON.parse(state)
+    entries.push({ clientId, clock, state })
+  }
+  return entries
+}
+
+function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, entries.length)
+  for (const e of entries) {
+    encoding.writeVarUint(enc, e.clientId)
+    encoding.writeVarUint(enc, e.clock)
+    encoding.writeVarString(enc, e.state)
+  }
+  return encoding.toUint8Array(enc)
 }
 
 /** Ids of items created while `fn` runs. */

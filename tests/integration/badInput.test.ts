@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
 import { addItem, listItems } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
@@ -64,5 +65,40 @@ describe('malformed WebSocket frames', () => {
     expect((await api(fixture.server.url, 'GET', '/healthz', { auth: null })).status).toBe(200)
     expect(good.provider.wsconnected).toBe(true)
     expect(Object.keys((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan)).toContain('domains')
+  })
+})
+
+describe('presence (awareness)', () => {
+  it('ignores what a connection says for another participant, and keeps that participant as they are', async () => {
+    const id = await createCase(fixture.server.url)
+    const honest = client(id)
+    const observer = client(id)
+    await Promise.all([honest, observer].map(synced))
+    honest.provider.awareness.setLocalStateField('user', { name: 'Sanne', org: 'Wijkteam', role: 'professional', color: '#d1495b' })
+    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name).toBe('Sanne'))
+
+    // A hand-made awareness update that claims the honest client's id with a higher clock.
+    const forged = new awarenessProtocol.Awareness(new Y.Doc())
+    forged.clientID = honest.doc.clientID
+    forged.setLocalState({ user: { name: 'Nep', org: '', role: 'professional', color: '#000000' } })
+    for (let i = 0; i < 5; i++) forged.setLocalState({ user: { name: 'Nep', org: '', role: 'professional', color: '#000000' }, i })
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.awareness)
+    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(forged, [honest.doc.clientID]))
+    const bad = await rawSocket(fixture.server, id, TEST_ORG_KEY)
+    bad.send(encoding.toUint8Array(enc))
+    // The forger's own presence still goes through; the forged entry does not.
+    const mine = new awarenessProtocol.Awareness(new Y.Doc())
+    mine.setLocalState({ user: { name: 'Forger', org: '', role: 'professional', color: '#000000' } })
+    const enc2 = encoding.createEncoder()
+    encoding.writeVarUint(enc2, MessageType.awareness)
+    encoding.writeVarUint8Array(enc2, awarenessProtocol.encodeAwarenessUpdate(mine, [mine.clientID]))
+    bad.send(encoding.toUint8Array(enc2))
+    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(mine.clientID)?.user?.name).toBe('Forger'))
+    expect(observer.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name).toBe('Sanne')
+    expect(bad.readyState).toBe(bad.OPEN)
+    bad.close()
+    mine.destroy()
+    forged.destroy()
   })
 })
