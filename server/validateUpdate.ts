@@ -1,9 +1,11 @@
 /**
- * Check a Yjs update from a client before it touches the live document: it must decode, and it
- * may only create content under the top-level names of the case schema.
+ * Check a Yjs update from a client before it touches the live document: it must decode, it may
+ * only create content under the top-level names of the case schema, and no single piece of
+ * content may be absurdly large (a text insert far beyond any field's limit, a huge value).
  */
 import * as Y from 'yjs'
 import { TOP_LEVEL_NAMES } from '../shared/schema.ts'
+import { MAX_TEXT_INSERT_CHARS, MAX_VALUE_JSON_CHARS } from '../shared/limits.ts'
 
 const ALLOWED = new Set(TOP_LEVEL_NAMES)
 
@@ -16,9 +18,12 @@ export function validateUpdate(update: Uint8Array): string | null {
     return 'malformed document update'
   }
   for (const s of decoded.structs) {
-    if (s instanceof Y.Item && typeof s.parent === 'string' && !ALLOWED.has(s.parent)) {
-      return 'update writes outside the case schema'
-    }
+    if (!(s instanceof Y.Item)) continue
+    if (typeof s.parent === 'string' && !ALLOWED.has(s.parent)) return 'update writes outside the case schema'
+    const c = s.content
+    if (c instanceof Y.ContentString && c.str.length > MAX_TEXT_INSERT_CHARS) return 'text too long'
+    if (c instanceof Y.ContentAny && JSON.stringify(c.arr).length > MAX_VALUE_JSON_CHARS) return 'value too large'
+    if (c instanceof Y.ContentBinary || c instanceof Y.ContentEmbed || c instanceof Y.ContentFormat) return 'content type not used by the case schema'
   }
   return null
 }

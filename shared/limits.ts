@@ -13,3 +13,7 @@ export const MAX_INVITE_HOURS = 24 * 90
 export const DEFAULT_INVITE_HOURS = 24 * 14
 /** Client: at most this often a drag is written to the document (drag end always writes). */
 export const DRAG_WRITE_INTERVAL_MS = 250
+/** Server: the longest single text insert accepted in a document update (far above any field). */
+export const MAX_TEXT_INSERT_CHARS = 10_000
+/** Server: the largest single JSON value accepted (a long freehand stroke fits comfortably). */
+export const MAX_VALUE_JSON_CHARS = 256 * 1024

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { addItem, listItems } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
-import { MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
+import { MAX_TEXT_INSERT_CHARS, MAX_VALUE_JSON_CHARS, MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { api, closeOf, createCase, rawSocket, useServer, synced, TEST_ORG_KEY } from '../helpers/server.ts'
 
@@ -28,7 +28,17 @@ function foreignUpdate(): Uint8Array {
   return Y.encodeStateAsUpdate(d)
 }
 
+/** An update that writes one piece of content into the items map. */
+function itemsUpdate(write: (items: Y.Map<unknown>) => void): Uint8Array {
+  const d = new Y.Doc()
+  write(d.getMap('items'))
+  return Y.encodeStateAsUpdate(d)
+}
+
 const badFrames: [string, () => Uint8Array | string, number][] = [
+  ['a text insert far beyond any field', () => syncUpdateFrame(itemsUpdate((m) => m.set('x', new Y.Text('a'.repeat(MAX_TEXT_INSERT_CHARS + 1))))), CloseCode.BadMessage],
+  ['a huge value', () => syncUpdateFrame(itemsUpdate((m) => m.set('x', 'b'.repeat(MAX_VALUE_JSON_CHARS + 1)))), CloseCode.BadMessage],
+  ['binary content', () => syncUpdateFrame(itemsUpdate((m) => m.set('x', new Uint8Array([1, 2, 3])))), CloseCode.BadMessage],
   ['random bytes', () => new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), CloseCode.BadMessage],
   ['an unknown message type', () => new Uint8Array([42, 0]), CloseCode.BadMessage],
   ['an unknown sync type', () => new Uint8Array([0, 9, 0]), CloseCode.BadMessage],
