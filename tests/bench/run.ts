@@ -103,3 +103,33 @@ async function snapshotAndDiff(): Promise<void> {
 }
 
 await snapshotAndDiff()
+
+/** Cost of durability: appending small updates one transaction each (what every edit does). */
+async function appendCost(): Promise<void> {
+  const { openSqliteStorage } = await import('../../server/storage/sqlite.ts')
+  const fs = await import('node:fs')
+  const path = await import('node:path')
+  const N = 2000
+  const update = new Uint8Array(120).fill(7)
+  const run = (synchronous: 'FULL' | 'NORMAL'): number => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-'))
+    const storage = openSqliteStorage(dir)
+    // Reach the connection only for the reference run; the server always uses FULL.
+    ;(storage as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`synchronous = ${synchronous}`)
+    const caseId = 'C'.repeat(22)
+    storage.createCase({ id: caseId, title: 'bench', template: 'zrm', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]))
+    const t = performance.now()
+    for (let i = 0; i < N; i++) storage.appendUpdate(caseId, update, i)
+    const ms = performance.now() - t
+    storage.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+    return ms
+  }
+  const full = run('FULL')
+  const normal = run('NORMAL')
+  console.log(`\nAppending ${N} updates of ${update.byteLength} bytes, one committed transaction each (WAL):`)
+  console.log(`  synchronous=FULL (the server's setting): ${(full / N * 1000).toFixed(0)} µs per update, ${(N / full * 1000).toFixed(0)} updates/s`)
+  console.log(`  synchronous=NORMAL (reference):          ${(normal / N * 1000).toFixed(0)} µs per update, ${(N / normal * 1000).toFixed(0)} updates/s`)
+}
+
+await appendCost()
