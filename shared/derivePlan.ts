@@ -4,7 +4,7 @@
  */
 import type * as Y from 'yjs'
 import { listDomains, listItems, listLinks, readMeta, readPlanFields } from './doc.ts'
-import type { Author, ItemFields, ItemKind, LadderRung, LinkKind, Route } from './schema.ts'
+import type { ActionFieldName, Author, ItemFields, ItemKind, LadderRung, LinkKind, Route } from './schema.ts'
 
 export interface PlanItem {
   id: string
@@ -18,9 +18,6 @@ export interface PlanItem {
   stress: boolean
   signal: boolean
 }
-
-/** The action ('afspraak') fields, as the document schema defines them. */
-export type ActionFieldName = 'owner' | 'ownerOrg' | 'due' | 'status' | 'deviation' | 'deviationRule' | 'deviationMotivation'
 
 export interface PlanAction extends PlanItem, Pick<ItemFields, ActionFieldName> {
   kind: 'action'

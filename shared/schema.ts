@@ -97,6 +97,9 @@ export interface ItemFields {
   deviationMotivation: string
 }
 
+/** The fields only actions ('afspraken') use. */
+export type ActionFieldName = 'owner' | 'ownerOrg' | 'due' | 'status' | 'deviation' | 'deviationRule' | 'deviationMotivation'
+
 export interface DomainFields {
   id: string
   /** Key of the domain within its template, e.g. 'income_debts'. */

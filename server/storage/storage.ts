@@ -3,6 +3,7 @@
  * database, so a second backend (PostgreSQL) can stand beside SQLite later.
  */
 import type { Role } from '../../shared/schema.ts'
+import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
 
 export interface CaseRecord {
   id: string
@@ -45,25 +46,9 @@ export interface AuditEntry {
   caseId: string | null
 }
 
-export interface SnapshotSummary {
-  items: number
-  openActions: number
-  overdueActions: number
-  /** Changes since the previous snapshot (null for the first). */
-  changes: { count: number; added: number; removed: number; changed: number; completed: number } | null
-}
-
-export interface SnapshotRecord {
-  id: string
-  caseId: string
-  label: string
-  createdAt: number
-  /** Who saved it: the name they gave and their role; 'system' for automatic snapshots. */
-  savedBy: { name: string; role: Role | 'system' }
-  auto: boolean
-  schemaVersion: number
-  summary: SnapshotSummary
-}
+/** Snapshots are stored with their meta as the API lists it. */
+export type SnapshotRecord = SnapshotMeta
+export type { SnapshotSummary }
 
 export interface Storage {
   getSetting(key: string): string | null

@@ -8,28 +8,17 @@ import {
   T, createShapePropsMigrationSequence,
   type RecordProps, type TLPropsMigrations, type TLShape,
 } from 'tldraw'
-import { ACTION_STATUSES, ITEM_KINDS, ROLES, type ActionStatus, type ItemKind, type Role } from '../../../shared/schema.ts'
+import { ACTION_STATUSES, ITEM_KINDS, ROLES, type ActionFieldName, type ItemFields, type Role } from '../../../shared/schema.ts'
 
 export const ITEM_TYPE = 'kt-item'
 export const DOMAIN_TYPE = 'kt-domain'
 export const RESIDENT_TYPE = 'kt-resident'
 export const ENTITY_SHAPE_TYPES: readonly string[] = [ITEM_TYPE, DOMAIN_TYPE, RESIDENT_TYPE]
 
-export interface ItemShapeProps {
+/** An item card shows the item's own fields (as the schema defines them), its size and its author. */
+export interface ItemShapeProps extends Pick<ItemFields, 'kind' | 'text' | 'domainId' | 'stress' | 'signal' | ActionFieldName> {
   w: number
   h: number
-  kind: ItemKind
-  text: string
-  domainId: string | null
-  stress: boolean
-  signal: boolean
-  owner: string
-  ownerOrg: string
-  due: string
-  status: ActionStatus
-  deviation: boolean
-  deviationRule: string
-  deviationMotivation: string
   authorName: string
   authorOrg: string
   authorRole: Role
