@@ -97,7 +97,7 @@ export function PlanPanel({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) 
  * A textarea bound to the plan's goal Y.Text: local typing becomes minimal edits, remote edits
  * update the text while keeping the local cursor where it was relative to the text around it.
  */
-function GoalField({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
+export function GoalField({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
   const { t } = useI18n()
   const ref = useRef<HTMLTextAreaElement>(null)
   const [value, setValue] = useState(() => readPlanFields(doc).goal)
@@ -106,15 +106,21 @@ function GoalField({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
     let text: Y.Text | null = null
     const onText = (e: Y.YTextEvent) => {
       if (e.transaction.local) return
-      const el = ref.current
       const next = (e.target as Y.Text).toString()
-      if (el && document.activeElement === el) {
-        const [start, end] = [shift(el.selectionStart, e.delta), shift(el.selectionEnd, e.delta)]
-        setValue(next)
-        requestAnimationFrame(() => el.setSelectionRange(start, end))
-      } else {
-        setValue(next)
+      const el = ref.current
+      // Write the new text and the shifted selection into the element at once, in the same task:
+      // React then finds the element already holding its new value and leaves the cursor alone.
+      // (Deferring the selection, or reading it back after React re-rendered, loses the cursor
+      // when several remote edits arrive in a row.)
+      if (el && el.value !== next) {
+        const focused = document.activeElement === el
+        const start = shift(el.selectionStart, e.delta)
+        const end = shift(el.selectionEnd, e.delta)
+        const dir = el.selectionDirection
+        el.value = next
+        if (focused) el.setSelectionRange(start, end, dir ?? undefined)
       }
+      setValue(next)
     }
     const attach = () => {
       text?.unobserve(onText)
@@ -140,8 +146,14 @@ function GoalField({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
       <textarea
         ref={ref} data-testid="plan-goal" rows={4} maxLength={MAX_LONG_FIELD_CHARS} readOnly={readOnly} value={value}
         onChange={(e) => {
-          setValue(e.target.value)
-          setGoal(doc, e.target.value)
+          const next = e.target.value
+          setValue(next)
+          try {
+            setGoal(doc, next)
+          } catch {
+            // Too long for the schema (maxLength normally prevents it): keep the document as it was.
+            setValue(readPlanFields(doc).goal)
+          }
         }}
       />
     </label>
