@@ -6,6 +6,10 @@ import { navigate, useRoute } from './router.ts'
 import { BoardPage } from './pages/BoardPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
 import { JoinPage } from './pages/JoinPage.tsx'
+import { ComparePage } from './pages/ComparePage.tsx'
+import { PrintPage } from './pages/PrintPage.tsx'
+import { ReviewPage } from './pages/ReviewPage.tsx'
+import { SnapshotPage } from './pages/SnapshotPage.tsx'
 
 export function App() {
   const route = useRoute()
@@ -33,6 +37,18 @@ export function App() {
       break
     case 'board':
       page = <BoardPage key={route.caseId} caseId={route.caseId} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+      break
+    case 'review':
+      page = <ReviewPage />
+      break
+    case 'snapshot':
+      page = <SnapshotPage key={`${route.caseId}/${route.snapshotId}`} caseId={route.caseId} snapshotId={route.snapshotId} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+      break
+    case 'compare':
+      page = <ComparePage key={route.caseId} caseId={route.caseId} from={route.from} to={route.to} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+      break
+    case 'print':
+      page = <PrintPage key={`${route.caseId}/${route.snapshotId ?? ''}`} caseId={route.caseId} snapshotId={route.snapshotId} />
       break
     default:
       page = (

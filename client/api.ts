@@ -33,6 +33,19 @@ export interface SnapshotMeta {
   }
 }
 
+export interface DiffResult {
+  from: { ref: string; meta: SnapshotMeta | null }
+  to: { ref: string; meta: SnapshotMeta | null }
+  diff: PlanDiff
+}
+
+export interface PlanExport {
+  case: { id: string; title: string }
+  snapshot: SnapshotMeta | null
+  exportedAt: string
+  plan: Plan
+}
+
 export interface ReviewCase {
   id: string
   title: string
@@ -100,7 +113,28 @@ export const api = {
   snapshot: (id: string, sid: string, token?: string | null) =>
     call<{ meta: SnapshotMeta; plan: Plan }>('GET', `/api/cases/${id}/snapshots/${sid}`, { token }),
   diff: (id: string, from: string, to: string, token?: string | null) =>
-    call<{ diff: PlanDiff }>('GET', `/api/cases/${id}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { token }),
+    call<DiffResult>('GET', `/api/cases/${id}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { token }),
   restore: (id: string, sid: string, token?: string | null) => call<unknown>('POST', `/api/cases/${id}/snapshots/${sid}/restore`, { token }),
-  review: (weeks: number) => call<Review>('GET', `/api/review?weeks=${weeks}`),
+  review: (weeks: number, token?: string | null) => call<Review>('GET', `/api/review?weeks=${weeks}`, { token }),
+  /** The whole document of a snapshot as one Yjs update. */
+  snapshotState: (id: string, sid: string, token?: string | null) => binary(`/api/cases/${id}/snapshots/${sid}/state`, token),
+  /** The plan export, live or of one snapshot. */
+  plan: (id: string, snapshot?: string | null, token?: string | null) =>
+    call<PlanExport>('GET', `/api/cases/${id}/plan${snapshot ? `?snapshot=${encodeURIComponent(snapshot)}` : ''}`, { token }),
+}
+
+async function binary(path: string, token?: string | null): Promise<Uint8Array> {
+  const headers: Record<string, string> = {}
+  if (token) headers.authorization = `Bearer ${token}`
+  let res: Response
+  try {
+    res = await fetch(path, { headers, credentials: 'same-origin' })
+  } catch {
+    throw new ApiFailure(0, 'network', 'offline')
+  }
+  if (!res.ok) {
+    const e = (await res.json().catch(() => null)) as { error?: string; message?: string } | null
+    throw new ApiFailure(res.status, e?.error ?? 'http_error', e?.message ?? `HTTP ${res.status}`)
+  }
+  return new Uint8Array(await res.arrayBuffer())
 }

@@ -6,11 +6,27 @@ export type Route =
   | { name: 'board'; caseId: string }
   | { name: 'join' }
   | { name: 'review' }
+  | { name: 'snapshot'; caseId: string; snapshotId: string }
+  | { name: 'compare'; caseId: string; from: string | null; to: string }
+  | { name: 'print'; caseId: string; snapshotId: string | null }
   | { name: 'notFound' }
 
 const CASE_ID = '([A-Za-z0-9_-]{22})'
+const SNAPSHOT_ID = /^[A-Za-z0-9_-]{1,64}$/
 
-export function matchRoute(pathname: string): Route {
+/** A snapshot id from the address, or null when it does not look like one. */
+function sid(v: string | null): string | null {
+  return v !== null && SNAPSHOT_ID.test(v) ? v : null
+}
+
+export function matchRoute(pathname: string, search = ''): Route {
+  const q = new URLSearchParams(search)
+  const snap = new RegExp(`^/cases/${CASE_ID}/snapshots/([A-Za-z0-9_-]{1,64})/?$`).exec(pathname)
+  if (snap) return { name: 'snapshot', caseId: snap[1] as string, snapshotId: snap[2] as string }
+  const cmp = new RegExp(`^/cases/${CASE_ID}/compare/?$`).exec(pathname)
+  if (cmp) return { name: 'compare', caseId: cmp[1] as string, from: sid(q.get('from')), to: sid(q.get('to')) ?? 'live' }
+  const print = new RegExp(`^/cases/${CASE_ID}/print/?$`).exec(pathname)
+  if (print) return { name: 'print', caseId: print[1] as string, snapshotId: sid(q.get('snapshot')) }
   if (pathname === '/' || pathname === '') return { name: 'home' }
   if (pathname === '/join') return { name: 'join' }
   if (pathname === '/review') return { name: 'review' }
@@ -28,9 +44,9 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => matchRoute(location.pathname))
+  const [route, setRoute] = useState(() => matchRoute(location.pathname, location.search))
   useEffect(() => {
-    const update = () => setRoute(matchRoute(location.pathname))
+    const update = () => setRoute(matchRoute(location.pathname, location.search))
     listeners.add(update)
     window.addEventListener('popstate', update)
     return () => {

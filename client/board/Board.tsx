@@ -36,6 +36,10 @@ export interface BoardProps {
   readOnly: boolean
   locale: 'nl' | 'en'
   licenseKey?: string
+  /** Items to mark on their card: new or changed (the comparison view). */
+  highlights?: Record<string, 'added' | 'changed'>
+  /** Called with the editor once it is mounted (and with null when the board goes), e.g. for image export. */
+  onEditor?: (editor: Editor | null) => void
 }
 
 // Fonts, icons and translations come from our own server (bundled by Vite), never from a CDN.
@@ -67,7 +71,7 @@ const components: TLComponents = {
   CursorChatBubble: null, // chat is not part of awareness here
 }
 
-export function Board({ doc, awareness, me, readOnly, locale, licenseKey }: BoardProps) {
+export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highlights, onEditor }: BoardProps) {
   const strings = stringsFor(locale)
   const [store] = useState(() =>
     createTLStore({ shapeUtils: [...defaultShapeUtils, ...boardShapeUtils], bindingUtils: defaultBindingUtils }),
@@ -98,6 +102,13 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey }: Boar
   }, [])
   const onBridgeError = useCallback((err: unknown) => console.warn('[board]', err), [])
 
+  const onEditorRef = useRef(onEditor)
+  onEditorRef.current = onEditor
+  useEffect(() => {
+    onEditorRef.current?.(editor)
+    return () => onEditorRef.current?.(null)
+  }, [editor])
+
   useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, undo, onError: onBridgeError })
 
   const overrides = useMemo<TLUiOverrides>(() => ({
@@ -125,8 +136,8 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey }: Boar
   const templateId = readMeta(doc).templateId
   const scale = getTemplate(templateId)?.scale ?? null
   const ctx = useMemo<BoardContextValue>(
-    () => ({ doc, me: meStable, readOnly, locale, templateId, strings, scale, onError: onUiError }),
-    [doc, meStable, readOnly, locale, templateId, strings, scale, onUiError],
+    () => ({ doc, me: meStable, readOnly, locale, templateId, strings, scale, onError: onUiError, highlights }),
+    [doc, meStable, readOnly, locale, templateId, strings, scale, onUiError, highlights],
   )
 
   return (

@@ -17,6 +17,8 @@ export interface BoardContextValue {
   scale: readonly ScaleLevel[] | null
   /** Report a write the document refused (e.g. too long). */
   onError: (err: unknown) => void
+  /** Items marked as new or changed (comparison view); none on the live board. */
+  highlights?: Record<string, 'added' | 'changed'>
 }
 
 export const BoardContext = createContext<BoardContextValue>({

@@ -45,6 +45,8 @@ export interface BoardStrings {
   textLabel: string
   done: string
   error: string
+  /** Marks on cards in the comparison view. */
+  highlight: { added: string; changed: string }
 }
 
 const nl: BoardStrings = {
@@ -92,6 +94,7 @@ const nl: BoardStrings = {
   textLabel: 'Tekst van de kaart',
   done: 'Klaar',
   error: 'Dit kon niet worden opgeslagen.',
+  highlight: { added: 'nieuw', changed: 'gewijzigd' },
 }
 
 const en: BoardStrings = {
@@ -139,6 +142,7 @@ const en: BoardStrings = {
   textLabel: 'Text of the card',
   done: 'Done',
   error: 'This could not be saved.',
+  highlight: { added: 'new', changed: 'changed' },
 }
 
 export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = { nl, en }

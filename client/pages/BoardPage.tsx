@@ -5,7 +5,9 @@ import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api } from '../api.ts'
 import { useCaseConnection } from '../connection.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
-import { loadIdentity, loadInviteToken, type Identity } from '../identity.ts'
+import { forgetInviteToken, loadIdentity, loadInviteToken, type Identity } from '../identity.ts'
+import { ACCESS_PROBLEM_TEXT, accessProblem, type AccessProblem } from '../access.ts'
+import { CloseCode } from '../../shared/closeCodes.ts'
 import { navigate } from '../router.ts'
 import { Board } from '../board/Board.tsx'
 import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
@@ -14,25 +16,42 @@ import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 import { NameForm } from '../components/NameForm.tsx'
 import { PlanPanel } from '../components/PlanPanel.tsx'
 import { PresenceList } from '../components/PresenceList.tsx'
+import { SnapshotPanel } from '../components/SnapshotPanel.tsx'
+import { ExportImageButton } from '../components/ExportImage.tsx'
+import type { Editor } from 'tldraw'
 
 export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?: string }) {
   const { t } = useI18n()
   const [token] = useState(() => loadInviteToken(caseId))
-  const [access, setAccess] = useState<{ me: Me; title: string } | 'loading' | 'denied'>('loading')
+  const [access, setAccess] = useState<{ me: Me; title: string } | { problem: AccessProblem } | 'loading'>('loading')
+  const [attempt, setAttempt] = useState(0)
   const [identity, setIdentity] = useState<Identity | null>(loadIdentity)
 
   useEffect(() => {
+    let live = true
+    setAccess('loading')
     Promise.all([api.me(token), api.getCase(caseId, token)])
-      .then(([me, c]) => setAccess({ me, title: c.title }))
-      .catch(() => setAccess('denied'))
-  }, [caseId, token])
+      .then(([me, c]) => { if (live) setAccess({ me, title: c.title }) })
+      .catch((err: unknown) => {
+        if (!live) return
+        const problem = accessProblem(err, token !== null)
+        // A dead invite is of no use any more; a professional's session cookie may still work next time.
+        if (problem === 'expired') forgetInviteToken(caseId)
+        setAccess({ problem })
+      })
+    return () => { live = false }
+  }, [caseId, token, attempt])
 
   if (access === 'loading') return <p className="centered">{t('loading')}</p>
-  if (access === 'denied') {
+  if ('problem' in access) {
     return (
       <main className="centered">
-        <p role="alert" className="error">{t('fatal_4403')}</p>
-        <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+        <p role="alert" className="error" data-testid="access-problem" data-problem={access.problem}>{t(ACCESS_PROBLEM_TEXT[access.problem])}</p>
+        {access.problem === 'offline' && <button type="button" className="primary" onClick={() => setAttempt((n) => n + 1)}>{t('retry')}</button>}
+        {access.problem === 'login' && <button type="button" className="primary" onClick={() => navigate('/')}>{t('loginButton')}</button>}
+        {(access.problem === 'forbidden' || access.problem === 'notFound') && (
+          <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+        )}
       </main>
     )
   }
@@ -52,6 +71,8 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
   const { t, locale } = useI18n()
   const conn = useCaseConnection(caseId, token)
   const [inviting, setInviting] = useState(false)
+  const [tab, setTab] = useState<'plan' | 'snapshots'>('plan')
+  const [editor, setEditor] = useState<Editor | null>(null)
   const user: PresenceUser = useMemo(
     () => ({ name: identity.name, org: identity.org, role: me.role, color: colorFor(`${identity.name}|${identity.org}|${me.role}`) }),
     [identity.name, identity.org, me.role],
@@ -75,6 +96,11 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
         <span className="spacer" />
         {conn && <PresenceList awareness={conn.provider.awareness} />}
         <ConnectionBadge state={conn?.state ?? 'connecting'} />
+        {me.scope === 'org' && (
+          <a className="button-link" href="/review" onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewButton')}</a>
+        )}
+        <a className="button-link" href={`/cases/${caseId}/print`} target="_blank" rel="noopener" data-testid="print-link">{t('printButton')}</a>
+        <ExportImageButton editor={editor} title={title} />
         {me.scope === 'org' && me.role === 'professional' && (
           <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
         )}
@@ -82,23 +108,40 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
       </header>
       {conn?.fatalCode ? (
         <main className="centered">
-          <p role="alert" className="error" data-testid="fatal-error">{fatalMessage(conn.fatalCode, t)}</p>
-          <button type="button" onClick={() => location.reload()}>{t('reload')}</button>
+          <p role="alert" className="error" data-testid="fatal-error" data-code={conn.fatalCode}>{fatalMessage(conn.fatalCode, t)}</p>
+          {NO_RELOAD.includes(conn.fatalCode) ? (
+            me.scope === 'org' && <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+          ) : (
+            <button type="button" className="primary" onClick={() => location.reload()}>{t('reload')}</button>
+          )}
         </main>
       ) : !conn || !conn.synced ? (
         <p className="centered">{t('loading')}</p>
       ) : (
         <div className="board-layout">
           <div className="board-area">
-            <Board doc={conn.doc} awareness={conn.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} />
+            <Board doc={conn.doc} awareness={conn.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} onEditor={setEditor} />
           </div>
-          <PlanPanel doc={conn.doc} readOnly={readOnly} />
+          <div className="side-column">
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={tab === 'plan'} onClick={() => setTab('plan')} data-testid="tab-plan">{t('tabPlan')}</button>
+              <button type="button" role="tab" aria-selected={tab === 'snapshots'} onClick={() => setTab('snapshots')} data-testid="tab-snapshots">{t('tabSnapshots')}</button>
+            </div>
+            {tab === 'plan' ? (
+              <PlanPanel doc={conn.doc} readOnly={readOnly} />
+            ) : (
+              <SnapshotPanel caseId={caseId} token={token} canSave={me.canWrite && me.role === 'professional'} savedBy={identity.name} />
+            )}
+          </div>
         </div>
       )}
       {inviting && <InviteDialog caseId={caseId} onClose={() => setInviting(false)} />}
     </div>
   )
 }
+
+/** Final close codes where reloading cannot help (only a new link, login or another case can). */
+const NO_RELOAD: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.CaseNotFound, CloseCode.CaseErased]
 
 function fatalMessage(code: number, t: (k: MessageKey) => string): string {
   const key = `fatal_${code}` as MessageKey

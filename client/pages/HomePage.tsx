@@ -15,6 +15,11 @@ export function HomePage() {
   useEffect(() => {
     void refresh()
   }, [])
+  // A coordinator's work is the review: they land there after logging in.
+  const afterLogin = () => api.me().then((m) => {
+    if (m.role === 'coordinator') navigate('/review')
+    else setMe(m.scope === 'org' ? m : null)
+  }, () => setMe(null))
   return (
     <div className="page">
       <header className="topbar">
@@ -26,7 +31,7 @@ export function HomePage() {
           <button type="button" onClick={() => api.logout().finally(() => setMe(null))}>{t('logout')}</button>
         )}
       </header>
-      {me === 'unknown' ? <p className="centered">{t('loading')}</p> : me ? <CaseList me={me} /> : <Login onLoggedIn={refresh} />}
+      {me === 'unknown' ? <p className="centered">{t('loading')}</p> : me ? <CaseList me={me} /> : <Login onLoggedIn={afterLogin} />}
     </div>
   )
 }
@@ -92,6 +97,10 @@ function CaseList({ me }: { me: Me }) {
     <main className="narrow wide">
       <h2>{t('casesTitle')}</h2>
       {me.role === 'coordinator' && <p className="note">{t('readOnlyNote')}</p>}
+      <p>
+        <a href="/review" className={me.role === 'coordinator' ? 'button-link primary-link' : undefined}
+          onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewLink')}</a>
+      </p>
       {cases === null ? (
         <p>{t('loading')}</p>
       ) : cases.length === 0 ? (

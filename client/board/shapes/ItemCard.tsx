@@ -24,14 +24,19 @@ export function ItemCard({ shape }: { shape: ItemShape }) {
   const s = ctx.strings
   const id = entityIdOf(shape.id) ?? ''
   const overdue = p.kind === 'action' && isOverdue(p.due, p.status)
+  const highlight = ctx.highlights?.[id]
   return (
     <div
-      className={`kt-card kt-kind-${p.kind}${p.stress ? ' kt-stress' : ''}${editing ? ' kt-editing' : ''}`}
+      className={`kt-card kt-kind-${p.kind}${p.stress ? ' kt-stress' : ''}${editing ? ' kt-editing' : ''}${highlight ? ` kt-hl kt-hl-${highlight}` : ''}`}
       data-testid="kt-item"
       data-item-id={id}
       data-kind={p.kind}
+      data-highlight={highlight}
       style={{ width: p.w, height: p.h }}
     >
+      {highlight && (
+        <span className={`kt-hl-label kt-hl-label-${highlight}`} data-testid="kt-item-highlight">{s.highlight[highlight]}</span>
+      )}
       <div className="kt-card-head">
         <span className="kt-card-kind">{s.kind[p.kind]}</span>
         {p.kind === 'action' && (
