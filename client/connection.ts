@@ -25,6 +25,19 @@ export function wsBaseUrl(loc: { protocol: string; host: string }): string {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`
 }
 
+/** Whether reconnecting after this close makes sense: not after a final code (shared/closeCodes.ts). */
+export function shouldReconnect(ev: { code: number }): boolean {
+  return !isFatalCloseCode(ev.code)
+}
+
+/**
+ * What the badge shows: the provider's state, except that a browser that knows it has no network
+ * is 'disconnected' (offline) rather than endlessly 'connecting'.
+ */
+export function visibleState(state: ConnectionState, online: boolean): ConnectionState {
+  return !online && state !== 'connected' ? 'disconnected' : state
+}
+
 /** A refused upgrade (HTTP 401/403/404) has no close code in the browser: map it to ours. */
 export function closeCodeForHttpStatus(status: number): number | null {
   if (status === 401) return CloseCode.Unauthorized
@@ -41,7 +54,7 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
     const params: Record<string, string> = { [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) }
     if (token) params[TOKEN_PARAM] = token
     const provider = new WebsocketProvider(wsBaseUrl(location), caseId, doc, {
-      params, disableBc: true, shouldReconnect: (ev: CloseEvent) => !isFatalCloseCode(ev.code),
+      params, disableBc: true, shouldReconnect,
     })
     let current: CaseConnection = { doc, provider, state: 'connecting', synced: false, fatalCode: null }
     const update = (patch: Partial<CaseConnection>) => {
@@ -55,16 +68,28 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
       update({ fatalCode: code, state: 'disconnected' })
     }
 
-    provider.on('status', ({ status }) => {
-      if (current.fatalCode === null) update({ state: status })
+    let status: ConnectionState = 'connecting'
+    let failures = 0
+    const show = () => {
+      if (current.fatalCode === null) update({ state: visibleState(status, navigator.onLine) })
+    }
+    provider.on('status', (ev) => {
+      status = ev.status
+      show()
       if (status === 'connected') failures = 0
     })
+    // Back online: try at once instead of waiting for the next backoff step.
+    const onOnline = () => {
+      show()
+      if (current.fatalCode === null && status !== 'connected') provider.connect()
+    }
+    window.addEventListener('online', onOnline)
+    window.addEventListener('offline', show)
     provider.on('sync', (isSynced: boolean) => {
       if (isSynced) update({ synced: true })
     })
     provider.on('closed', (ev: { code: number }) => stop(ev.code))
     // After a few failed attempts, ask the API whether we still have access; stop if not.
-    let failures = 0
     provider.on('connection-error', () => {
       if (++failures !== 3) return
       fetch(`/api/cases/${caseId}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
@@ -75,6 +100,8 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
         .catch(() => { /* still offline: keep trying */ })
     })
     return () => {
+      window.removeEventListener('online', onOnline)
+      window.removeEventListener('offline', show)
       provider.destroy()
       doc.destroy()
       setConn(null)

@@ -10,7 +10,8 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
   const [role, setRole] = useState<Role>('resident')
   const [days, setDays] = useState(14)
   const [url, setUrl] = useState<string | null>(null)
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState<boolean | 'failed'>(false)
+  const urlRef = useRef<HTMLInputElement>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     ref.current?.showModal()
@@ -27,10 +28,16 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
   const copy = async () => {
     if (!url) return
     try {
-      await navigator.clipboard.writeText(url)
+      // The clipboard API needs a secure context (https or localhost); elsewhere use the selection.
+      if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(url)
+      else {
+        urlRef.current?.select()
+        if (!document.execCommand('copy')) throw new Error('copy refused')
+      }
       setCopied(true)
     } catch {
-      setCopied(false)
+      urlRef.current?.select()
+      setCopied('failed')
     }
   }
   return (
@@ -48,7 +55,7 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
         <label>
           {t('inviteExpiry')}
           <select value={days} onChange={(e) => { setDays(Number(e.target.value)); setUrl(null) }}>
-            {[1, 7, 14, 30, 90].map((d) => <option key={d} value={d}>{d} {t('days')}</option>)}
+            {[1, 7, 14, 30, 90].map((d) => <option key={d} value={d}>{d} {d === 1 ? t('day') : t('days')}</option>)}
           </select>
         </label>
         <button type="button" className="primary" onClick={create} data-testid="invite-create">{t('inviteCreate')}</button>
@@ -57,9 +64,10 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
           <>
             <p className="muted">{t('inviteExplain')}</p>
             <div className="copy-row">
-              <input readOnly value={url} data-testid="invite-url" onFocus={(e) => e.target.select()} />
-              <button type="button" onClick={copy}>{copied ? t('inviteCopied') : t('inviteCopy')}</button>
+              <input ref={urlRef} readOnly value={url} data-testid="invite-url" aria-label={t('inviteTitle')} onFocus={(e) => e.target.select()} />
+              <button type="button" onClick={copy} data-testid="invite-copy">{copied === true ? t('inviteCopied') : t('inviteCopy')}</button>
             </div>
+            {copied === 'failed' && <p role="alert" className="error">{t('copyFailed')}</p>}
           </>
         )}
       </div>

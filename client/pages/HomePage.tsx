@@ -4,7 +4,7 @@ import type { CaseSummary, Me } from '../../shared/api.ts'
 import { MAX_TITLE_CHARS } from '../../shared/limits.ts'
 import { DEFAULT_TEMPLATE_ID, type LifeDomainTemplate } from '../../shared/templates.ts'
 import { api, ApiFailure } from '../api.ts'
-import { useI18n } from '../i18n.ts'
+import { useI18n, type T } from '../i18n.ts'
 import { navigate } from '../router.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 
@@ -49,7 +49,7 @@ function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
       await api.login(key.trim())
       onLoggedIn()
     } catch (err) {
-      setError(err instanceof ApiFailure && err.status !== 0 ? err.message : t('offline'))
+      setError(loginError(err, t))
     } finally {
       setBusy(false)
     }
@@ -70,6 +70,18 @@ function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
   )
 }
 
+/** A wrong key gets our own plain words (in the chosen language); anything else the server's message. */
+export function loginError(err: unknown, t: T): string {
+  if (!(err instanceof ApiFailure) || err.status === 0) return t('offline')
+  if (err.status === 401 || err.status === 403) return t('wrongKey')
+  return err.message
+}
+
+/** Newest case first (the server sends them so; this keeps it so whatever the order). */
+export function newestFirst<C extends { createdAt: string }>(cases: C[]): C[] {
+  return [...cases].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+}
+
 function CaseList({ me }: { me: Me }) {
   const { t, locale } = useI18n()
   const [cases, setCases] = useState<CaseSummary[] | null>(null)
@@ -77,18 +89,23 @@ function CaseList({ me }: { me: Me }) {
   const [title, setTitle] = useState('')
   const [template, setTemplate] = useState(DEFAULT_TEMPLATE_ID)
   const [error, setError] = useState<string | null>(null)
+  const [listError, setListError] = useState<string | null>(null)
   useEffect(() => {
-    api.cases().then(setCases, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+    api.cases().then((l) => setCases(newestFirst(l)), (e: unknown) => setListError(e instanceof ApiFailure && e.status === 0 ? t('offline') : e instanceof Error ? e.message : String(e)))
     api.templates().then(setTemplates, () => {})
   }, [])
+  const [busy, setBusy] = useState(false)
   const create = async (e: FormEvent) => {
     e.preventDefault()
+    if (busy) return
     setError(null)
+    setBusy(true)
     try {
       const c = await api.createCase(title.trim(), template)
       navigate(`/cases/${c.id}`)
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(err instanceof ApiFailure && err.status === 0 ? t('offline') : err instanceof Error ? err.message : String(err))
+      setBusy(false)
     }
   }
   const dateFmt = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
@@ -101,10 +118,12 @@ function CaseList({ me }: { me: Me }) {
         <a href="/review" className={me.role === 'coordinator' ? 'button-link primary-link' : undefined}
           onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewLink')}</a>
       </p>
-      {cases === null ? (
+      {listError ? (
+        <p role="alert" className="error">{listError}</p>
+      ) : cases === null ? (
         <p>{t('loading')}</p>
       ) : cases.length === 0 ? (
-        <p className="empty">{t('casesEmpty')}</p>
+        <p className="empty" data-testid="cases-empty">{t(me.role === 'professional' ? 'casesEmpty' : 'casesEmptyReadOnly')}</p>
       ) : (
         <ul className="case-list" data-testid="case-list">
           {cases.map((c) => (
@@ -139,7 +158,7 @@ function CaseList({ me }: { me: Me }) {
             ))}
           </fieldset>
           {error && <p role="alert" className="error">{error}</p>}
-          <button type="submit" className="primary">{t('createCase')}</button>
+          <button type="submit" className="primary" disabled={busy}>{t('createCase')}</button>
         </form>
       )}
     </main>

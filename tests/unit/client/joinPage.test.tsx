@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+/**
+ * The join page against a fake API: the token leaves the address bar at once, goes to the server
+ * only as a Bearer header, is remembered for its case, and the resident is asked only their name.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { act } from 'react'
+import { createRoot, type Root } from 'react-dom/client'
+import { JoinPage } from '../../../client/pages/JoinPage.tsx'
+import { loadIdentity } from '../../../client/identity.ts'
+
+;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
+
+const TOKEN = 'eszZtks6F8lYbjARgS9-RO_kbzrrLtjzN1JvKBc90N8'
+const CASE = 'czT4xj9oJ5fT_ZgauJCc3A'
+
+let container: HTMLDivElement
+let root: Root
+let calls: { url: string; auth: string | null }[]
+
+function fakeApi(valid: boolean, role: 'resident' | 'professional' = 'resident') {
+  calls = []
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+    const auth = new Headers(init?.headers).get('authorization')
+    calls.push({ url, auth })
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+    if (!valid || auth !== `Bearer ${TOKEN}`) return json(401, { error: 'unauthorized', message: 'Geen toegang.' })
+    if (url === '/api/me') return json(200, { role, scope: 'case', caseId: CASE, canWrite: true })
+    if (url === `/api/cases/${CASE}`) return json(200, { id: CASE, title: 'Familie <b>Jansen</b>', template: 'integrale-intake', createdAt: '', updatedAt: '', plan: {} })
+    return json(404, { error: 'not_found', message: 'Niet gevonden.' })
+  }))
+}
+
+async function settle() {
+  for (let i = 0; i < 5; i++) await act(async () => { await new Promise((r) => setTimeout(r, 0)) })
+}
+
+function fill(input: HTMLInputElement, value: string) {
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value)
+  input.dispatchEvent(new Event('input', { bubbles: true }))
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  container = document.createElement('div')
+  document.body.append(container)
+  root = createRoot(container)
+})
+afterEach(() => {
+  act(() => root.unmount())
+  container.remove()
+  vi.unstubAllGlobals()
+})
+
+describe('joining by invite link', () => {
+  it('takes the token out of the address, asks a resident only their name, and opens the board', async () => {
+    fakeApi(true)
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(<JoinPage />))
+    expect(location.hash).toBe('')
+    expect(location.pathname).toBe('/join')
+    await settle()
+    expect(calls.map((c) => c.url)).toEqual(['/api/me', `/api/cases/${CASE}`])
+    expect(calls.every((c) => c.auth === `Bearer ${TOKEN}` && !c.url.includes(TOKEN))).toBe(true)
+    // The title is text, not markup.
+    expect(container.textContent).toContain('Familie <b>Jansen</b>')
+    expect(container.querySelector('b')).toBeNull()
+    const inputs = container.querySelectorAll('input')
+    expect(inputs.length).toBe(1) // name only: no organisation for a resident
+    act(() => fill(inputs[0]!, '  Jan  '))
+    act(() => container.querySelector('form')!.requestSubmit())
+    expect(localStorage.getItem(`kt.invite.${CASE}`)).toBe(TOKEN)
+    expect(loadIdentity()?.name).toBe('Jan')
+    expect(location.pathname).toBe(`/cases/${CASE}`)
+  })
+
+  it('asks an invited professional for their organisation, prefilled from last time', async () => {
+    fakeApi(true, 'professional')
+    localStorage.setItem('kt.identity', JSON.stringify({ name: 'Sanne', org: 'Sociaal wijkteam' }))
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(<JoinPage />))
+    await settle()
+    const values = [...container.querySelectorAll('input')].map((i) => i.value)
+    expect(values).toEqual(['Sanne', 'Sociaal wijkteam'])
+  })
+
+  it('says plainly that an expired or wrong link does not work, and remembers nothing', async () => {
+    fakeApi(false)
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(<JoinPage />))
+    await settle()
+    expect(container.querySelector('[data-testid="join-invalid"]')?.textContent)
+      .toBe('Deze uitnodiging is verlopen of ongeldig. Vraag om een nieuwe link.')
+    expect(localStorage.length).toBe(0)
+    expect(location.hash).toBe('')
+  })
+
+  it('does not call the server for an address without a token', async () => {
+    fakeApi(true)
+    history.replaceState(null, '', '/join')
+    act(() => root.render(<JoinPage />))
+    await settle()
+    expect(calls).toEqual([])
+    expect(container.querySelector('[data-testid="join-invalid"]')).not.toBeNull()
+  })
+})
