@@ -54,9 +54,14 @@ const WORDS = {
 
 const TZ = 'Europe/Amsterdam'
 
-/** 28-11-2026 16:40 (nl) or 28/11/2026, 16:40 (en), in Dutch time. */
+/** 28-11-2026 16:40 (nl) or 28/11/2026 16:40 (en), in Dutch time, the same in every browser. */
 export function formatDateTime(at: number | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: TZ, dateStyle: 'short', timeStyle: 'short' }).format(new Date(at))
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(at))
+  const v = (type: string) => parts.find((x) => x.type === type)?.value ?? ''
+  const sep = locale === 'nl' ? '-' : '/'
+  return `${v('day')}${sep}${v('month')}${sep}${v('year')} ${v('hour')}:${v('minute')}`
 }
 
 /** 28 november 2026 (nl) or 28 November 2026 (en). */
