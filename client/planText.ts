@@ -227,14 +227,18 @@ export interface PrintPlan {
 /** The plan as the resident reads it on paper: per life domain, in plain words. */
 export function groupPlanForPrint(plan: Plan, locale: Locale): PrintPlan {
   const toPrint = (i: AnyItem): PrintItem => ({ id: i.id, text: i.text.trim(), stress: i.stress, byResident: i.byResident })
-  const group = (id: string, label: string, items: AnyItem[]): PrintDomain => ({
+  // A card nobody wrote on yet says nothing on paper.
+  const group = (id: string, label: string, all: AnyItem[]): PrintDomain => {
+    const items = all.filter((i) => i.text.trim() !== '')
+    return {
     id, label,
     problems: items.filter((i) => i.kind === 'problem')
       .map((i, n) => ({ i, n })).sort((a, b) => Number(b.i.stress) - Number(a.i.stress) || a.n - b.n).map(({ i }) => toPrint(i)),
     wishes: items.filter((i) => i.kind === 'wish').map(toPrint),
     strengths: items.filter((i) => i.kind === 'strength').map(toPrint),
     notes: items.filter((i) => i.kind === 'note').map(toPrint),
-  })
+    }
+  }
   const domains = [...plan.domains].sort((a, b) => a.order - b.order)
     .map((d) => group(d.id, domainLabel([plan], d.id, locale, true), d.items))
   domains.push(group('', WORDS[locale].other, plan.unassigned))

@@ -51,6 +51,8 @@ export function SnapshotPanel(props: { caseId: string; token: string | null; can
     setError(null)
     setNotice(null)
     try {
+      // Nothing is lost: the plan as it is now is kept as a snapshot first.
+      await api.saveSnapshot(caseId, `${t('restoreBackupLabel')} ${formatDateTime(Date.now(), locale)}`, savedBy, token)
       await api.restore(caseId, s.id, token)
       setNotice(t('restoreDone'))
       load()

@@ -103,7 +103,7 @@ function Comparison(props: { caseId: string; token: string | null; from: string;
     <div className="compare-body">
       <section className="compare-list" data-testid="compare-list" aria-live="polite">
         <p className="compare-count" data-testid="compare-count">
-          {diff.count === 0 ? t('compareNothing') : fill(t('compareCount'), { n: diff.count })}
+          {diff.count === 0 ? t('compareNothing') : diff.count === 1 ? t('compareCount1') : fill(t('compareCount'), { n: diff.count })}
         </p>
         {SECTIONS.map((section) => {
           const rows = lines.filter((l) => l.section === section)

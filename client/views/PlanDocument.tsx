@@ -3,7 +3,8 @@
  * difficult / what I want / what goes well, and the agreed actions as a table. Used on the
  * printable page and beside a snapshot's board. All user text is rendered as React text.
  */
-import type { Plan } from '../../shared/derivePlan.ts'
+import { isOverdue, type Plan } from '../../shared/derivePlan.ts'
+import { todayInNL } from '../../shared/diffPlans.ts'
 import { stringsFor } from '../board/strings.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
 import { formatDue, groupPlanForPrint, type PrintItem } from '../planText.ts'
@@ -15,6 +16,7 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
   const p = groupPlanForPrint(plan, locale)
   const H = headingLevel === 2 ? 'h2' : 'h3'
   const H2 = headingLevel === 2 ? 'h3' : 'h4'
+  const today = todayInNL()
   const mine = forResident ? t('printMine') : s.byResident
   const rung = (r: number | null) => (r ? t(`ladder${r}` as MessageKey) : '—')
   return (
@@ -59,7 +61,7 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
         {p.actions.length === 0 ? (
           <p className="empty">{t('printNoActions')}</p>
         ) : (
-          <table className="plan-doc-actions" data-testid="print-actions">
+          <div className="table-scroll"><table className="plan-doc-actions" data-testid="print-actions">
             <thead>
               <tr>
                 <th scope="col">{t('what')}</th>
@@ -74,11 +76,11 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
                   <td>{a.text.trim() || '—'}</td>
                   <td>{[a.owner, a.ownerOrg].filter(Boolean).join(', ') || '—'}</td>
                   <td>{a.due ? formatDue(a.due, locale) : '—'}</td>
-                  <td>{s.status[a.status]}</td>
+                  <td>{s.status[a.status]}{isOverdue(a, today) && <strong className="late"> — {t('printLate')}</strong>}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
     </div>

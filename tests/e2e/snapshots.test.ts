@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     expect(await table.locator('thead th').allTextContents()).toEqual(['Wat', 'Wie', 'Wanneer', 'Status'])
     const rows = table.getByTestId('print-action')
     expect(await rows.count()).toBe(2)
-    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['Formulier inleveren', 'Jan', '6 jan 2020', 'open'])
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['Formulier inleveren', 'Jan', '6 jan 2020', 'open — te laat'])
     expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['Schuldhulp aanvragen', 'Sanne, Sociaal wijkteam', '15 dec 2099', 'open'])
     expect(await c.page.getByTestId('print-goal').textContent()).toBe('Over een jaar heb ik werk en geen schulden meer.')
     expect(await c.page.getByTestId('print-problems').first().textContent()).toContain('Schulden bij de energieleverancier (eerst aanpakken)')
@@ -193,6 +193,12 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     await expect.poll(() => itemCount(caseId), { timeout: 15_000 }).toBe(5)
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     await p.page.getByTestId('snapshot-notice').waitFor()
+    // The plan as it was just before is kept as a snapshot of its own: nothing is lost.
+    const after = (await api(server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
+    expect(after).toHaveLength(2)
+    expect(after[0].label).toMatch(/^Voor het terugzetten /)
+    expect(after[0].summary.items).toBe(6)
+    await expect.poll(() => p.page.getByTestId('snapshot-item').count(), { timeout: 10_000 }).toBe(2)
 
     expect([...p.foreignRequests, ...c.foreignRequests, ...r.foreignRequests]).toEqual([])
     // Loads that our own navigation cut short (leaving a board for another page) are no errors.
