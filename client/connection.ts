@@ -32,10 +32,11 @@ export function shouldReconnect(ev: { code: number }): boolean {
 
 /**
  * What the badge shows: the provider's state, except that a browser that knows it has no network
- * is 'disconnected' (offline) rather than endlessly 'connecting'.
+ * is 'disconnected' (offline), not endlessly 'connecting' nor still 'connected' on a socket that
+ * has not noticed yet.
  */
 export function visibleState(state: ConnectionState, online: boolean): ConnectionState {
-  return !online && state !== 'connected' ? 'disconnected' : state
+  return online ? state : 'disconnected'
 }
 
 /** A refused upgrade (HTTP 401/403/404) has no close code in the browser: map it to ours. */
@@ -78,13 +79,23 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
       show()
       if (status === 'connected') failures = 0
     })
-    // Back online: try at once instead of waiting for the next backoff step.
-    const onOnline = () => {
+    // Back online: connect at once instead of waiting for the next backoff step, and replace a
+    // socket that lived through the outage (it may be dead without knowing; a resync is cheap).
+    let wasOffline = false
+    const onOffline = () => {
+      wasOffline = true
       show()
-      if (current.fatalCode === null && status !== 'connected') provider.connect()
+    }
+    const onOnline = () => {
+      if (current.fatalCode === null && (wasOffline || status !== 'connected')) {
+        provider.disconnect()
+        provider.connect()
+      }
+      wasOffline = false
+      show()
     }
     window.addEventListener('online', onOnline)
-    window.addEventListener('offline', show)
+    window.addEventListener('offline', onOffline)
     provider.on('sync', (isSynced: boolean) => {
       if (isSynced) update({ synced: true })
     })
@@ -101,7 +112,7 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
     })
     return () => {
       window.removeEventListener('online', onOnline)
-      window.removeEventListener('offline', show)
+      window.removeEventListener('offline', onOffline)
       provider.destroy()
       doc.destroy()
       setConn(null)

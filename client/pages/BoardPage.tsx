@@ -87,24 +87,31 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
   const readOnly = !me.canWrite
   return (
     <div className="board-page">
-      <header className="topbar">
-        {me.scope === 'org' && (
-          <a href="/" className="back" onClick={(e) => { e.preventDefault(); navigate('/') }}>← {t('backToCases')}</a>
+      <header className="topbar board-topbar">
+        <div className="topbar-row">
+          {me.scope === 'org' && (
+            <a href="/" className="back" onClick={(e) => { e.preventDefault(); navigate('/') }}>← {t('backToCases')}</a>
+          )}
+          <h1 className="case-title" data-testid="case-title" title={title}>{title}</h1>
+          {readOnly && <span className="badge">{t('readOnlyNote')}</span>}
+          <span className="spacer" />
+          <ConnectionBadge state={conn?.state ?? 'connecting'} />
+          {me.scope === 'org' && me.role === 'professional' && !conn?.fatalCode && (
+            <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
+          )}
+          <LocaleSwitch />
+        </div>
+        {!conn?.fatalCode && (
+          <div className="topbar-row subbar">
+            <span className="present-label" aria-hidden="true">{t('present')}:</span>
+            {conn && <PresenceList awareness={conn.provider.awareness} />}
+            {me.scope === 'org' && (
+              <a className="button-link" href="/review" onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewButton')}</a>
+            )}
+            <a className="button-link" href={`/cases/${caseId}/print`} target="_blank" rel="noopener" data-testid="print-link">{t('printButton')}</a>
+            <ExportImageButton editor={editor} title={title} />
+          </div>
         )}
-        <h1 className="case-title" data-testid="case-title">{title}</h1>
-        {readOnly && <span className="badge">{t('readOnlyNote')}</span>}
-        <span className="spacer" />
-        {conn && <PresenceList awareness={conn.provider.awareness} />}
-        <ConnectionBadge state={conn?.state ?? 'connecting'} />
-        {me.scope === 'org' && (
-          <a className="button-link" href="/review" onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewButton')}</a>
-        )}
-        <a className="button-link" href={`/cases/${caseId}/print`} target="_blank" rel="noopener" data-testid="print-link">{t('printButton')}</a>
-        <ExportImageButton editor={editor} title={title} />
-        {me.scope === 'org' && me.role === 'professional' && (
-          <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
-        )}
-        <LocaleSwitch />
       </header>
       {conn?.fatalCode ? (
         <main className="centered">

@@ -17,10 +17,11 @@ describe('reconnecting', () => {
     }
   })
 
-  it('shows offline when the browser has no network, unless a connection is open', () => {
+  it('shows offline whenever the browser knows it has no network', () => {
     expect(visibleState('connecting', true)).toBe('connecting')
     expect(visibleState('connecting', false)).toBe('disconnected')
-    expect(visibleState('connected', false)).toBe('connected')
+    expect(visibleState('connected', false)).toBe('disconnected')
+    expect(visibleState('connected', true)).toBe('connected')
     expect(visibleState('disconnected', true)).toBe('disconnected')
   })
 })
