@@ -18,6 +18,7 @@ const nl = {
   casesEmptyReadOnly: 'Er zijn nog geen casussen.',
   day: 'dag',
   copyFailed: 'Kopiëren lukte niet. Selecteer de link en kopieer hem zelf.',
+  nameExplain: 'Vul uw naam in. Dan ziet iedereen aan tafel wie er meedoet en wie wat schrijft.',
   logout: 'Uitloggen',
   // cases
   casesTitle: 'Casussen',
@@ -36,7 +37,7 @@ const nl = {
   joinInvalid: 'Deze uitnodiging is verlopen of ongeldig. Vraag om een nieuwe link.',
   nameLabel: 'Naam',
   orgLabel: 'Organisatie',
-  orgPlaceholder: 'bijvoorbeeld Sociaal wijkteam, Werk & Inkomen, UWV',
+  orgPlaceholder: 'bijv. Sociaal wijkteam, UWV',
   continue: 'Verder naar het bord',
   // board page
   plan: 'Plan',
@@ -207,6 +208,7 @@ const en: Record<MessageKey, string> = {
   casesEmptyReadOnly: 'There are no cases yet.',
   day: 'day',
   copyFailed: 'Copying did not work. Select the link and copy it yourself.',
+  nameExplain: 'Enter your name, so everyone at the table sees who is taking part and who writes what.',
   logout: 'Sign out',
   casesTitle: 'Cases',
   casesEmpty: 'There are no cases yet. Create the first one below.',
@@ -223,7 +225,7 @@ const en: Record<MessageKey, string> = {
   joinInvalid: 'This invitation has expired or is not valid. Ask for a new link.',
   nameLabel: 'Name',
   orgLabel: 'Organisation',
-  orgPlaceholder: 'for example Social district team, Work & Income, UWV',
+  orgPlaceholder: 'e.g. Social district team, UWV',
   continue: 'Go to the board',
   plan: 'Plan',
   goal: 'Long-term goal',

@@ -47,3 +47,17 @@ export function tokenFromHash(hash: string): string | null {
   const t = hash.replace(/^#/, '')
   return /^[A-Za-z0-9_-]{20,200}$/.test(t) ? t : null
 }
+
+const NEXT_KEY = 'kt.next'
+
+/** Remember which case to open after logging in (this tab only). */
+export function rememberNext(path: string): void {
+  sessionStorage.setItem(NEXT_KEY, path)
+}
+
+/** The case address to go to after logging in, once; only a case address is accepted. */
+export function takeNext(): string | null {
+  const v = sessionStorage.getItem(NEXT_KEY)
+  sessionStorage.removeItem(NEXT_KEY)
+  return v !== null && /^\/cases\/[A-Za-z0-9_-]{22}$/.test(v) ? v : null
+}

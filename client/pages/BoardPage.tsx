@@ -5,7 +5,8 @@ import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api } from '../api.ts'
 import { useCaseConnection } from '../connection.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
-import { forgetInviteToken, loadIdentity, loadInviteToken, type Identity } from '../identity.ts'
+import { forgetInviteToken, loadIdentity, loadInviteToken, rememberNext, type Identity } from '../identity.ts'
+import { PageShell } from '../components/PageShell.tsx'
 import { ACCESS_PROBLEM_TEXT, accessProblem, type AccessProblem } from '../access.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { navigate } from '../router.ts'
@@ -42,25 +43,32 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
     return () => { live = false }
   }, [caseId, token, attempt])
 
-  if (access === 'loading') return <p className="centered">{t('loading')}</p>
+  if (access === 'loading') return <PageShell><p className="centered">{t('loading')}</p></PageShell>
   if ('problem' in access) {
     return (
-      <main className="centered">
-        <p role="alert" className="error" data-testid="access-problem" data-problem={access.problem}>{t(ACCESS_PROBLEM_TEXT[access.problem])}</p>
-        {access.problem === 'offline' && <button type="button" className="primary" onClick={() => setAttempt((n) => n + 1)}>{t('retry')}</button>}
-        {access.problem === 'login' && <button type="button" className="primary" onClick={() => navigate('/')}>{t('loginButton')}</button>}
-        {(access.problem === 'forbidden' || access.problem === 'notFound') && (
-          <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
-        )}
-      </main>
+      <PageShell>
+        <main className="centered">
+          <p role="alert" className="error" data-testid="access-problem" data-problem={access.problem}>{t(ACCESS_PROBLEM_TEXT[access.problem])}</p>
+          {access.problem === 'offline' && <button type="button" className="primary" onClick={() => setAttempt((n) => n + 1)}>{t('retry')}</button>}
+          {access.problem === 'login' && (
+            <button type="button" className="primary" onClick={() => { rememberNext(`/cases/${caseId}`); navigate('/') }}>{t('loginButton')}</button>
+          )}
+          {(access.problem === 'forbidden' || access.problem === 'notFound') && (
+            <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+          )}
+        </main>
+      </PageShell>
     )
   }
   if (!identity) {
     return (
-      <main className="narrow">
-        <h2 className="case-name">{access.title}</h2>
-        <NameForm askOrg={access.me.role !== 'resident'} onDone={setIdentity} />
-      </main>
+      <PageShell>
+        <main className="narrow">
+          <h2 className="case-name">{access.title}</h2>
+          <p>{t('nameExplain')}</p>
+          <NameForm askOrg={access.me.role !== 'resident'} onDone={setIdentity} />
+        </main>
+      </PageShell>
     )
   }
   return <LiveBoard caseId={caseId} token={token} me={access.me} title={access.title} identity={identity} licenseKey={licenseKey} />

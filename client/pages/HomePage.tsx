@@ -6,12 +6,19 @@ import { DEFAULT_TEMPLATE_ID, type LifeDomainTemplate } from '../../shared/templ
 import { api, ApiFailure } from '../api.ts'
 import { useI18n, type T } from '../i18n.ts'
 import { navigate } from '../router.ts'
+import { takeNext } from '../identity.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 
 export function HomePage() {
   const { t } = useI18n()
   const [me, setMe] = useState<Me | null | 'unknown'>('unknown')
-  const refresh = () => api.me().then((m) => setMe(m.scope === 'org' ? m : null), () => setMe(null))
+  const refresh = () => api.me().then((m) => {
+    if (m.scope !== 'org') return setMe(null)
+    // Came here to log in on the way to a case: go on to it.
+    const next = takeNext()
+    if (next) navigate(next, { replace: true })
+    else setMe(m)
+  }, () => setMe(null))
   useEffect(() => {
     void refresh()
   }, [])
