@@ -1,5 +1,5 @@
 /** 'Bord als afbeelding': the whole board as PNG or SVG, through tldraw's own export (editor.toImage / getSvgString). */
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { Editor } from 'tldraw'
 import { useI18n } from '../i18n.ts'
 
@@ -35,8 +35,10 @@ export function ExportImageButton({ editor, title }: { editor: Editor | null; ti
   const { t } = useI18n()
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const menu = useRef<HTMLDetailsElement>(null)
   const run = async (format: 'png' | 'svg') => {
     if (!editor) return
+    if (menu.current) menu.current.open = false
     setBusy(true)
     setError(null)
     try {
@@ -51,7 +53,7 @@ export function ExportImageButton({ editor, title }: { editor: Editor | null; ti
   }
   return (
     <span className="export-image" data-testid="export-image">
-      <details>
+      <details ref={menu}>
         <summary className="button-like">{t('exportImage')}</summary>
         <div className="menu">
           <button type="button" disabled={!editor || busy} onClick={() => run('png')} data-testid="export-png">{t('exportPng')}</button>
