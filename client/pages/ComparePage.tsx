@@ -57,7 +57,10 @@ function Picker({ caseId, list, from, to }: { caseId: string; list: SnapshotMeta
   const [a, setA] = useState(from)
   const [b, setB] = useState(to)
   useEffect(() => { setA(from); setB(to) }, [from, to])
-  const option = (s: SnapshotMeta) => <option key={s.id} value={s.id}>{s.label} ({formatDateTime(s.createdAt, locale)})</option>
+  const option = (s: SnapshotMeta) => {
+    const when = formatDateTime(s.createdAt, locale)
+    return <option key={s.id} value={s.id}>{s.label.includes(when) ? s.label : `${s.label} (${when})`}</option>
+  }
   return (
     <form className="compare-picker" onSubmit={(e) => { e.preventDefault(); navigate(compareHref(caseId, a, b)) }}>
       <label>
