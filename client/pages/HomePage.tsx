@@ -12,19 +12,16 @@ import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 export function HomePage() {
   const { t } = useI18n()
   const [me, setMe] = useState<Me | null | 'unknown'>('unknown')
-  const refresh = () => api.me().then((m) => {
-    if (m.scope !== 'org') return setMe(null)
-    // Came here to log in on the way to a case: go on to it.
-    const next = takeNext()
-    if (next) navigate(next, { replace: true })
-    else setMe(m)
-  }, () => setMe(null))
+  const refresh = () => api.me().then((m) => setMe(m.scope === 'org' ? m : null), () => setMe(null))
   useEffect(() => {
     void refresh()
   }, [])
   // A coordinator's work is the review: they land there after logging in.
+  // Someone who had to log in on the way to a case goes on to that case.
   const afterLogin = () => api.me().then((m) => {
-    if (m.role === 'coordinator') navigate('/review')
+    const next = m.scope === 'org' ? takeNext() : null
+    if (next) navigate(next, { replace: true })
+    else if (m.role === 'coordinator') navigate('/review')
     else setMe(m.scope === 'org' ? m : null)
   }, () => setMe(null))
   return (
