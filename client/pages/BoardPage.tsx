@@ -90,6 +90,7 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
   }, [conn?.provider, user])
   useEffect(() => {
     document.title = `${title} — Keukentafel`
+    return () => { document.title = 'Keukentafel' }
   }, [title])
 
   const readOnly = !me.canWrite
