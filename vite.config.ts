@@ -12,12 +12,17 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
   },
+  optimizeDeps: {
+    // Its imports.vite.js imports files with `?url`; pre-bundling breaks those paths in `vite` dev.
+    exclude: ['@tldraw/assets'],
+  },
   server: {
     // `vite` in development proxies the API and the WebSocket to a running server.
     proxy: {
-      '/api': `http://127.0.0.1:${serverPort}`,
+      // With the trailing slash: '/api' alone would also catch the module client/api.ts.
+      '/api/': `http://127.0.0.1:${serverPort}`,
       '/healthz': `http://127.0.0.1:${serverPort}`,
-      '/ws': { target: `ws://127.0.0.1:${serverPort}`, ws: true },
+      '/ws/': { target: `ws://127.0.0.1:${serverPort}`, ws: true },
     },
   },
   test: {
