@@ -23,7 +23,8 @@ import type { Editor } from 'tldraw'
 
 export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?: string }) {
   const { t } = useI18n()
-  const [token] = useState(() => loadInviteToken(caseId))
+  const [token, setToken] = useState(() => loadInviteToken(caseId))
+  const [inviteExpired, setInviteExpired] = useState(false)
   const [access, setAccess] = useState<{ me: Me; title: string } | { problem: AccessProblem } | 'loading'>('loading')
   const [attempt, setAttempt] = useState(0)
   const [identity, setIdentity] = useState<Identity | null>(loadIdentity)
@@ -36,12 +37,18 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
       .catch((err: unknown) => {
         if (!live) return
         const problem = accessProblem(err, token !== null)
-        // A dead invite is of no use any more; a professional's session cookie may still work next time.
-        if (problem === 'expired') forgetInviteToken(caseId)
-        setAccess({ problem })
+        if (problem === 'expired') {
+          // A dead invite is of no use any more: forget it and try once more with the session
+          // cookie (a professional may have both); without a session, say the invite expired.
+          forgetInviteToken(caseId)
+          setInviteExpired(true)
+          setToken(null)
+          return
+        }
+        setAccess({ problem: problem === 'login' && inviteExpired ? 'expired' : problem })
       })
     return () => { live = false }
-  }, [caseId, token, attempt])
+  }, [caseId, token, attempt, inviteExpired])
 
   if (access === 'loading') return <PageShell><p className="centered">{t('loading')}</p></PageShell>
   if ('problem' in access) {
