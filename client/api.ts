@@ -1,4 +1,5 @@
 /** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
+import type { SnapshotMeta } from '../shared/snapshotApi.ts'
 import type { CaseSummary, InviteCreated, Me } from '../shared/api.ts'
 import type { Plan } from '../shared/derivePlan.ts'
 import type { PlanDiff } from '../shared/diffPlans.ts'
@@ -17,21 +18,7 @@ export interface ClientConfig {
   version: string
 }
 
-export interface SnapshotMeta {
-  id: string
-  caseId: string
-  label: string
-  createdAt: number
-  savedBy: { name: string; role: Role | 'system' }
-  auto: boolean
-  schemaVersion: number
-  summary: {
-    items: number
-    openActions: number
-    overdueActions: number
-    changes: { count: number; added: number; removed: number; changed: number; completed: number } | null
-  }
-}
+export type { SnapshotMeta }
 
 export interface DiffResult {
   from: { ref: string; meta: SnapshotMeta | null }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { api, createCase, invite, startTestServer, TEST_ORG_KEY, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, newContext } from './browser.ts'
+import { hasChromium, launch, newContext, giveName } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 
@@ -44,18 +44,6 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
     return { page, foreign: foreignRequests, errors }
   }
 
-  async function giveName(page: Page, name: string, org: string | null): Promise<void> {
-    const nameField = page.getByLabel(/^(je |uw )?naam/i).first()
-    await nameField.waitFor({ timeout: 20_000 })
-    await nameField.fill(name)
-    if (org !== null) {
-      const orgField = page.getByLabel(/organisatie/i).first()
-      if (await orgField.isVisible()) await orgField.fill(org)
-    }
-    await page.getByRole('button', { name: /verder|deelnemen|doorgaan|naar het bord/i }).first().click()
-    await page.getByTestId('board').waitFor({ timeout: 30_000 })
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 20_000 })
-  }
 
   const items = (page: Page) => page.locator('[data-testid="kt-item"]')
 

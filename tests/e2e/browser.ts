@@ -44,3 +44,17 @@ export async function newContext(browser: Browser, baseURL: string): Promise<{ c
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? ''})`))
   return { context, page, foreignRequests, errors }
 }
+
+/** Fill the name prompt (and organisation, when asked) and wait until the board is live. */
+export async function giveName(page: Page, name: string, org: string | null): Promise<void> {
+  const nameField = page.getByLabel(/^(je |uw )?naam/i).first()
+  await nameField.waitFor({ timeout: 20_000 })
+  await nameField.fill(name)
+  if (org !== null) {
+    const orgField = page.getByLabel(/organisatie/i).first()
+    if (await orgField.isVisible()) await orgField.fill(org)
+  }
+  await page.getByRole('button', { name: /verder|naar het bord/i }).first().click()
+  await page.getByTestId('board').waitFor({ timeout: 30_000 })
+  await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 20_000 })
+}

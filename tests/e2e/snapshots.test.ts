@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { addItem, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
 import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, newContext } from './browser.ts'
+import { hasChromium, launch, newContext, giveName } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 const COORDINATOR_KEY = 'test-coordinator-key-0123456789'
@@ -69,18 +69,6 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     await page.getByRole('button', { name: /inloggen/i }).click()
   }
 
-  async function giveName(page: Page, name: string, org: string | null): Promise<void> {
-    const nameField = page.getByLabel(/^(je |uw )?naam/i).first()
-    await nameField.waitFor({ timeout: 20_000 })
-    await nameField.fill(name)
-    if (org !== null) {
-      const orgField = page.getByLabel(/organisatie/i).first()
-      if (await orgField.isVisible()) await orgField.fill(org)
-    }
-    await page.getByRole('button', { name: /verder|naar het bord/i }).first().click()
-    await page.getByTestId('board').waitFor({ timeout: 30_000 })
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 20_000 })
-  }
 
   const items = (page: Page) => page.locator('[data-testid="kt-item"]')
 
