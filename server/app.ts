@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ApiError } from '../shared/apiErrors.ts'
+import { CaseDamagedError } from './loadCase.ts'
 import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
 import { isLoopback, type Settings } from './config.ts'
@@ -18,7 +19,10 @@ import { RoomManager, type RoomManagerOptions } from './rooms.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/storage.ts'
 import { createWsEndpoint } from './wsServer.ts'
-import { saveSnapshot } from './snapshots.ts'
+import { saveAutoSnapshot } from './snapshots.ts'
+import { codeOf, isStorageFault } from './storage/health.ts'
+import { SHUTDOWN_GRACE_MS, STORE_RETRY_MAX_MS } from './constants.ts'
+import { caseRef } from './log.ts'
 import { formatNL } from './http/snapshotRoutes.ts'
 
 export interface RunningServer {
@@ -35,6 +39,7 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger
   rooms?: RoomManagerOptions
+  shutdownGraceMs?: number
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -60,19 +65,24 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const log = opts.logger ?? createLogger(settings.logLevel)
   const storage = openSqliteStorage(settings.dataDir)
   const generatedKeys = {
-    professional: ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
-    coordinator: ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),
+    professional: await ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
+    coordinator: await ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),
   }
   storage.purgeExpired(Date.now())
 
   const access = new AccessResolver(storage)
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
-    // When the last participant leaves a case that changed, keep the state as it was then.
+    // When the last participant leaves a case that changed, keep the state as it was then — as a
+    // safety net, at most once an hour of activity, never identical to the previous one, pruned.
     onLastLeave: (room) => {
       if (!room.changedSinceSnapshot) return
-      saveSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`, { name: '', role: 'system' }, true)
-      room.changedSinceSnapshot = false
+      try {
+        saveAutoSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`)
+        room.changedSinceSnapshot = false
+      } catch (err) {
+        log.error({ case: caseRef(room.caseId), code: codeOf(err) }, 'saving the automatic snapshot failed')
+      }
     },
   })
   const api = createApi({ settings, storage, rooms, access, log, version: packageVersion() })
@@ -91,13 +101,20 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       return
     }
     if (pathname === '/healthz') {
-      sendJson(res, 200, { ok: true })
+      // 503 while storage fails (what failed and how many updates wait in memory; no content).
+      const report = storage.health.report()
+      sendJson(res, report.ok ? 200 : 503, report.ok ? { ok: true } : report)
       return
     }
     if (pathname === '/api' || pathname.startsWith('/api/')) {
       api.handle(req, res, url).catch((err: unknown) => {
         if (err instanceof HttpError) {
           sendError(res, err.status, err.code, err.message)
+        } else if (isStorageFault(err)) {
+          if (storage.health.failed('database', err)) log.error({ code: codeOf(err) }, 'a database write failed')
+          sendError(res, 503, ApiError.storageUnavailable, 'De server kan nu niets opslaan. Probeer het over een paar minuten opnieuw; er is niets verloren gegaan.')
+        } else if (err instanceof CaseDamagedError) {
+          sendError(res, 500, ApiError.caseDamaged, 'De opgeslagen gegevens van deze casus zijn beschadigd. Vraag de beheerder om hulp.')
         } else {
           log.error({ err: err instanceof Error ? err.message : String(err), route: pathname.replace(/\/[A-Za-z0-9_-]{22}(?=\/|$)/, '/:id') }, 'request failed')
           sendError(res, 500, ApiError.internal, 'Er ging iets mis op de server. Probeer het opnieuw.')
@@ -128,19 +145,30 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     log.warn('TLDRAW_LICENSE_KEY is not set: served over HTTPS on a real host, tldraw removes the board after a few seconds. See README, "tldraw licence".')
   }
 
+  // While storage fails, keep trying what waits in memory, without waiting for another request.
+  const retry = setInterval(() => {
+    if (storage.health.ok) return
+    if (storage.retryPending()) probeDatabase(storage)
+  }, STORE_RETRY_MAX_MS)
+  retry.unref()
+
   let closing: Promise<void> | null = null
   return {
     url, port, storage, rooms, log, generatedKeys,
     close() {
+      // 1. stop accepting; 2. let the clients finish (what they sent is processed); 3. store every
+      // room; 4. close the database. Bounded by SHUTDOWN_GRACE_MS (+ the last commit).
       closing ??= (async () => {
-        const stored = await rooms.shutdown()
+        clearInterval(retry)
+        const deadline = Date.now() + (opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS)
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        await ws.drain(deadline)
+        const stored = await rooms.shutdown(deadline)
         if (!stored) log.error('some cases could not be stored at shutdown')
-        ws.close()
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeAllConnections()
-        })
-        storage.close()
+        server.closeAllConnections()
+        await stopped
+        await storage.close()
       })()
       return closing
     },
@@ -148,13 +176,24 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 }
 
 /** Store a key's hash: from the setting, or generated on the first start (returned to print once). */
-function ensureKey(storage: Storage, setting: string, fromSettings: string | null): string | null {
+async function ensureKey(storage: Storage, setting: string, fromSettings: string | null): Promise<string | null> {
   if (fromSettings) {
-    storage.setSetting(setting, hashKey(fromSettings))
+    storage.setSetting(setting, await hashKey(fromSettings))
     return null
   }
   if (storage.getSetting(setting)) return null
   const key = newSecret(24)
-  storage.setSetting(setting, hashKey(key))
+  storage.setSetting(setting, await hashKey(key))
   return key
+}
+
+/** A write that touches nothing, to learn whether the database takes writes again. */
+function probeDatabase(storage: Storage): void {
+  try {
+    const v = storage.getSetting('health_probe')
+    storage.setSetting('health_probe', v === '1' ? '0' : '1')
+    storage.health.succeeded('database')
+  } catch (err) {
+    storage.health.failed('database', err)
+  }
 }

@@ -1,11 +1,20 @@
 /**
  * One live case document in memory, with the connections editing it.
  *
- * Lifecycle: the RoomManager (rooms.ts) loads it on first connect; every update a client sends is
- * validated, applied, appended to the case's update log and relayed to the other clients (encoded
- * once); the log is compacted into one state row now and then; after the last client left and a
- * grace period, the room is compacted and evicted. If storing fails the room stays in memory and
- * retries, so nothing is lost while the process lives.
+ * Lifecycle: the RoomManager (rooms.ts) loads it on first connect (loadCase.ts, which repairs
+ * damaged data); after the last client left and a grace period it is compacted and evicted.
+ *
+ * A client's update:
+ *   1. is checked against the connection's budgets and the case's size budget;
+ *   2. is checked by the DocGuard against the document schema, field by field, on a shadow copy —
+ *      a refused update closes that connection and is never applied, stored or relayed;
+ *   3. is applied to the live document and relayed at once to the other participants;
+ *   4. is appended to the document log, which commits it within one group commit (a few ms).
+ * If storing fails, the room keeps every unsaved update in memory, retries with backoff without
+ * waiting for another edit, reports it on /healthz, and is never evicted while anything is
+ * unsaved. Why relay before the commit: fan-out latency stays that of a plain relay, and an
+ * update relayed but lost in a crash within the commit window is still held by every client that
+ * received it, which sends it again when it reconnects (y-websocket sync step 2).
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -15,12 +24,16 @@ import * as decoding from 'lib0/decoding'
 import { MessageType } from '../shared/protocol.ts'
 import { CloseCode } from '../shared/closeCodes.ts'
 import { MAX_WS_MESSAGE_BYTES } from '../shared/limits.ts'
-import { COMPACT_AFTER_UPDATES } from './constants.ts'
-import type { Storage, StoredDoc } from './storage/storage.ts'
 import { TOP_LEVEL, type Role } from '../shared/schema.ts'
+import {
+  ConnBudget, MAX_AWARENESS_CLIENTS_PER_CONN, MAX_AWARENESS_STATE_CHARS, MAX_BUFFERED_FOR_PRESENCE_BYTES, MAX_CASE_DOC_BYTES,
+} from './budgets.ts'
+import { COMPACT_AFTER_UPDATES, STORE_RETRY_MAX_MS, STORE_RETRY_MIN_MS } from './constants.ts'
+import { DocGuard } from './docGuard.ts'
 import { stampAuthorRole } from './stampAuthor.ts'
 import type { Logger } from './log.ts'
-import { validateUpdate } from './validateUpdate.ts'
+import type { Storage } from './storage/storage.ts'
+import { codeOf } from './storage/health.ts'
 
 /** What a room needs of a connection; the WebSocket layer implements it. */
 export interface Conn {
@@ -29,6 +42,8 @@ export interface Conn {
   readonly canWrite: boolean
   /** The role the connection was authorised for; items it adds are stamped with it. */
   readonly role: Role
+  /** Bytes waiting in the connection's send buffer. */
+  readonly bufferedBytes: number
   send(message: Uint8Array): void
   close(code: number, reason: string): void
 }
@@ -39,146 +54,180 @@ export class BadMessageError extends Error {
   }
 }
 
+interface ConnState {
+  /** Awareness client ids this connection introduced (it may speak only for these). */
+  awarenessIds: Set<number>
+  budget: ConnBudget
+  /** Updates from this connection that waited for missing changes (see receiveUpdate). */
+  pendingStrikes: number
+}
+
 export class Room {
-  readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
-  /** Each connection with the awareness client ids it controls. */
-  readonly conns = new Map<Conn, Set<number>>()
-  /** True when something in memory is not yet safely stored. */
-  unsaved = false
+  readonly conns = new Map<Conn, ConnState>()
   erased = false
   /** Set by every change; cleared when a snapshot is saved. */
   changedSinceSnapshot = false
-  private lastSeq: number
-  private updatesSinceCompact: number
-  private applying: { persisted: boolean } | null = null
+  private guard: DocGuard
+  /** Appends sent to the log and not yet answered. */
+  private inFlight = 0
+  /** Updates that could not be stored yet, in order; retried with backoff. */
+  private backlog: Uint8Array[] = []
+  private retryTimer: NodeJS.Timeout | null = null
+  private retryDelayMs = STORE_RETRY_MIN_MS
+  private appendedSinceCompact = 0
+  private compacting = false
+  /** Stored size of the document: its compacted state plus the updates since, for the size budget. */
+  private stateBytes: number
+  private bytesSinceCompact = 0
   private lastTouchMs = 0
+  private idleWaiters: (() => void)[] = []
 
   constructor(
     readonly caseId: string,
+    readonly doc: Y.Doc,
     private storage: Storage,
     private log: Logger,
+    storedBytes: number,
   ) {
-    // 1. Rebuild the document from the compacted state plus the log after it.
-    const stored = storage.loadDoc(caseId)
-    this.doc = docFromStored(stored, log)
-    this.lastSeq = stored.lastSeq
-    this.updatesSinceCompact = stored.updates.length
-
-    // 2. Every change — from a client, a restore or the server — is stored, then relayed.
+    this.stateBytes = storedBytes
+    // Client updates carry their Conn as origin; everything else is the server's own change.
+    this.guard = new DocGuard(doc, (origin) => this.conns.has(origin as Conn))
     this.doc.on('update', this.onDocUpdate)
-
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
 
   join(conn: Conn): void {
-    this.conns.set(conn, new Set())
+    this.conns.set(conn, { awarenessIds: new Set(), budget: new ConnBudget(), pendingStrikes: 0 })
     // Start the sync: our state vector (step 1), so the client sends what we lack.
-    const enc = encoding.createEncoder()
-    encoding.writeVarUint(enc, MessageType.sync)
-    syncProtocol.writeSyncStep1(enc, this.doc)
-    conn.send(encoding.toUint8Array(enc))
+    conn.send(this.syncStep1())
     const states = this.awareness.getStates()
     if (states.size > 0) conn.send(this.awarenessMessage([...states.keys()]))
   }
 
   leave(conn: Conn): void {
-    const ids = this.conns.get(conn)
+    const st = this.conns.get(conn)
     this.conns.delete(conn)
-    if (ids && ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null)
+    if (st && st.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...st.awarenessIds], null)
   }
 
   /**
    * Handle one binary frame from a client. Throws BadMessageError for anything that is not a
-   * well-formed y-websocket message; the caller closes that connection with the error's code.
+   * well-formed y-websocket message within budget; the caller closes that connection.
    */
   receive(conn: Conn, data: Uint8Array): void {
+    const st = this.conns.get(conn)
+    if (!st || this.erased) return
     if (data.byteLength > MAX_WS_MESSAGE_BYTES) throw new BadMessageError(CloseCode.MessageTooLarge, 'message too large')
+    let dec: decoding.Decoder
+    let type: number
     try {
-      const dec = decoding.createDecoder(data)
-      const type = decoding.readVarUint(dec)
-      switch (type) {
-        case MessageType.sync:
-          this.receiveSync(conn, dec)
-          break
-        case MessageType.awareness:
-          this.receiveAwareness(conn, decoding.readVarUint8Array(dec))
-          break
-        case MessageType.queryAwareness:
-          conn.send(this.awarenessMessage([...this.awareness.getStates().keys()]))
-          break
-        default:
-          throw new BadMessageError(CloseCode.BadMessage, `unknown message type ${type}`)
-      }
-    } catch (err) {
-      if (err instanceof BadMessageError) throw err
+      dec = decoding.createDecoder(data)
+      type = decoding.readVarUint(dec)
+    } catch {
       throw new BadMessageError(CloseCode.BadMessage, 'malformed message')
+    }
+    switch (type) {
+      case MessageType.sync:
+        return this.receiveSync(conn, st, dec)
+      case MessageType.awareness:
+        if (!st.budget.awareness.take()) throw new BadMessageError(CloseCode.TooFast, 'too many presence updates')
+        return this.receiveAwareness(conn, st, readOr(() => decoding.readVarUint8Array(dec)))
+      case MessageType.queryAwareness:
+        if (!st.budget.awareness.take()) throw new BadMessageError(CloseCode.TooFast, 'too many presence requests')
+        conn.send(this.awarenessMessage([...this.awareness.getStates().keys()]))
+        return
+      default:
+        throw new BadMessageError(CloseCode.BadMessage, `unknown message type ${type}`)
     }
   }
 
-  private receiveSync(conn: Conn, dec: decoding.Decoder): void {
-    const syncType = decoding.readVarUint(dec)
+  private receiveSync(conn: Conn, st: ConnState, dec: decoding.Decoder): void {
+    const syncType = readOr(() => decoding.readVarUint(dec))
+    const payload = readOr(() => decoding.readVarUint8Array(dec))
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1: {
+        if (!st.budget.updates.take()) throw new BadMessageError(CloseCode.TooFast, 'too many sync requests')
+        let diff: Uint8Array
+        try {
+          diff = Y.encodeStateAsUpdate(this.doc, payload)
+        } catch {
+          throw new BadMessageError(CloseCode.BadMessage, 'malformed state vector')
+        }
         const enc = encoding.createEncoder()
         encoding.writeVarUint(enc, MessageType.sync)
-        syncProtocol.writeSyncStep2(enc, this.doc, decoding.readVarUint8Array(dec))
+        encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2)
+        encoding.writeVarUint8Array(enc, diff)
         conn.send(encoding.toUint8Array(enc))
         return
       }
       case syncProtocol.messageYjsSyncStep2:
-      case syncProtocol.messageYjsUpdate: {
-        const update = decoding.readVarUint8Array(dec)
+      case syncProtocol.messageYjsUpdate:
         // Read-only roles: the write is dropped — never applied, stored or relayed.
         if (!conn.canWrite) return
-        this.applyClientUpdate(conn, update)
-        return
-      }
+        return this.receiveUpdate(conn, st, payload)
       default:
         throw new BadMessageError(CloseCode.BadMessage, `unknown sync message type ${syncType}`)
     }
   }
 
-  private applyClientUpdate(conn: Conn, update: Uint8Array): void {
-    const problem = validateUpdate(update)
-    if (problem) throw new BadMessageError(CloseCode.BadMessage, problem)
-    this.applying = { persisted: false }
-    let added: string[] = []
-    try {
-      added = collectAddedItems(this.doc, () => Y.applyUpdate(this.doc, update, conn))
-      // An update that only waits for missing parts fires no 'update' event: store it as received.
-      if (!this.applying.persisted && !isEmptyUpdate(update)) this.persist(update)
-    } finally {
-      this.applying = null
+  private receiveUpdate(conn: Conn, st: ConnState, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return
+    // 1. Budgets: of this connection, and of the case's document.
+    if (!st.budget.updates.take() || !st.budget.updateBytes.take(update.byteLength)) {
+      throw new BadMessageError(CloseCode.TooFast, 'too many changes in a short time')
     }
-    // The author's role on a new item is the role the server authorised, whatever the client said
-    // (so the resident's own contributions are marked as theirs, and nobody can pose as them).
+    if (this.stateBytes + this.bytesSinceCompact + update.byteLength > MAX_CASE_DOC_BYTES) {
+      throw new BadMessageError(CloseCode.CaseTooLarge, 'the case document has reached its size limit')
+    }
+    // 2. The schema, per field, on the guard's shadow copy.
+    const verdict = this.guard.check(update)
+    if (!verdict.ok) {
+      if (!verdict.pending) throw new BadMessageError(CloseCode.BadMessage, verdict.reason)
+      // The update builds on changes we do not have. A client that has them sends them after our
+      // sync step 1; one that sends such updates again is refused (nothing pending is ever kept).
+      if (++st.pendingStrikes > 1) throw new BadMessageError(CloseCode.BadMessage, 'update depends on changes that never arrived')
+      conn.send(this.syncStep1())
+      return
+    }
+    st.pendingStrikes = 0
+    // 3. Apply (relays and stores through onDocUpdate), then stamp the author role of new items:
+    // the role the server authorised, whatever the client said, so the resident's own
+    // contributions are marked as theirs and nobody can pose as them.
+    const added = collectAddedItems(this.doc, () => Y.applyUpdate(this.doc, update, conn))
     if (added.length) stampAuthorRole(this.doc, added, conn.role)
   }
 
-  private receiveAwareness(conn: Conn, update: Uint8Array): void {
+  private receiveAwareness(conn: Conn, st: ConnState, update: Uint8Array): void {
     // A connection may only speak for the awareness clients it introduced itself. y-websocket
     // clients echo the states of others they received (same clock, a no-op): those entries are
     // dropped, so nobody can overwrite another participant's name or cursor.
-    const entries = readAwarenessEntries(update)
-    const foreign = (id: number) => [...this.conns].some(([other, owned]) => other !== conn && owned.has(id))
+    const entries = readOr(() => readAwarenessEntries(update))
+    const foreign = (id: number) => [...this.conns].some(([other, s]) => other !== conn && s.awarenessIds.has(id))
     const own = entries.filter((e) => !foreign(e.clientId))
     if (own.length === 0) return
+    for (const e of own) {
+      if (e.state.length > MAX_AWARENESS_STATE_CHARS) throw new BadMessageError(CloseCode.MessageTooLarge, 'presence state too large')
+    }
+    const newIds = own.filter((e) => !st.awarenessIds.has(e.clientId) && e.state !== 'null').length
+    if (st.awarenessIds.size + newIds > MAX_AWARENESS_CLIENTS_PER_CONN) {
+      throw new BadMessageError(CloseCode.BadMessage, 'too many presence clients on one connection')
+    }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, own.length === entries.length ? update : writeAwarenessEntries(own), conn)
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.erased) return
-    this.persist(update)
-    if (this.applying) this.applying.persisted = true
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeUpdate(enc, update)
     const message = encoding.toUint8Array(enc)
     for (const c of this.conns.keys()) if (c !== origin) c.send(message)
     this.changedSinceSnapshot = true
+    this.bytesSinceCompact += update.byteLength
+    this.persist(update)
   }
 
   private onAwarenessUpdate = (
@@ -186,13 +235,21 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = added.concat(updated, removed)
-    const owned = this.conns.get(origin as Conn)
-    if (owned) {
-      for (const id of added) owned.add(id)
-      for (const id of removed) owned.delete(id)
+    const st = this.conns.get(origin as Conn)
+    if (st) {
+      for (const id of added) st.awarenessIds.add(id)
+      for (const id of removed) st.awarenessIds.delete(id)
     }
     const message = this.awarenessMessage(changed)
-    for (const c of this.conns.keys()) c.send(message)
+    // Presence is passing data: a connection that is behind on reading gets none until it catches up.
+    for (const c of this.conns.keys()) if (c.bufferedBytes < MAX_BUFFERED_FOR_PRESENCE_BYTES) c.send(message)
+  }
+
+  private syncStep1(): Uint8Array {
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.sync)
+    syncProtocol.writeSyncStep1(enc, this.doc)
+    return encoding.toUint8Array(enc)
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {
@@ -202,35 +259,143 @@ export class Room {
     return encoding.toUint8Array(enc)
   }
 
-  /** Append to the log; on failure keep everything in memory and mark the room unsaved. */
-  private persist(update: Uint8Array): void {
-    const now = Date.now()
-    try {
-      this.lastSeq = this.storage.appendUpdate(this.caseId, update, now)
-      this.updatesSinceCompact++
-      if (now - this.lastTouchMs > 60_000) {
-        this.storage.touchCase(this.caseId, now)
-        this.lastTouchMs = now
-      }
-    } catch (err) {
-      this.unsaved = true
-      this.log.error({ err: String(err) }, 'storing an update failed; the room stays in memory')
-      return
-    }
-    if (this.unsaved || this.updatesSinceCompact >= COMPACT_AFTER_UPDATES) this.compact()
+  // ---------- durability ----------
+
+  /** True when everything applied to the document is durably stored. */
+  get saved(): boolean {
+    return this.inFlight === 0 && this.backlog.length === 0
   }
 
-  /** Fold the log into one state row. Returns false (and keeps the room unsaved) on failure. */
-  compact(): boolean {
-    if (this.erased) return true
+  /** Updates held only in memory (waiting for a commit or a retry). */
+  get unsavedCount(): number {
+    return this.inFlight + this.backlog.length
+  }
+
+  /** Resolves once everything applied so far is durably stored (or the room was erased). */
+  whenSaved(): Promise<void> {
+    if (this.saved || this.erased) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private persist(update: Uint8Array): void {
+    // While storing fails, everything waits in the backlog, in order, for the retry.
+    if (this.backlog.length > 0) {
+      this.backlog.push(update)
+      this.reportUnsaved()
+      return
+    }
+    this.inFlight++
+    const now = Date.now()
+    this.storage.docLog.append(this.caseId, update, now).then(
+      () => {
+        this.inFlight--
+        this.stored(1)
+      },
+      (err: unknown) => {
+        this.inFlight--
+        this.backlog.push(update)
+        this.storeFailed(err)
+      },
+    )
+    if (now - this.lastTouchMs > 60_000) {
+      this.lastTouchMs = now
+      try {
+        this.storage.touchCase(this.caseId, now)
+      } catch { /* only the case list's order; the next edit tries again */ }
+    }
+  }
+
+  private stored(n: number): void {
+    this.appendedSinceCompact += n
+    if (this.storage.health.succeeded('document log')) this.log.info('storing updates works again')
+    this.reportUnsaved()
+    if (this.appendedSinceCompact >= COMPACT_AFTER_UPDATES) void this.compact()
+    if (this.saved) for (const w of this.idleWaiters.splice(0)) w()
+  }
+
+  private storeFailed(err: unknown): void {
+    if (this.erased) {
+      this.backlog = []
+      return
+    }
+    if (this.storage.health.failed('document log', err)) {
+      this.log.error({ code: codeOf(err) }, 'storing updates failed; they stay in memory and are retried')
+    }
+    this.reportUnsaved()
+    this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.erased) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      void this.retry()
+    }, this.retryDelayMs)
+    this.retryTimer.unref()
+  }
+
+  /** Store the whole backlog as one merged update; on failure back off (up to STORE_RETRY_MAX_MS). */
+  private async retry(): Promise<void> {
+    if (this.erased || this.backlog.length === 0) return
+    const batch = this.backlog.slice()
+    this.inFlight++
     try {
-      this.storage.compact(this.caseId, Y.encodeStateAsUpdate(this.doc), this.lastSeq)
-      this.updatesSinceCompact = 0
-      this.unsaved = false
+      await this.storage.docLog.append(this.caseId, Y.mergeUpdates(batch), Date.now())
+      this.inFlight--
+      this.backlog.splice(0, batch.length)
+      this.retryDelayMs = STORE_RETRY_MIN_MS
+      this.stored(batch.length)
+      if (this.backlog.length > 0) this.scheduleRetry()
+    } catch (err) {
+      this.inFlight--
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, STORE_RETRY_MAX_MS)
+      this.storeFailed(err)
+    }
+  }
+
+  private reportUnsaved(): void {
+    this.storage.health.setUnsaved(this.caseId, this.backlog.length)
+  }
+
+  /**
+   * Fold the stored log into one state row. The storage does it (off this event loop); only when
+   * it finds the stored data damaged does the room write its own, intact, state instead.
+   * Returns false when storing failed (the caller keeps the room).
+   */
+  async compact(): Promise<boolean> {
+    if (this.erased) return true
+    if (this.compacting) return false
+    this.compacting = true
+    const countedBefore = this.appendedSinceCompact
+    const bytesBefore = this.bytesSinceCompact
+    try {
+      const r = await this.storage.docLog.compact(this.caseId)
+      // What arrived while the storage compacted is not in its state yet.
+      this.appendedSinceCompact = Math.max(0, this.appendedSinceCompact - countedBefore)
+      this.bytesSinceCompact = Math.max(0, this.bytesSinceCompact - bytesBefore)
+      this.stateBytes = r.bytes
       return true
     } catch (err) {
-      this.unsaved = true
-      this.log.error({ err: String(err) }, 'compacting failed; the room stays in memory')
+      if (codeOf(err) === 'damaged') return this.rewriteState()
+      this.log.error({ code: codeOf(err) }, 'compacting failed; the room stays in memory')
+      return false
+    } finally {
+      this.compacting = false
+    }
+  }
+
+  /** Replace the stored state and log by this room's document (after damage was found). */
+  async rewriteState(): Promise<boolean> {
+    try {
+      const state = Y.encodeStateAsUpdate(this.doc)
+      await this.storage.docLog.replace(this.caseId, state)
+      this.appendedSinceCompact = 0
+      this.bytesSinceCompact = 0
+      this.stateBytes = state.byteLength
+      this.log.warn('stored data of the case was damaged; rewrote it from the live document')
+      return true
+    } catch (err) {
+      this.log.error({ code: codeOf(err) }, 'rewriting the case state failed; the room stays in memory')
       return false
     }
   }
@@ -240,10 +405,24 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.storage.health.setUnsaved(this.caseId, 0)
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
+    this.guard.destroy()
     this.doc.destroy()
+    for (const w of this.idleWaiters.splice(0)) w()
+  }
+}
+
+/** Run a decoder step; any decoding failure is a malformed message. */
+function readOr<T>(read: () => T): T {
+  try {
+    return read()
+  } catch {
+    throw new BadMessageError(CloseCode.BadMessage, 'malformed message')
   }
 }
 
@@ -257,6 +436,7 @@ interface AwarenessEntry {
 function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   const dec = decoding.createDecoder(update)
   const n = decoding.readVarUint(dec)
+  if (n > MAX_AWARENESS_CLIENTS_PER_CONN * 64) throw new Error('too many entries')
   const entries: AwarenessEntry[] = []
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(dec)
@@ -293,23 +473,6 @@ function collectAddedItems(doc: Y.Doc, fn: () => void): string[] {
     items.unobserve(observer)
   }
   return added
-}
-
-/** Rebuild a document from its compacted state and the log after it. */
-export function docFromStored(stored: StoredDoc, log?: Logger): Y.Doc {
-  const doc = new Y.Doc({ gc: true })
-  doc.transact(() => {
-    if (stored.state) Y.applyUpdate(doc, stored.state)
-    for (const u of stored.updates) {
-      try {
-        Y.applyUpdate(doc, u)
-      } catch (err) {
-        // A log row that cannot be applied is skipped, not fatal: the rest of the case loads.
-        log?.error({ err: String(err) }, 'skipping unreadable stored update')
-      }
-    }
-  })
-  return doc
 }
 
 function isEmptyUpdate(update: Uint8Array): boolean {

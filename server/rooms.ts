@@ -1,12 +1,13 @@
 /**
  * The room lifecycle: get-or-load, evict after the last client left, erase, shut down.
- * Loading is behind a promise so a database backend with asynchronous reads can stand in later;
- * messages that arrive while a room loads wait for it, in order.
+ * Loading is asynchronous (the document log is); messages that arrive while a room loads wait
+ * for it, in order. A room is evicted only once everything it holds is durably stored.
  */
+import * as Y from 'yjs'
 import { CloseCode } from '../shared/closeCodes.ts'
 import { ROOM_EVICT_AFTER_MS, STORE_RETRY_MS } from './constants.ts'
-import * as Y from 'yjs'
-import { Room, docFromStored, type Conn } from './room.ts'
+import { rebuildCase } from './loadCase.ts'
+import { Room, type Conn } from './room.ts'
 import type { Storage } from './storage/storage.ts'
 import { caseRef, type Logger } from './log.ts'
 
@@ -53,22 +54,34 @@ export class RoomManager {
   get(caseId: string): Promise<Room> {
     let p = this.rooms.get(caseId)
     if (!p) {
-      p = Promise.resolve().then(() => {
-        const log = this.log.child({ case: caseRef(caseId) })
-        return new Room(caseId, this.storage, log)
-      })
+      p = this.load(caseId)
       this.rooms.set(caseId, p)
       // A failed load must not stick: the next connect tries again.
-      p.catch(() => this.rooms.delete(caseId))
+      p.catch(() => {
+        if (this.rooms.get(caseId) === p) this.rooms.delete(caseId)
+      })
     }
     return p
+  }
+
+  private async load(caseId: string): Promise<Room> {
+    const log = this.log.child({ case: caseRef(caseId) })
+    const stored = await this.storage.docLog.load(caseId)
+    const loaded = rebuildCase(stored, this.storage, caseId)
+    const room = new Room(caseId, loaded.doc, this.storage, log, loaded.storedBytes)
+    if (loaded.repair) {
+      log.error(loaded.repair, 'stored data of the case was damaged; rebuilt from what was intact and the latest snapshots')
+      // Write the repaired document back, so the damage is not loaded again.
+      void room.rewriteState()
+    }
+    return room
   }
 
   /** Run `fn` on the case's live document if it is open, else on a copy loaded from storage. */
   async withDoc<T>(caseId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const room = await this.peek(caseId)
     if (room && !room.erased) return fn(room.doc)
-    const doc = loadDocFromStorage(this.storage, caseId)
+    const { doc } = rebuildCase(await this.storage.docLog.load(caseId), this.storage, caseId)
     try {
       return fn(doc)
     } finally {
@@ -104,17 +117,23 @@ export class RoomManager {
     this.cancelEviction(room.caseId)
     const t = setTimeout(() => {
       this.timers.delete(room.caseId)
-      if (room.conns.size > 0) return
-      // Evict only once the last write is safe; otherwise keep the room and retry.
-      if (!room.compact()) {
-        this.scheduleEviction(room, this.retryMs)
-        return
-      }
-      room.destroy()
-      this.rooms.delete(room.caseId)
+      void this.evict(room)
     }, delayMs)
     t.unref()
     this.timers.set(room.caseId, t)
+  }
+
+  /** Evict only once the last write is safe and the log is folded; otherwise keep the room and retry. */
+  private async evict(room: Room): Promise<void> {
+    if (room.conns.size > 0 || room.erased) return
+    const safe = room.saved && await room.compact()
+    if (room.conns.size > 0 || room.erased || this.rooms.get(room.caseId) === undefined) return
+    if (!safe || !room.saved) {
+      this.scheduleEviction(room, this.retryMs)
+      return
+    }
+    room.destroy()
+    this.rooms.delete(room.caseId)
   }
 
   private cancelEviction(caseId: string): void {
@@ -137,15 +156,25 @@ export class RoomManager {
     this.rooms.delete(caseId)
   }
 
-  /** Close all connections and store every room. Returns false if some room could not be stored. */
-  async shutdown(): Promise<boolean> {
+  /**
+   * Store every room. The WebSocket layer has closed the connections and processed what they
+   * sent before this runs. Waits for the last commits up to `deadline`; returns false if some
+   * room could not be stored.
+   */
+  async shutdown(deadline: number): Promise<boolean> {
     let ok = true
-    for (const [caseId, p] of this.rooms) {
+    for (const [caseId, p] of [...this.rooms]) {
       const room = await p.catch(() => null)
       this.cancelEviction(caseId)
       if (!room) continue
-      room.closeAll(CloseCode.ShuttingDown, 'server shutting down')
-      if (!room.compact()) ok = false
+      const left = deadline - Date.now()
+      const saved = await Promise.race([room.whenSaved().then(() => true), sleep(Math.max(0, left)).then(() => false)])
+      if (!saved || !room.saved) {
+        this.log.error({ case: caseRef(caseId), unsaved: room.unsavedCount }, 'could not store every update before shutting down')
+        ok = false
+      } else if (!(await room.compact())) {
+        ok = false
+      }
       room.destroy()
     }
     this.rooms.clear()
@@ -153,7 +182,6 @@ export class RoomManager {
   }
 }
 
-/** Build a throwaway Y.Doc from storage (for reads of cases that are not open). */
-export function loadDocFromStorage(storage: Storage, caseId: string): Y.Doc {
-  return docFromStored(storage.loadDoc(caseId))
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }

@@ -8,14 +8,16 @@ import { derivePlan, isOverdue, type Plan } from '../shared/derivePlan.ts'
 import { allItems, diffPlans, todayInNL } from '../shared/diffPlans.ts'
 import { newId } from '../shared/ids.ts'
 import { migrateDoc } from '../shared/migrations.ts'
-import { SCHEMA_VERSION } from '../shared/schema.ts'
+import { SCHEMA_VERSION, TOP_LEVEL } from '../shared/schema.ts'
 import type { SnapshotRecord, SnapshotSummary, Storage } from './storage/storage.ts'
 
 export function saveSnapshot(
   storage: Storage, caseId: string, doc: Y.Doc, label: string, savedBy: SnapshotRecord['savedBy'], auto: boolean, now = Date.now(),
+  /** The snapshot this one replaces: the summary counts changes since the one before it. */
+  replaces: string | null = null,
 ): SnapshotRecord {
   const plan = derivePlan(doc)
-  const previous = storage.latestSnapshot(caseId)
+  const previous = replaces ? storage.listSnapshots(caseId).filter((s) => s.id !== replaces).map((s) => storage.getSnapshot(caseId, s.id))[0] ?? null : storage.latestSnapshot(caseId)
   const record: SnapshotRecord = {
     id: newId(),
     caseId,
@@ -28,6 +30,56 @@ export function saveSnapshot(
   }
   storage.createSnapshot(record, Y.encodeStateAsUpdate(doc), JSON.stringify(plan))
   return record
+}
+
+/** At most one automatic snapshot per case per this much activity: a newer one replaces it. */
+export const AUTO_SNAPSHOT_EVERY_MS = 60 * 60 * 1000
+/** Older automatic snapshots: the last of each day is kept this many days, the rest is pruned. */
+export const AUTO_SNAPSHOT_KEEP_DAYS = 30
+
+/**
+ * The automatic snapshot, a safety net taken when the last participant leaves a changed case:
+ * - never one whose plan and drawing equal the previous snapshot's;
+ * - within AUTO_SNAPSHOT_EVERY_MS of the latest automatic snapshot (and no meeting snapshot since),
+ *   it replaces that one instead of adding another;
+ * - older automatic snapshots are pruned to the last one per day, for AUTO_SNAPSHOT_KEEP_DAYS.
+ * Snapshots saved by people (meetings) are never pruned. Returns the snapshot, or null when none
+ * was needed.
+ */
+export function saveAutoSnapshot(storage: Storage, caseId: string, doc: Y.Doc, label: string, now = Date.now()): SnapshotRecord | null {
+  const latest = storage.latestSnapshot(caseId)
+  if (latest && sameContent(latest.planJson, derivePlan(doc), storage, caseId, latest.meta.id, doc)) return null
+  const replaces = latest && latest.meta.auto && now - latest.meta.createdAt < AUTO_SNAPSHOT_EVERY_MS ? latest.meta.id : null
+  const record = saveSnapshot(storage, caseId, doc, label, { name: '', role: 'system' }, true, now, replaces)
+  if (replaces) storage.deleteSnapshots(caseId, [replaces])
+  pruneAutoSnapshots(storage, caseId, now)
+  return record
+}
+
+/** Keep every snapshot people saved; of automatic ones, the last per day within the keep window. */
+export function pruneAutoSnapshots(storage: Storage, caseId: string, now = Date.now()): void {
+  const keepFrom = now - AUTO_SNAPSHOT_KEEP_DAYS * 24 * 3600_000
+  const dayKept = new Set<string>()
+  const remove: string[] = []
+  for (const s of storage.listSnapshots(caseId)) { // newest first
+    if (!s.auto) continue
+    const day = todayInNL(new Date(s.createdAt))
+    if (s.createdAt < keepFrom || dayKept.has(day)) remove.push(s.id)
+    else dayKept.add(day)
+  }
+  storage.deleteSnapshots(caseId, remove)
+}
+
+function sameContent(previousPlanJson: string, plan: Plan, storage: Storage, caseId: string, previousId: string, doc: Y.Doc): boolean {
+  if (previousPlanJson !== JSON.stringify(plan)) return false
+  // The plan is equal; so must the free drawing be.
+  const prev = loadSnapshotDoc(storage, caseId, previousId)
+  if (!prev) return false
+  try {
+    return JSON.stringify(prev.getMap(TOP_LEVEL.canvas).toJSON()) === JSON.stringify(doc.getMap(TOP_LEVEL.canvas).toJSON())
+  } finally {
+    prev.destroy()
+  }
 }
 
 export function summarize(plan: Plan, previous: Plan | null, today: string): SnapshotSummary {

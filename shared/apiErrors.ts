@@ -12,6 +12,10 @@ export const ApiError = {
   conflict: 'conflict',
   tooManyRequests: 'too_many_requests',
   internal: 'internal_error',
+  /** Storage cannot take writes right now (disk full, I/O error); nothing was lost; try again later. */
+  storageUnavailable: 'storage_unavailable',
+  /** The case's stored data is damaged beyond automatic repair. */
+  caseDamaged: 'case_damaged',
 } as const
 export type ApiErrorCode = (typeof ApiError)[keyof typeof ApiError]
 

@@ -13,6 +13,12 @@ export const CloseCode = {
   CaseNotFound: 4404,
   /** A frame larger than MAX_WS_MESSAGE_BYTES. */
   MessageTooLarge: 4413,
+  /** The case's document reached its size budget: no further content is accepted. */
+  CaseTooLarge: 4414,
+  /** The case's stored data is damaged beyond what the server can repair: ask the administrator. */
+  CaseDamaged: 4422,
+  /** More updates or presence messages than any person produces: the connection is stopped. */
+  TooFast: 4429,
   /** The client was built for an older document schema: reload the page. */
   ClientOutdated: 4426,
   /** The case was erased while connected. */

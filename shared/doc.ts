@@ -4,17 +4,17 @@
  * input and throw a DocInputError on values the schema does not allow.
  */
 import * as Y from 'yjs'
-import { newId, isEntityId } from './ids.ts'
+import type { z } from 'zod'
+import { newId } from './ids.ts'
 import { applyTextChange } from './text.ts'
 import {
-  MAX_ITEM_TEXT_CHARS, MAX_LONG_FIELD_CHARS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS,
-} from './limits.ts'
-import {
-  ITEM_SIZE, SCHEMA_VERSION, SCORE_MAX, SCORE_MIN, TOP_LEVEL,
-  isActionStatus, isIsoDate, isItemKind, isLadderRung, isLinkKind, isRole, isRoute, isSize, isVec,
-  type ActionStatus, type Author, type DomainFields, type ItemFields, type ItemKind, type LadderRung,
-  type LinkFields, type LinkKind, type MetaFields, type PlanFields, type Route, type Size, type Vec,
+  ITEM_SIZE, SCHEMA_VERSION, TOP_LEVEL,
+  type Author, type DomainFields, type ItemFields, type ItemKind,
+  type LinkFields, type LinkKind, type MetaFields, type PlanFields, type Size, type Vec,
 } from './schema.ts'
+import {
+  authorSchema, domainSchema, itemSchema, linkSchema, metaSchema, planSchema,
+} from './entities/index.ts'
 import { DOMAIN_SIZE, getTemplate, layoutDomains } from './templates.ts'
 
 export class DocInputError extends Error {
@@ -72,82 +72,82 @@ export function initCaseDoc(doc: Y.Doc, templateId: string, now = Date.now()): v
 
 export function readMeta(doc: Y.Doc): MetaFields {
   const m = parts(doc).meta
-  const v = m.get('schemaVersion')
+  const f = metaSchema.shape
   return {
-    schemaVersion: typeof v === 'number' ? v : 0,
-    templateId: str(m.get('templateId')),
-    createdAt: num(m.get('createdAt'), 0),
+    schemaVersion: field(f.schemaVersion, m.get('schemaVersion'), 0),
+    templateId: field(f.templateId, m.get('templateId'), ''),
+    createdAt: field(f.createdAt, m.get('createdAt'), 0),
   }
 }
 
 // ---------- reading (tolerant: a value that does not fit the schema reads as its default) ----------
 
+// Each field is read through its entity schema (shared/entities/); see `field` below.
+
 export function readItem(m: Y.Map<unknown>): ItemFields | null {
-  const id = m.get('id')
-  const kind = m.get('kind')
-  if (!isEntityId(id) || !isItemKind(kind)) return null
-  const author = m.get('author') as Partial<Author> | undefined
-  const status = m.get('status')
-  const domainId = m.get('domainId')
+  const f = itemSchema.shape
+  const id = field(f.id, m.get('id'), null)
+  const kind = field(f.kind, m.get('kind'), null)
+  if (id === null || kind === null) return null
+  const author = m.get('author') as Record<string, unknown> | undefined
+  const a = authorSchema.shape
   return {
     id,
     kind,
-    text: textOf(m.get('text')),
-    domainId: isEntityId(domainId) ? domainId : null,
-    pos: isVec(m.get('pos')) ? (m.get('pos') as Vec) : { x: 0, y: 0 },
-    size: isSize(m.get('size')) ? (m.get('size') as Size) : { ...ITEM_SIZE },
-    createdAt: num(m.get('createdAt'), 0),
+    text: textField(f.text, m.get('text')),
+    domainId: field(f.domainId, m.get('domainId'), null),
+    pos: field(f.pos, m.get('pos'), { x: 0, y: 0 }),
+    size: field(f.size, m.get('size'), { ...ITEM_SIZE }),
+    createdAt: field(f.createdAt, m.get('createdAt'), 0),
     author: {
-      name: str(author?.name),
-      org: str(author?.org),
-      role: isRole(author?.role) ? author.role : 'professional',
+      name: field(a.name, author?.name, ''),
+      org: field(a.org, author?.org, ''),
+      role: field(a.role, author?.role, 'professional'),
     },
-    stress: m.get('stress') === true,
-    signal: m.get('signal') === true,
-    owner: str(m.get('owner')),
-    ownerOrg: str(m.get('ownerOrg')),
-    due: isIsoDate(m.get('due')) ? (m.get('due') as string) : '',
-    status: isActionStatus(status) ? status : 'open',
-    deviation: m.get('deviation') === true,
-    deviationRule: str(m.get('deviationRule')),
-    deviationMotivation: str(m.get('deviationMotivation')),
+    stress: field(f.stress, m.get('stress'), false),
+    signal: field(f.signal, m.get('signal'), false),
+    owner: field(f.owner, m.get('owner'), undefined) ?? '',
+    ownerOrg: field(f.ownerOrg, m.get('ownerOrg'), undefined) ?? '',
+    due: field(f.due, m.get('due'), undefined) ?? '',
+    status: field(f.status, m.get('status'), undefined) ?? 'open',
+    deviation: field(f.deviation, m.get('deviation'), undefined) ?? false,
+    deviationRule: field(f.deviationRule, m.get('deviationRule'), undefined) ?? '',
+    deviationMotivation: field(f.deviationMotivation, m.get('deviationMotivation'), undefined) ?? '',
   }
 }
 
 export function readDomain(m: Y.Map<unknown>): DomainFields | null {
-  const id = m.get('id')
-  if (!isEntityId(id)) return null
-  const score = m.get('score')
+  const f = domainSchema.shape
+  const id = field(f.id, m.get('id'), null)
+  if (id === null) return null
   return {
     id,
-    key: str(m.get('key')),
-    label: str(m.get('label')),
-    order: num(m.get('order'), 0),
-    pos: isVec(m.get('pos')) ? (m.get('pos') as Vec) : { x: 0, y: 0 },
-    size: isSize(m.get('size')) ? (m.get('size') as Size) : { ...DOMAIN_SIZE },
-    score: typeof score === 'number' && Number.isInteger(score) && score >= SCORE_MIN && score <= SCORE_MAX ? score : null,
+    key: field(f.key, m.get('key'), ''),
+    label: field(f.label, m.get('label'), ''),
+    order: field(f.order, m.get('order'), 0),
+    pos: field(f.pos, m.get('pos'), { x: 0, y: 0 }),
+    size: field(f.size, m.get('size'), { ...DOMAIN_SIZE }),
+    score: field(f.score, m.get('score'), null),
   }
 }
 
 export function readLink(m: Y.Map<unknown>): LinkFields | null {
-  const id = m.get('id')
-  const from = m.get('from')
-  const to = m.get('to')
-  const kind = m.get('kind')
-  if (!isEntityId(id) || !isEntityId(from) || !isEntityId(to)) return null
-  return { id, from, to, kind: isLinkKind(kind) ? kind : 'reinforces' }
+  const f = linkShape()
+  const id = field(f.id, m.get('id'), null)
+  const from = field(f.from, m.get('from'), null)
+  const to = field(f.to, m.get('to'), null)
+  if (id === null || from === null || to === null) return null
+  return { id, from, to, kind: field(f.kind, m.get('kind'), 'reinforces') }
 }
 
 export function readPlanFields(doc: Y.Doc): PlanFields {
   const p = parts(doc).plan
-  const route = p.get('route')
-  const now = p.get('ladderNow')
-  const goal = p.get('ladderGoal')
+  const f = planSchema.shape
   return {
-    goal: textOf(p.get('goal')),
-    route: isRoute(route) ? route : null,
-    ladderNow: isLadderRung(now) ? now : null,
-    ladderGoal: isLadderRung(goal) ? goal : null,
+    goal: textField(f.goal, p.get('goal')),
+    route: field(f.route, p.get('route'), null),
+    ladderNow: field(f.ladderNow, p.get('ladderNow'), null),
+    ladderGoal: field(f.ladderGoal, p.get('ladderGoal'), null),
   }
 }
 
@@ -187,59 +187,48 @@ export interface NewItem {
 
 export function addItem(doc: Y.Doc, input: NewItem, now = Date.now()): string {
   const id = input.id ?? newId()
-  if (!isEntityId(id)) throw new DocInputError('invalid item id')
-  if (!isItemKind(input.kind)) throw new DocInputError(`invalid item kind: ${String(input.kind)}`)
-  if (!isVec(input.pos)) throw new DocInputError('invalid position')
-  checkAuthor(input.author)
-  const text = input.text ?? ''
-  checkLength('text', text, MAX_ITEM_TEXT_CHARS)
+  const size = input.size && sizeOk(input.size) ? input.size : ITEM_SIZE
+  const author = input.author as Partial<Author> | undefined
+  const item = parse(itemSchema, {
+    id,
+    kind: input.kind,
+    text: input.text ?? '',
+    domainId: input.domainId ?? null,
+    pos: plainVec(input.pos),
+    size: { w: size.w, h: size.h },
+    createdAt: now,
+    author: author && { name: author.name, org: author.org, role: author.role },
+    stress: input.stress === true,
+    signal: input.signal === true,
+    ...(input.kind === 'action' ? NEW_ACTION_FIELDS : {}),
+  }, 'item')
   const p = parts(doc)
   doc.transact(() => {
     if (p.items.has(id)) throw new DocInputError(`item ${id} exists already`)
     const m = new Y.Map<unknown>()
-    m.set('id', id)
-    m.set('kind', input.kind)
-    m.set('text', new Y.Text(text))
-    m.set('domainId', input.domainId ?? null)
-    m.set('pos', { x: input.pos.x, y: input.pos.y })
-    m.set('size', input.size && isSize(input.size) ? { ...input.size } : { ...ITEM_SIZE })
-    m.set('createdAt', now)
-    m.set('author', { name: input.author.name, org: input.author.org, role: input.author.role })
-    m.set('stress', input.stress === true)
-    m.set('signal', input.signal === true)
-    if (input.kind === 'action') {
-      m.set('owner', '')
-      m.set('ownerOrg', '')
-      m.set('due', '')
-      m.set('status', 'open')
-      m.set('deviation', false)
-      m.set('deviationRule', '')
-      m.set('deviationMotivation', '')
-    }
+    for (const [k, v] of Object.entries(item)) m.set(k, k === 'text' ? new Y.Text(v as string) : v)
     p.items.set(id, m)
   })
   return id
 }
 
-/** Fields of an item that can change after creation (text goes through setItemText). */
-export interface ItemPatch {
-  kind?: ItemKind
-  domainId?: string | null
-  pos?: Vec
-  size?: Size
-  stress?: boolean
-  signal?: boolean
-  owner?: string
-  ownerOrg?: string
-  due?: string
-  status?: ActionStatus
-  deviation?: boolean
-  deviationRule?: string
-  deviationMotivation?: string
-}
+const NEW_ACTION_FIELDS = {
+  owner: '', ownerOrg: '', due: '', status: 'open', deviation: false, deviationRule: '', deviationMotivation: '',
+} as const
+
+/**
+ * Fields of an item that can change after creation (text goes through setItemText). `id`,
+ * `kind`, `author` and `createdAt` never change: the server refuses such writes.
+ */
+const itemPatchSchema = itemSchema.pick({
+  domainId: true, pos: true, size: true, stress: true, signal: true,
+  owner: true, ownerOrg: true, due: true, status: true, deviation: true, deviationRule: true, deviationMotivation: true,
+}).partial()
+
+export type ItemPatch = z.infer<typeof itemPatchSchema>
 
 export function updateItem(doc: Y.Doc, id: string, patch: ItemPatch): void {
-  checkItemPatch(patch)
+  parse(itemPatchSchema, patch, 'item change')
   const m = parts(doc).items.get(id)
   if (!m) throw new DocInputError(`no item ${id}`)
   doc.transact(() => {
@@ -252,7 +241,7 @@ export function updateItem(doc: Y.Doc, id: string, patch: ItemPatch): void {
 }
 
 export function setItemText(doc: Y.Doc, id: string, text: string): void {
-  checkLength('text', text, MAX_ITEM_TEXT_CHARS)
+  parse(itemSchema.shape.text, text, 'text')
   const m = parts(doc).items.get(id)
   if (!m) throw new DocInputError(`no item ${id}`)
   doc.transact(() => {
@@ -277,24 +266,19 @@ export function deleteItem(doc: Y.Doc, id: string): void {
 }
 
 export function addLink(doc: Y.Doc, from: string, to: string, kind: LinkKind, id = newId()): string {
-  if (!isEntityId(id) || !isEntityId(from) || !isEntityId(to)) throw new DocInputError('invalid link id')
-  if (from === to) throw new DocInputError('a link needs two different items')
-  if (!isLinkKind(kind)) throw new DocInputError(`invalid link kind: ${String(kind)}`)
+  const link = parse(linkSchema, { id, from, to, kind }, 'link')
   const p = parts(doc)
   if (!p.items.has(from) || !p.items.has(to)) throw new DocInputError('a link joins two existing items')
   doc.transact(() => {
     const m = new Y.Map<unknown>()
-    m.set('id', id)
-    m.set('from', from)
-    m.set('to', to)
-    m.set('kind', kind)
+    for (const [k, v] of Object.entries(link)) m.set(k, v)
     p.links.set(id, m)
   })
   return id
 }
 
 export function setLinkKind(doc: Y.Doc, id: string, kind: LinkKind): void {
-  if (!isLinkKind(kind)) throw new DocInputError(`invalid link kind: ${String(kind)}`)
+  parse(linkShape().kind, kind, 'link kind')
   const m = parts(doc).links.get(id)
   if (!m) throw new DocInputError(`no link ${id}`)
   doc.transact(() => m.set('kind', kind))
@@ -304,18 +288,11 @@ export function deleteLink(doc: Y.Doc, id: string): void {
   doc.transact(() => parts(doc).links.delete(id))
 }
 
-export interface PlanPatch {
-  route?: Route | null
-  ladderNow?: LadderRung | null
-  ladderGoal?: LadderRung | null
-}
+const planPatchSchema = planSchema.pick({ route: true, ladderNow: true, ladderGoal: true }).partial()
+export type PlanPatch = z.infer<typeof planPatchSchema>
 
 export function updatePlan(doc: Y.Doc, patch: PlanPatch): void {
-  if (patch.route !== undefined && patch.route !== null && !isRoute(patch.route)) throw new DocInputError('invalid route')
-  for (const k of ['ladderNow', 'ladderGoal'] as const) {
-    const v = patch[k]
-    if (v !== undefined && v !== null && !isLadderRung(v)) throw new DocInputError(`invalid ${k}`)
-  }
+  parse(planPatchSchema, patch, 'plan change')
   const p = parts(doc).plan
   doc.transact(() => {
     for (const [k, v] of Object.entries(patch)) if (v !== undefined && p.get(k) !== v) p.set(k, v)
@@ -323,7 +300,7 @@ export function updatePlan(doc: Y.Doc, patch: PlanPatch): void {
 }
 
 export function setGoal(doc: Y.Doc, text: string): void {
-  checkLength('goal', text, MAX_LONG_FIELD_CHARS)
+  parse(planSchema.shape.goal, text, 'goal')
   const p = parts(doc).plan
   doc.transact(() => {
     let t = p.get('goal')
@@ -335,21 +312,11 @@ export function setGoal(doc: Y.Doc, text: string): void {
   })
 }
 
-export interface DomainPatch {
-  label?: string
-  pos?: Vec
-  size?: Size
-  score?: number | null
-}
+const domainPatchSchema = domainSchema.pick({ label: true, pos: true, size: true, score: true }).partial()
+export type DomainPatch = z.infer<typeof domainPatchSchema>
 
 export function updateDomain(doc: Y.Doc, id: string, patch: DomainPatch): void {
-  if (patch.label !== undefined) checkLength('label', patch.label, MAX_SHORT_FIELD_CHARS)
-  if (patch.pos !== undefined && !isVec(patch.pos)) throw new DocInputError('invalid position')
-  if (patch.size !== undefined && !isSize(patch.size)) throw new DocInputError('invalid size')
-  if (patch.score !== undefined && patch.score !== null &&
-      !(Number.isInteger(patch.score) && patch.score >= SCORE_MIN && patch.score <= SCORE_MAX)) {
-    throw new DocInputError(`score must be ${SCORE_MIN}–${SCORE_MAX}`)
-  }
+  parse(domainPatchSchema, patch, 'domain change')
   const m = parts(doc).domains.get(id)
   if (!m) throw new DocInputError(`no domain ${id}`)
   doc.transact(() => {
@@ -363,33 +330,40 @@ export function updateDomain(doc: Y.Doc, id: string, patch: DomainPatch): void {
 
 // ---------- helpers ----------
 
-function checkItemPatch(patch: ItemPatch): void {
-  if (patch.kind !== undefined && !isItemKind(patch.kind)) throw new DocInputError('invalid item kind')
-  if (patch.domainId !== undefined && patch.domainId !== null && !isEntityId(patch.domainId)) throw new DocInputError('invalid domain id')
-  if (patch.pos !== undefined && !isVec(patch.pos)) throw new DocInputError('invalid position')
-  if (patch.size !== undefined && !isSize(patch.size)) throw new DocInputError('invalid size')
-  if (patch.status !== undefined && !isActionStatus(patch.status)) throw new DocInputError('invalid status')
-  if (patch.due !== undefined && patch.due !== '' && !isIsoDate(patch.due)) throw new DocInputError('due must be a date (YYYY-MM-DD)')
-  for (const k of ['stress', 'signal', 'deviation'] as const) {
-    if (patch[k] !== undefined && typeof patch[k] !== 'boolean') throw new DocInputError(`${k} must be true or false`)
-  }
-  if (patch.owner !== undefined) checkLength('owner', patch.owner, MAX_PERSON_NAME_CHARS)
-  if (patch.ownerOrg !== undefined) checkLength('ownerOrg', patch.ownerOrg, MAX_SHORT_FIELD_CHARS)
-  if (patch.deviationRule !== undefined) checkLength('deviationRule', patch.deviationRule, MAX_LONG_FIELD_CHARS)
-  if (patch.deviationMotivation !== undefined) checkLength('deviationMotivation', patch.deviationMotivation, MAX_LONG_FIELD_CHARS)
+/** Validate a writer's input with its entity schema; a DocInputError names the field, not the value. */
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]!
+  const path = issue.path.length ? ` ${issue.path.map(String).join('.')}` : ''
+  throw new DocInputError(`invalid ${what}${path}: ${issue.code === 'too_big' ? `longer than ${String((issue as { maximum?: unknown }).maximum)}` : issue.code}`)
 }
 
-function checkAuthor(a: Author): void {
-  if (!a || typeof a.name !== 'string' || typeof a.org !== 'string' || !isRole(a.role)) {
-    throw new DocInputError('an item needs an author (name, organisation, role)')
-  }
-  checkLength('author name', a.name, MAX_PERSON_NAME_CHARS)
-  checkLength('author organisation', a.org, MAX_SHORT_FIELD_CHARS)
+/** Tolerant reading: a stored value that does not fit the field's schema reads as `fallback`. */
+function field<S extends z.ZodType, F>(schema: S, value: unknown, fallback: F): z.infer<S> | F {
+  if (value === undefined) return fallback
+  const r = schema.safeParse(value)
+  return r.success ? r.data : fallback
 }
 
-function checkLength(field: string, v: unknown, max: number): void {
-  if (typeof v !== 'string') throw new DocInputError(`${field} must be text`)
-  if (v.length > max) throw new DocInputError(`${field} is longer than ${max} characters`)
+/** A Y.Text field (or a legacy plain string) as a string, cut to the field's limit. */
+function textField(schema: z.ZodString, value: unknown): string {
+  const s = value instanceof Y.Text ? value.toString() : typeof value === 'string' ? value : ''
+  const max = schema.maxLength
+  return max !== null && s.length > max ? s.slice(0, max) : s
+}
+
+/** The link schema's fields (the schema itself carries the from ≠ to rule). */
+function linkShape() {
+  return (linkSchema as unknown as { shape: typeof linkSchema.shape }).shape
+}
+
+function plainVec(v: Vec | undefined): unknown {
+  return v && typeof v === 'object' ? { x: v.x, y: v.y } : v
+}
+
+function sizeOk(s: Size): boolean {
+  return itemSchema.shape.size.safeParse(s).success
 }
 
 function collect<T>(map: Y.Map<Y.Map<unknown>>, read: (m: Y.Map<unknown>) => T | null): T[] {
@@ -402,16 +376,6 @@ function collect<T>(map: Y.Map<Y.Map<unknown>>, read: (m: Y.Map<unknown>) => T |
   return out
 }
 
-function textOf(v: unknown): string {
-  if (v instanceof Y.Text) return v.toString()
-  return typeof v === 'string' ? v : ''
-}
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : ''
-}
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback
-}
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a === 'object' && typeof b === 'object' && a && b) return JSON.stringify(a) === JSON.stringify(b)

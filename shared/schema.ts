@@ -1,8 +1,10 @@
 /**
  * The Keukentafel document schema: how one case (one resident's plan) is laid out in a Y.Doc.
  *
- * The Y.Doc *is* the plan. The tldraw canvas is a projection of it. Everything another program
- * needs to read or write a case is defined here and written down in docs/document-schema.md.
+ * The Y.Doc *is* the plan. The tldraw canvas is a projection of it. The layout and the allowed
+ * values are defined here; each entity's fields are declared once, as a zod schema in
+ * ./entities/, and the field types below derive from them. docs/document-schema.md is generated
+ * from (and tested against) those schemas.
  *
  *   meta     Y.Map    schemaVersion, templateId, createdAt
  *   plan     Y.Map    goal (Y.Text, 'stip op de horizon'), route, ladderNow, ladderGoal
@@ -15,6 +17,11 @@
  * separate x / y keys: consecutive overwrites of one key by one client merge into a single
  * tombstone, while alternating writes to two keys leave history that cannot merge.
  */
+import type { z } from 'zod'
+import { MAX_CANVAS_COORDINATE, MAX_SHAPE_EXTENT } from './limits.ts'
+import type {
+  actionFieldsSchema, authorSchema, domainSchema, itemSchema, linkSchema, metaSchema, planSchema, sizeSchema, vecSchema,
+} from './entities/index.ts'
 
 /** Bump when the layout changes incompatibly; clients built for an older version are refused. */
 export const SCHEMA_VERSION = 1
@@ -54,83 +61,30 @@ export const SCORE_MAX = 5
 export const ROLES = ['professional', 'resident', 'coordinator'] as const
 export type Role = (typeof ROLES)[number]
 
-export interface Vec {
-  x: number
-  y: number
-}
-export interface Size {
-  w: number
-  h: number
-}
+// The field types below are derived from the entity schemas in ./entities/ (one definition each).
+
+export type Vec = z.infer<typeof vecSchema>
+export type Size = z.infer<typeof sizeSchema>
 
 /** Who added an item. Stored as a plain object on the item; never changes after creation. */
-export interface Author {
-  name: string
-  org: string
-  role: Role
-}
+export type Author = z.infer<typeof authorSchema>
 
-/** Field names inside an item's Y.Map. `text` is a Y.Text; every other value is plain JSON. */
-export interface ItemFields {
-  id: string
-  kind: ItemKind
-  /** Y.Text in the document; a string in the derived plan. */
-  text: string
-  domainId: string | null
-  pos: Vec
-  size: Size
-  createdAt: number
-  author: Author
-  /** A stress factor (e.g. debts): to be tackled first. */
-  stress: boolean
-  /** A rule or procedure that blocks help ('signaal'). */
-  signal: boolean
-  // Action ('afspraak') fields; empty for other kinds.
-  owner: string
-  ownerOrg: string
-  /** ISO date YYYY-MM-DD, or '' when no date was agreed. */
-  due: string
-  status: ActionStatus
-  /** 'Gemotiveerd afwijken': this action departs from a rule, with the motivation written down. */
-  deviation: boolean
-  deviationRule: string
-  deviationMotivation: string
-}
+/**
+ * An item as readers return it (`text` is a Y.Text in the document, a string here). Readers fill
+ * the action fields with defaults, so they are always present.
+ */
+export type ItemFields = Required<z.infer<typeof itemSchema>>
 
 /** The fields only actions ('afspraken') use. */
-export type ActionFieldName = 'owner' | 'ownerOrg' | 'due' | 'status' | 'deviation' | 'deviationRule' | 'deviationMotivation'
+export type ActionFieldName = keyof z.infer<typeof actionFieldsSchema>
 
-export interface DomainFields {
-  id: string
-  /** Key of the domain within its template, e.g. 'income_debts'. */
-  key: string
-  label: string
-  order: number
-  pos: Vec
-  size: Size
-  /** 1–5 on templates with a scale (Zelfredzaamheid-Matrix), else null. */
-  score: number | null
-}
+export type DomainFields = z.infer<typeof domainSchema>
 
-export interface LinkFields {
-  id: string
-  from: string
-  to: string
-  kind: LinkKind
-}
+export type LinkFields = z.infer<typeof linkSchema>
 
-export interface PlanFields {
-  goal: string
-  route: Route | null
-  ladderNow: LadderRung | null
-  ladderGoal: LadderRung | null
-}
+export type PlanFields = z.infer<typeof planSchema>
 
-export interface MetaFields {
-  schemaVersion: number
-  templateId: string
-  createdAt: number
-}
+export type MetaFields = z.infer<typeof metaSchema>
 
 /** Default geometry, in canvas units. */
 export const ITEM_SIZE: Size = { w: 220, h: 120 }
@@ -154,22 +108,24 @@ export function isLadderRung(v: unknown): v is LadderRung {
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v)
 }
+/** Same rule as the entities' `vecSchema` (kept free of zod for cheap checks in UI code). */
 export function isVec(v: unknown): v is Vec {
   return (
     typeof v === 'object' && v !== null &&
-    Number.isFinite((v as Vec).x) && Number.isFinite((v as Vec).y)
+    isCoordinate((v as Vec).x) && isCoordinate((v as Vec).y)
   )
 }
+/** Same rule as the entities' `sizeSchema`. */
 export function isSize(v: unknown): v is Size {
   return (
     typeof v === 'object' && v !== null &&
-    Number.isFinite((v as Size).w) && Number.isFinite((v as Size).h) &&
-    (v as Size).w > 0 && (v as Size).h > 0
+    isExtent((v as Size).w) && isExtent((v as Size).h)
   )
 }
-/** YYYY-MM-DD that is a real calendar date. */
-export function isIsoDate(v: unknown): v is string {
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false
-  const d = new Date(`${v}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v
+function isCoordinate(n: unknown): boolean {
+  return typeof n === 'number' && n >= -MAX_CANVAS_COORDINATE && n <= MAX_CANVAS_COORDINATE
 }
+function isExtent(n: unknown): boolean {
+  return typeof n === 'number' && n > 0 && n <= MAX_SHAPE_EXTENT
+}
+export { isIsoDate } from './entities/fields.ts'

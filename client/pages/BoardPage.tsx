@@ -164,9 +164,9 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
 }
 
 /** Final close codes where reloading cannot help (only a new link, login or another case can). */
-const NO_RELOAD: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.CaseNotFound, CloseCode.CaseErased]
+const NO_RELOAD: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.CaseNotFound, CloseCode.CaseErased, CloseCode.CaseTooLarge, CloseCode.CaseDamaged]
 
 function fatalMessage(code: number, t: (k: MessageKey) => string): string {
   const key = `fatal_${code}` as MessageKey
-  return key in { fatal_4401: 1, fatal_4403: 1, fatal_4404: 1, fatal_4410: 1, fatal_4426: 1 } ? t(key) : `${t('error')} (${code})`
+  return key in { fatal_4400: 1, fatal_4401: 1, fatal_4403: 1, fatal_4404: 1, fatal_4410: 1, fatal_4413: 1, fatal_4414: 1, fatal_4422: 1, fatal_4426: 1, fatal_4429: 1 } ? t(key) : `${t('error')} (${code})`
 }

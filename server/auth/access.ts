@@ -2,13 +2,24 @@
  * Who is asking, and what may they do? One place that turns credentials (session cookie,
  * organisation key, invite token) into an Access, used by both the HTTP API and the WebSocket
  * upgrade.
+ *
+ * Finding a credential never runs a key derivation on the event loop, and usually none at all:
+ *   1. A secret with a token prefix (secrets.ts) is an invite or session: found by its SHA-256.
+ *   2. A key verified before is recognised by its digest, in memory.
+ *   3. An un-prefixed secret may be an invite from before prefixes: found by its SHA-256 too.
+ *   4. Only what is left may be an organisation key: checked with async scrypt against the key
+ *      settings not verified yet (both at once), within the source's budget (rateLimit.ts).
+ * Token lookups that find nothing count toward the source's (generous) budget of misses; a source
+ * that spent it is refused before the next lookup, so a guess can never tell a hit while limited.
+ * Step 2 needs no budget at all: a key verified before is never limited.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Role } from '../../shared/schema.ts'
 import { SESSION_COOKIE } from '../constants.ts'
 import type { Storage } from '../storage/storage.ts'
-import { hashToken, looksLikeToken, verifyKey } from './secrets.ts'
+import { CredentialLimiter, sourceOf } from './rateLimit.ts'
+import { hashToken, looksLikeToken, tokenKindOf, verifyKey } from './secrets.ts'
 
 export interface Access {
   role: Role
@@ -19,6 +30,12 @@ export interface Access {
   actor: string
 }
 
+/** What resolve needs of a request (an http.IncomingMessage fits). */
+export interface CredentialRequest {
+  headers: IncomingHttpHeaders
+  socket: { remoteAddress?: string }
+}
+
 export const ORG_KEY_SETTING = 'org_key_hash'
 export const COORDINATOR_KEY_SETTING = 'coordinator_key_hash'
 
@@ -27,6 +44,9 @@ const ORG_KEYS: { setting: string; role: Role }[] = [
   { setting: ORG_KEY_SETTING, role: 'professional' },
   { setting: COORDINATOR_KEY_SETTING, role: 'coordinator' },
 ]
+
+/** Longest key or token looked at; longer secrets are refused without work. */
+const MAX_SECRET_CHARS = 200
 
 export function canWrite(a: Access): boolean {
   return a.role === 'professional' || a.role === 'resident'
@@ -41,59 +61,143 @@ export function isOrgProfessional(a: Access | null): a is Access {
   return a !== null && a.scope === 'org' && a.role === 'professional'
 }
 
+/** A key that matched, remembered by the digest of the key (never the key itself). */
+interface VerifiedKey {
+  role: Role
+  setting: string
+  /** The stored hash it matched: when the setting changes, the entry no longer counts. */
+  stored: string
+}
+
 export class AccessResolver {
-  /** Checking a scrypt hash costs ~50 ms: remember digests of keys that matched, with their role. */
-  private verified: { digest: Buffer; role: Role }[] = []
+  /** scrypt costs ~30–50 ms of a pool thread: remember digests of keys that matched. */
+  private verified = new Map<string, VerifiedKey>()
+  /** Key checks under way, by digest: the same key sent many times at once is checked once. */
+  private checking = new Map<string, Promise<Role | null>>()
 
-  constructor(private storage: Storage) {}
+  constructor(private storage: Storage, private limiter = new CredentialLimiter()) {}
 
-  /** Resolve from HTTP headers and an optional token (WebSocket query parameter). */
-  resolve(headers: IncomingHttpHeaders, queryToken: string | null, now = Date.now()): Access | null {
-    const bearer = bearerOf(headers.authorization)
-    if (bearer) return this.fromBearer(bearer, now)
-    // The WebSocket `token` parameter accepts the same secrets as a Bearer header.
-    if (queryToken) return this.fromBearer(queryToken, now)
-    const sid = cookieOf(headers.cookie, SESSION_COOKIE)
-    if (sid) return this.fromSession(sid, now)
+  /**
+   * Resolve from the request's credentials: Authorization Bearer, else the WebSocket `token`
+   * parameter (the same secrets), else the session cookie. Throws TooManyAttempts when the
+   * request's source is over its budget.
+   */
+  async resolve(req: CredentialRequest, queryToken: string | null, now = Date.now()): Promise<Access | null> {
+    const source = sourceOf(req.socket.remoteAddress)
+    const bearer = bearerOf(req.headers.authorization)
+    if (bearer) return this.fromSecret(bearer, source, now)
+    if (queryToken) return this.fromSecret(queryToken, source, now)
+    const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
+    if (sid) return this.fromSession(sid, source, now)
     return null
   }
 
-  fromBearer(secret: string, now: number): Access | null {
-    const role = this.orgKeyRole(secret)
-    if (role) return { role, scope: 'org', caseId: null, actor: `key:${role}` }
-    return this.fromInvite(secret, now)
+  /**
+   * The role an organisation key gives, or null. Used by the login: the same steps 2 and 4 as a
+   * Bearer key, so the same budget. Throws TooManyAttempts.
+   */
+  async keyRole(key: string, source: string, now = Date.now()): Promise<Role | null> {
+    if (key.length === 0 || key.length > MAX_SECRET_CHARS || tokenKindOf(key) !== null) return null
+    return this.knownKeyRole(key) ?? this.checkKey(key, source, now)
   }
 
-  fromInvite(token: string, now: number): Access | null {
-    if (!looksLikeToken(token)) return null
+  private async fromSecret(secret: string, source: string, now: number): Promise<Access | null> {
+    if (secret.length > MAX_SECRET_CHARS) return null
+    // 1. Tokens say what they are. Session ids are only accepted from the cookie.
+    const kind = tokenKindOf(secret)
+    if (kind !== null) return kind === 'invite' ? this.fromInvite(secret, source, now) : this.missed(source, now)
+    // 2. A key checked before.
+    const known = this.knownKeyRole(secret)
+    if (known) return orgAccess(known)
+    // 3. An invite token from before prefixes.
+    if (looksLikeToken(secret)) {
+      this.limiter.beforeLookup(source, now)
+      const hash = hashToken(secret)
+      const inv = this.storage.findInvite(hash)
+      if (inv) return inv.expiresAt > now ? inviteAccess(inv, hash) : this.missed(source, now)
+    }
+    // 4. Perhaps a key.
+    const role = await this.checkKey(secret, source, now)
+    return role ? orgAccess(role) : null
+  }
+
+  private fromInvite(token: string, source: string, now: number): Access | null {
+    if (!looksLikeToken(token)) return this.missed(source, now)
+    this.limiter.beforeLookup(source, now)
     const hash = hashToken(token)
     const inv = this.storage.findInvite(hash)
-    if (!inv || inv.expiresAt <= now) return null
-    return { role: inv.role, scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}` }
+    if (!inv || inv.expiresAt <= now) return this.missed(source, now)
+    return inviteAccess(inv, hash)
   }
 
-  fromSession(sid: string, now: number): Access | null {
-    if (!looksLikeToken(sid)) return null
+  /** Session ids, prefixed or from before prefixes, are found by hash. */
+  private fromSession(sid: string, source: string, now: number): Access | null {
+    if (!looksLikeToken(sid)) return this.missed(source, now)
+    this.limiter.beforeLookup(source, now)
     const hash = hashToken(sid)
     const s = this.storage.findSession(hash)
-    if (!s || s.expiresAt <= now) return null
+    if (!s || s.expiresAt <= now) return this.missed(source, now)
     return { role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}` }
   }
 
-  /** The role an organisation key gives, or null when the secret is no organisation key. */
-  orgKeyRole(secret: string): Role | null {
-    if (secret.length > 200) return null
-    const digest = createHash('sha256').update(`org-key:${secret}`).digest()
-    for (const v of this.verified) if (timingSafeEqual(digest, v.digest)) return v.role
-    for (const k of ORG_KEYS) {
-      const stored = this.storage.getSetting(k.setting)
-      if (stored && verifyKey(secret, stored)) {
-        this.verified.push({ digest, role: k.role })
-        return k.role
-      }
-    }
+  private missed(source: string, now: number): null {
+    this.limiter.miss(source, now)
     return null
   }
+
+  /** The role of a key verified before whose setting has not changed since, without a KDF. */
+  private knownKeyRole(key: string): Role | null {
+    const v = this.verified.get(keyDigest(key))
+    if (!v || this.storage.getSetting(v.setting) !== v.stored) return null
+    return v.role
+  }
+
+  /** Step 4: scrypt against the key settings not verified yet, within the source's budget. */
+  private checkKey(key: string, source: string, now: number): Promise<Role | null> {
+    const digest = keyDigest(key)
+    const under = this.checking.get(digest)
+    if (under) return under
+    const candidates = this.unverifiedKeys()
+    // Every key setting has been matched by another secret already: this one is none of them,
+    // and costs no more than an unknown token.
+    if (candidates.length === 0) {
+      this.limiter.beforeLookup(source, now)
+      return Promise.resolve(this.missed(source, now))
+    }
+    const check = this.limiter
+      .keyCheck(source, now, async () => {
+        const matches = await Promise.all(candidates.map((c) => verifyKey(key, c.stored)))
+        const hit = candidates[matches.indexOf(true)]
+        if (!hit) return null
+        this.verified.set(digest, hit)
+        return hit.role
+      })
+      .finally(() => this.checking.delete(digest))
+    this.checking.set(digest, check)
+    return check
+  }
+
+  private unverifiedKeys(): VerifiedKey[] {
+    const matched = new Set([...this.verified.values()].map((v) => `${v.setting}\n${v.stored}`))
+    const out: VerifiedKey[] = []
+    for (const k of ORG_KEYS) {
+      const stored = this.storage.getSetting(k.setting)
+      if (stored && !matched.has(`${k.setting}\n${stored}`)) out.push({ ...k, stored })
+    }
+    return out
+  }
+}
+
+function keyDigest(key: string): string {
+  return createHash('sha256').update(`org-key:${key}`).digest('hex')
+}
+
+function orgAccess(role: Role): Access {
+  return { role, scope: 'org', caseId: null, actor: `key:${role}` }
+}
+
+function inviteAccess(inv: { role: Role; caseId: string }, hash: string): Access {
+  return { role: inv.role, scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}` }
 }
 
 function bearerOf(h: string | undefined): string | null {
@@ -102,12 +206,18 @@ function bearerOf(h: string | undefined): string | null {
   return m ? (m[1] as string) : null
 }
 
+/** A cookie's value; a value that is not valid percent-encoding counts as absent. */
 export function cookieOf(header: string | undefined, name: string): string | null {
   if (!header) return null
   for (const part of header.split(';')) {
     const i = part.indexOf('=')
     if (i < 0) continue
-    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim())
+    if (part.slice(0, i).trim() !== name) continue
+    try {
+      return decodeURIComponent(part.slice(i + 1).trim())
+    } catch {
+      return null
+    }
   }
   return null
 }

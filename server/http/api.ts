@@ -11,9 +11,10 @@ import { initCaseDoc } from '../../shared/doc.ts'
 import { derivePlan } from '../../shared/derivePlan.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { TEMPLATES } from '../../shared/templates.ts'
-import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
-import { canWrite, cookieOf } from '../auth/access.ts'
-import { hashToken, newSecret } from '../auth/secrets.ts'
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
+import { canWrite, cookieOf, type Access } from '../auth/access.ts'
+import { sourceOf, TooManyAttempts } from '../auth/rateLimit.ts'
+import { hashToken, newToken } from '../auth/secrets.ts'
 import { newCaseId } from '../ids.ts'
 import { caseRef } from '../log.ts'
 import type { CaseRecord } from '../storage/storage.ts'
@@ -27,15 +28,14 @@ export type { ApiDeps }
 
 export function createApi(deps: ApiDeps) {
   const { settings, storage, rooms, log } = deps
-  const failedLogins = new Map<string, { count: number; since: number }>()
   const secureCookie = settings.publicUrl?.startsWith('https:') ?? false
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/api\/config$/, handler: config },
-    { method: 'POST', pattern: /^\/api\/login$/, handler: login },
-    { method: 'POST', pattern: /^\/api\/logout$/, handler: logout },
+    { method: 'GET', pattern: /^\/api\/config$/, handler: config, anyone: true },
+    { method: 'POST', pattern: /^\/api\/login$/, handler: login, anyone: true },
+    { method: 'POST', pattern: /^\/api\/logout$/, handler: logout, anyone: true },
     { method: 'GET', pattern: /^\/api\/me$/, handler: me },
-    { method: 'GET', pattern: /^\/api\/templates$/, handler: templates },
+    { method: 'GET', pattern: /^\/api\/templates$/, handler: templates, anyone: true },
     { method: 'GET', pattern: /^\/api\/cases$/, handler: listCases },
     { method: 'POST', pattern: /^\/api\/cases$/, handler: createCase },
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)$/, handler: getCase },
@@ -51,8 +51,13 @@ export function createApi(deps: ApiDeps) {
       if (!m) continue
       pathMatched = true
       if (r.method !== req.method) continue
-      const who = deps.access.resolve(req.headers, null)
-      await r.handler({ req, res, url, who, params: m.slice(1) })
+      try {
+        const who: Access | null = r.anyone ? null : await deps.access.resolve(req, null)
+        await r.handler({ req, res, url, who, params: m.slice(1) })
+      } catch (err) {
+        if (!(err instanceof TooManyAttempts)) throw err
+        sendJson(res, 429, { error: ApiError.tooManyRequests, message: err.message }, { 'Retry-After': String(err.retryAfterS) })
+      }
       return
     }
     if (pathMatched) throw new HttpError(405, ApiError.methodNotAllowed, `${req.method} is not allowed here.`)
@@ -63,25 +68,20 @@ export function createApi(deps: ApiDeps) {
     sendJson(res, 200, { schemaVersion: SCHEMA_VERSION, tldrawLicenseKey: settings.tldrawLicenseKey, version: deps.version })
   }
 
-  /** One login for both organisation keys: the professionals' key and the coordinators' key. */
+  /**
+   * One login for both organisation keys: the professionals' key and the coordinators' key. Wrong
+   * keys spend the address's budget of key checks (auth/rateLimit.ts), shared with Bearer keys;
+   * a key verified before is accepted at once, whatever the budget.
+   */
   async function login({ req, res }: Ctx): Promise<void> {
-    const addr = req.socket.remoteAddress ?? 'unknown'
-    const now = Date.now()
-    const f = failedLogins.get(addr)
-    if (f && now - f.since < LOGIN_WINDOW_MS && f.count >= MAX_FAILED_LOGINS) {
-      throw new HttpError(429, ApiError.tooManyRequests, 'Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.')
-    }
     const body = parse(LoginBody, await readJson(req))
-    const role = deps.access.orgKeyRole(body.key)
+    const now = Date.now()
+    const role = await deps.access.keyRole(body.key, sourceOf(req.socket.remoteAddress), now)
     if (!role) {
-      const entry = f && now - f.since < LOGIN_WINDOW_MS ? f : { count: 0, since: now }
-      entry.count++
-      failedLogins.set(addr, entry)
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
       throw new HttpError(401, ApiError.unauthorized, 'Deze toegangssleutel klopt niet.')
     }
-    failedLogins.delete(addr)
-    const sid = newSecret()
+    const sid = newToken('session')
     const idHash = hashToken(sid)
     storage.createSession({ idHash, role, createdAt: now, expiresAt: now + SESSION_TTL_MS })
     storage.audit({ at: now, actor: `session:${idHash.slice(0, 10)}`, role, action: 'login', caseId: null })
@@ -147,7 +147,7 @@ export function createApi(deps: ApiDeps) {
     const record = findCase(storage, params[0], a)
     const body = parse(CreateInviteBody, await readJson(req))
     const now = Date.now()
-    const token = newSecret()
+    const token = newToken('invite')
     const expiresAt = now + Math.round(body.expiresInHours * 3600_000)
     storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt })
     storage.audit({ at: now, actor: a.actor, role: a.role, action: `invite.create.${body.role}`, caseId: record.id })

@@ -32,6 +32,8 @@ export interface Route {
   method: string
   pattern: RegExp
   handler: (ctx: Ctx) => Promise<void> | void
+  /** Open to anyone: credentials are not resolved (`who` is null), so they cost nothing here. */
+  anyone?: true
 }
 
 export function requireAccess(who: Access | null): Access {

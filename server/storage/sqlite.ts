@@ -1,14 +1,20 @@
 /**
  * SQLite storage (better-sqlite3, WAL). The one module that touches the database.
  *
- * Durability: every update is appended in its own committed transaction before it is relayed.
+ * The document log (case_updates, case_state) lives on its own connection in a worker thread
+ * (sqliteDocLog.ts, docLogWorker.js) with group commit; this connection serves everything else.
  * With WAL and synchronous=FULL a committed row survives a process crash (kill -9) and a power
  * loss.
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
-import type { AuditEntry, CaseRecord, InviteRecord, SessionRecord, SnapshotRecord, Storage, StoredDoc } from './storage.ts'
+import * as Y from 'yjs'
+import type { AuditEntry, CaseRecord, InviteRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { DocLog } from './docLog.ts'
+import { SqliteDocLog } from './sqliteDocLog.ts'
+import { StorageHealth } from './health.ts'
 import type { Role } from '../../shared/schema.ts'
 
 /** Ordered migrations; index + 1 is the database schema version. Never edit a shipped one. */
@@ -39,7 +45,26 @@ const MIGRATIONS: string[] = [
      label TEXT NOT NULL, created_at INTEGER NOT NULL, saved_by TEXT NOT NULL, auto INTEGER NOT NULL,
      schema_version INTEGER NOT NULL, state BLOB NOT NULL, plan TEXT NOT NULL, summary TEXT NOT NULL);
    CREATE INDEX snapshots_case ON snapshots(case_id, created_at);`,
+  // Checksums of stored document blobs, so damage on disk is detected instead of loaded.
+  `ALTER TABLE case_updates ADD COLUMN sum TEXT;
+   ALTER TABLE case_state ADD COLUMN sum TEXT;`,
+  // Snapshots stored as the difference to a full 'keyframe' snapshot of the same case.
+  `ALTER TABLE snapshots ADD COLUMN base_id TEXT;`,
 ]
+
+/**
+ * A snapshot is stored as a difference to the case's latest full snapshot while that difference
+ * stays below this share of the full state; otherwise it is stored full and becomes the new base.
+ */
+const SNAPSHOT_DIFF_MAX_SHARE = 0.5
+
+/** Audit entries kept in memory while the database cannot take them (beyond: oldest dropped, counted). */
+const MAX_AUDIT_BACKLOG = 10_000
+
+/** Raised at open when the database file cannot be used; the message says what to do. */
+export class DatabaseFileError extends Error {
+  override name = 'DatabaseFileError'
+}
 
 export const DB_SCHEMA_VERSION = MIGRATIONS.length
 
@@ -49,19 +74,29 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
 }
 
 export class SqliteStorage implements Storage {
+  readonly docLog: DocLog
+  readonly health = new StorageHealth()
   private db: Database.Database
   private stmts: ReturnType<SqliteStorage['prepare']>
+  private auditBacklog: AuditEntry[] = []
+  private auditDropped = 0
 
-  constructor(file: string) {
-    this.db = new Database(file)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
-    this.db.pragma('foreign_keys = ON')
-    this.db.pragma('busy_timeout = 5000')
-    // Erased data must not linger in free pages.
-    this.db.pragma('secure_delete = ON')
-    this.migrate()
-    this.stmts = this.prepare()
+  constructor(readonly file: string) {
+    checkHeader(file)
+    try {
+      this.db = new Database(file)
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('foreign_keys = ON')
+      this.db.pragma('busy_timeout = 5000')
+      // Erased data must not linger in free pages.
+      this.db.pragma('secure_delete = ON')
+      this.migrate()
+      this.stmts = this.prepare()
+    } catch (err) {
+      throw explainOpenError(file, err)
+    }
+    this.docLog = new SqliteDocLog(file)
   }
 
   private migrate(): void {
@@ -83,17 +118,11 @@ export class SqliteStorage implements Storage {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       insertCase: db.prepare('INSERT INTO cases (id, title, template, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
-      insertState: db.prepare('INSERT INTO case_state (case_id, state, upto_seq) VALUES (?, ?, 0)'),
+      insertState: db.prepare('INSERT INTO case_state (case_id, state, upto_seq, sum) VALUES (?, ?, 0, ?)'),
       listCases: db.prepare<[], CaseRow>('SELECT * FROM cases ORDER BY updated_at DESC, created_at DESC'),
       getCase: db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE id = ?'),
       touchCase: db.prepare('UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?'),
       deleteCase: db.prepare('DELETE FROM cases WHERE id = ?'),
-      getState: db.prepare<[string], { state: Buffer; upto_seq: number }>('SELECT state, upto_seq FROM case_state WHERE case_id = ?'),
-      getUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM case_updates WHERE case_id = ? AND seq > ? ORDER BY seq'),
-      appendUpdate: db.prepare('INSERT INTO case_updates (case_id, data, created_at) VALUES (?, ?, ?)'),
-      upsertState: db.prepare('INSERT INTO case_state (case_id, state, upto_seq) VALUES (?, ?, ?) ON CONFLICT(case_id) DO UPDATE SET state = excluded.state, upto_seq = excluded.upto_seq'),
-      deleteUpdatesUpto: db.prepare('DELETE FROM case_updates WHERE case_id = ? AND seq <= ?'),
-      countUpdates: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM case_updates WHERE case_id = ?'),
       insertInvite: db.prepare('INSERT INTO invites (token_hash, case_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       findInvite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token_hash = ?'),
       insertSession: db.prepare('INSERT INTO sessions (id_hash, role, created_at, expires_at) VALUES (?, ?, ?, ?)'),
@@ -102,10 +131,13 @@ export class SqliteStorage implements Storage {
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       purgeInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
       audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id) VALUES (?, ?, ?, ?, ?)'),
-      insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary, base_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       listSnapshots: db.prepare<[string], SnapshotMetaRow>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC'),
       getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? AND id = ?'),
-      getSnapshotState: db.prepare<[string, string], { state: Buffer; schema_version: number }>('SELECT state, schema_version FROM snapshots WHERE case_id = ? AND id = ?'),
+      getSnapshotState: db.prepare<[string, string], { state: Buffer; schema_version: number; base_id: string | null }>('SELECT state, schema_version, base_id FROM snapshots WHERE case_id = ? AND id = ?'),
+      latestFullSnapshot: db.prepare<[string], { id: string; state: Buffer }>('SELECT id, state FROM snapshots WHERE case_id = ? AND base_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+      countDependents: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM snapshots WHERE case_id = ? AND base_id = ?'),
+      deleteSnapshot: db.prepare('DELETE FROM snapshots WHERE case_id = ? AND id = ?'),
       latestSnapshot: db.prepare<[string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     }
   }
@@ -120,7 +152,7 @@ export class SqliteStorage implements Storage {
   createCase(r: CaseRecord, initialState: Uint8Array): void {
     this.db.transaction(() => {
       this.stmts.insertCase.run(r.id, r.title, r.template, r.createdAt, r.updatedAt)
-      this.stmts.insertState.run(r.id, Buffer.from(initialState))
+      this.stmts.insertState.run(r.id, Buffer.from(initialState), blobChecksum(initialState))
     })()
   }
   listCases(): CaseRecord[] {
@@ -138,31 +170,6 @@ export class SqliteStorage implements Storage {
     const changes = this.db.transaction(() => this.stmts.deleteCase.run(id).changes)()
     if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)')
     return changes > 0
-  }
-
-  loadDoc(caseId: string): StoredDoc {
-    return this.db.transaction(() => {
-      const st = this.stmts.getState.get(caseId)
-      const from = st?.upto_seq ?? 0
-      const rows = this.stmts.getUpdates.all(caseId, from)
-      return {
-        state: st ? new Uint8Array(st.state) : null,
-        updates: rows.map((r) => new Uint8Array(r.data)),
-        lastSeq: rows.length ? (rows[rows.length - 1] as { seq: number }).seq : from,
-      }
-    })()
-  }
-  appendUpdate(caseId: string, update: Uint8Array, at: number): number {
-    return Number(this.stmts.appendUpdate.run(caseId, Buffer.from(update), at).lastInsertRowid)
-  }
-  compact(caseId: string, state: Uint8Array, uptoSeq: number): void {
-    this.db.transaction(() => {
-      this.stmts.upsertState.run(caseId, Buffer.from(state), uptoSeq)
-      this.stmts.deleteUpdatesUpto.run(caseId, uptoSeq)
-    })()
-  }
-  countUpdates(caseId: string): number {
-    return this.stmts.countUpdates.get(caseId)?.n ?? 0
   }
 
   createInvite(i: InviteRecord): void {
@@ -189,11 +196,60 @@ export class SqliteStorage implements Storage {
   }
 
   audit(e: AuditEntry): void {
-    this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
+    if (this.auditBacklog.length > 0) {
+      this.queueAudit(e)
+      this.retryPending()
+      return
+    }
+    try {
+      this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
+    } catch (err) {
+      this.health.failed('audit', err)
+      this.queueAudit(e)
+    }
+  }
+
+  private queueAudit(e: AuditEntry): void {
+    if (this.auditBacklog.length >= MAX_AUDIT_BACKLOG) {
+      this.auditBacklog.shift()
+      this.auditDropped++
+    }
+    this.auditBacklog.push(e)
+  }
+
+  retryPending(): boolean {
+    if (this.auditBacklog.length === 0) return true
+    try {
+      const batch = this.auditBacklog
+      this.db.transaction(() => {
+        for (const e of batch) this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
+        if (this.auditDropped > 0) this.stmts.audit.run(Date.now(), 'server', 'anonymous', `audit.dropped.${this.auditDropped}`, null)
+      })()
+      this.auditBacklog = []
+      this.auditDropped = 0
+      this.health.succeeded('audit')
+      return true
+    } catch (err) {
+      this.health.failed('audit', err)
+      return false
+    }
   }
 
   createSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): void {
-    this.stmts.insertSnapshot.run(r.id, r.caseId, r.label, r.createdAt, JSON.stringify(r.savedBy), r.auto ? 1 : 0, r.schemaVersion, Buffer.from(state), planJson, JSON.stringify(r.summary))
+    // Deduplicate against the latest full snapshot: store only what is new since it.
+    let stored = state
+    let baseId: string | null = null
+    const base = this.stmts.latestFullSnapshot.get(r.caseId)
+    if (base) {
+      try {
+        const diff = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(new Uint8Array(base.state)))
+        if (diff.byteLength < state.byteLength * SNAPSHOT_DIFF_MAX_SHARE) {
+          stored = diff
+          baseId = base.id
+        }
+      } catch { /* an unreadable base: store this one full */ }
+    }
+    this.stmts.insertSnapshot.run(r.id, r.caseId, r.label, r.createdAt, JSON.stringify(r.savedBy), r.auto ? 1 : 0, r.schemaVersion, Buffer.from(stored), planJson, JSON.stringify(r.summary), baseId)
   }
   listSnapshots(caseId: string): SnapshotRecord[] {
     return this.stmts.listSnapshots.all(caseId).map(toSnapshot)
@@ -204,14 +260,46 @@ export class SqliteStorage implements Storage {
   }
   getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null {
     const r = this.stmts.getSnapshotState.get(caseId, id)
-    return r ? { state: new Uint8Array(r.state), schemaVersion: r.schema_version } : null
+    if (!r) return null
+    if (r.base_id === null) return { state: new Uint8Array(r.state), schemaVersion: r.schema_version }
+    const base = this.stmts.getSnapshotState.get(caseId, r.base_id)
+    if (!base) return null
+    return { state: Y.mergeUpdates([new Uint8Array(base.state), new Uint8Array(r.state)]), schemaVersion: r.schema_version }
   }
   latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null {
     const r = this.stmts.latestSnapshot.get(caseId)
     return r ? { meta: toSnapshot(r), planJson: r.plan } : null
   }
 
-  close(): void {
+  deleteSnapshots(caseId: string, ids: string[]): void {
+    if (ids.length === 0) return
+    const gone = new Set(ids)
+    this.db.transaction(() => {
+      // Dependents first; a base that a kept snapshot still needs stays (it goes with its last dependent).
+      for (const id of ids) {
+        const row = this.stmts.getSnapshotState.get(caseId, id)
+        if (row && row.base_id !== null) this.stmts.deleteSnapshot.run(caseId, id)
+      }
+      for (const id of ids) {
+        if (gone.has(id) && (this.stmts.countDependents.get(caseId, id)?.n ?? 0) === 0) this.stmts.deleteSnapshot.run(caseId, id)
+      }
+    })()
+  }
+
+  /** Size of the database file and its WAL, in bytes (for tests and the operator). */
+  fileBytes(): number {
+    let n = 0
+    for (const f of [this.file, `${this.file}-wal`]) {
+      try {
+        n += fs.statSync(f).size
+      } catch { /* absent */ }
+    }
+    return n
+  }
+
+  async close(): Promise<void> {
+    await this.docLog.close()
+    this.retryPending()
     if (this.db.open) this.db.close()
   }
 }
@@ -231,4 +319,54 @@ interface SessionRow { id_hash: string; role: string; created_at: number; expire
 
 function toCase(r: CaseRow): CaseRecord {
   return { id: r.id, title: r.title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at }
+}
+
+/** The same checksum docLogWorker.js writes and checks. */
+function blobChecksum(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('base64url').slice(0, 22)
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000'
+
+/**
+ * Look at the file header before SQLite does: a damaged header otherwise surfaces as a misleading
+ * error such as 'attempt to write a readonly database' (bytes 18–19 are the read/write format
+ * versions; anything but 1 or 2 makes SQLite open the file read-only).
+ */
+function checkHeader(file: string): void {
+  let fd: number
+  try {
+    fd = fs.openSync(file, 'r')
+  } catch {
+    return // a new database
+  }
+  try {
+    const head = Buffer.alloc(100)
+    const n = fs.readSync(fd, head, 0, 100, 0)
+    if (n === 0) return
+    const damaged = (what: string) => new DatabaseFileError(
+      `The database file ${file} is damaged (${what}). Stop here: restore it from your latest backup ` +
+      '(see README, "Backup"), or move it aside to start with an empty database.')
+    if (n < 100 || head.toString('latin1', 0, 16) !== SQLITE_MAGIC) throw damaged('it is not an SQLite database')
+    for (const at of [18, 19]) {
+      const v = head[at] as number
+      if (v !== 1 && v !== 2) throw damaged(`header byte ${at} is ${v}, expected 1 or 2`)
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function explainOpenError(file: string, err: unknown): Error {
+  const code = (err as { code?: string }).code ?? ''
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+    return new DatabaseFileError(`The database file ${file} is damaged (${code}). Restore it from your latest backup (see README, "Backup").`)
+  }
+  if (/^SQLITE_(READONLY|CANTOPEN|PERM)/.test(code)) {
+    return new DatabaseFileError(`Cannot write the database file ${file} (${code}): check that the server may write DATA_DIR and the files in it.`)
+  }
+  if (/^SQLITE_(FULL|IOERR)/.test(code)) {
+    return new DatabaseFileError(`Cannot write the database file ${file} (${code}): the disk is full or failing.`)
+  }
+  return err instanceof Error ? err : new Error(String(err))
 }

@@ -1,9 +1,13 @@
 /**
- * The storage verbs the rest of the server uses. Only the module implementing this touches the
- * database, so a second backend (PostgreSQL) can stand beside SQLite later.
+ * The storage the rest of the server uses: small interfaces by concern. The document log (the hot
+ * path) is asynchronous with group commit (docLog.ts); the others are short indexed reads and
+ * writes. Only the module implementing these touches the database, so a second backend
+ * (PostgreSQL) can stand beside SQLite.
  */
 import type { Role } from '../../shared/schema.ts'
 import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
+import type { DocLog } from './docLog.ts'
+import type { StorageHealth } from './health.ts'
 
 export interface CaseRecord {
   id: string
@@ -11,15 +15,6 @@ export interface CaseRecord {
   template: string
   createdAt: number
   updatedAt: number
-}
-
-export interface StoredDoc {
-  /** The compacted state (a Yjs update), or null before the first compaction. */
-  state: Uint8Array | null
-  /** Updates appended after that state, in order. */
-  updates: Uint8Array[]
-  /** Sequence number of the last update included (state or log); pass to compact(). */
-  lastSeq: number
 }
 
 export interface InviteRecord {
@@ -50,39 +45,57 @@ export interface AuditEntry {
 export type SnapshotRecord = SnapshotMeta
 export type { SnapshotSummary }
 
-export interface Storage {
+export interface SettingsStore {
   getSetting(key: string): string | null
   setSetting(key: string, value: string): void
+}
 
+export interface CaseStore {
   createCase(record: CaseRecord, initialState: Uint8Array): void
   listCases(): CaseRecord[]
   getCase(id: string): CaseRecord | null
   touchCase(id: string, at: number): void
-  /** Remove the case and everything stored for it (log, state, invites). Audit entries keep only the id. */
+  /** Remove the case and everything stored for it (log, state, invites, snapshots). Audit entries keep only the id. */
   eraseCase(id: string): boolean
+}
 
-  loadDoc(caseId: string): StoredDoc
-  appendUpdate(caseId: string, update: Uint8Array, at: number): number
-  /** Replace state + log up to `uptoSeq` by one state row, in one transaction. */
-  compact(caseId: string, state: Uint8Array, uptoSeq: number): void
-  countUpdates(caseId: string): number
-
+export interface InviteStore {
   createInvite(invite: InviteRecord): void
   findInvite(tokenHash: string): InviteRecord | null
+}
 
+export interface SessionStore {
   createSession(session: SessionRecord): void
   findSession(idHash: string): SessionRecord | null
   deleteSession(idHash: string): void
   purgeExpired(now: number): void
+}
 
-  /** Snapshots: the full document state, the derived plan (JSON text) and a summary. */
+export interface SnapshotStore {
+  /** The full document state, the derived plan (JSON text) and a summary. */
   createSnapshot(record: SnapshotRecord, state: Uint8Array, planJson: string): void
   /** Newest first, without state or plan. */
   listSnapshots(caseId: string): SnapshotRecord[]
   getSnapshot(caseId: string, id: string): { meta: SnapshotRecord; planJson: string } | null
   getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null
   latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null
+  /** Remove snapshots by id (pruning automatic ones). */
+  deleteSnapshots(caseId: string, ids: string[]): void
+}
 
+export interface AuditLog {
+  /**
+   * Record an access. Never throws: when the database cannot take it right now, the entry waits
+   * in memory and is written with the next successful retry.
+   */
   audit(entry: AuditEntry): void
-  close(): void
+}
+
+/** The storage of one installation, by concern. Only the implementing module touches the database. */
+export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, AuditLog {
+  readonly docLog: DocLog
+  readonly health: StorageHealth
+  /** Write whatever waits in memory (audit entries); resolves true when nothing is left waiting. */
+  retryPending(): boolean
+  close(): Promise<void>
 }

@@ -1,135 +1,64 @@
 /**
  * `npm run bench`: figures that matter for a live meeting, printed with what they were measured
  * on. No assertions — these machines are shared and noisy; compare figures within one run.
+ *
+ * Sections: load (our server beside the reference y-websocket server: fan-out, burst ingest,
+ * capacity), blocks (event-loop block per message kind), storage (durable appends/s), growth
+ * (document growth from dragging), snapshot (snapshot save and diff of a large case).
+ * `node dist/server/tests/bench/run.js [section…]` runs only the named ones. A section that fails
+ * is reported and the others still run.
  */
 import os from 'node:os'
-import * as Y from 'yjs'
-import { addItem, initCaseDoc, parts, updateItem } from '../../shared/doc.ts'
-import { DRAG_WRITE_INTERVAL_MS } from '../../shared/limits.ts'
+import { dragGrowth } from './docGrowth.ts'
+import { eventLoopBlocks, printBlocks } from './eventLoopBlocks.ts'
+import { loadScenarios } from './loadScenarios.ts'
+import { snapshotAndDiff } from './snapshotDiff.ts'
+import { printStorage, storageThroughput } from './storageThroughput.ts'
+import { printSummary, type BenchFigures } from './summary.ts'
 
-const author = { name: 'Bench', org: 'Bench', role: 'professional' as const }
+const SECTIONS = ['load', 'blocks', 'storage', 'growth', 'snapshot'] as const
+type Section = (typeof SECTIONS)[number]
 
 function header(): void {
-  console.log(`Keukentafel benchmarks — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`)
+  const cpus = os.cpus()
+  console.log(`Keukentafel benchmarks — node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, ${new Date().toISOString()}`)
+  console.log(`Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 }
 
-function caseWithItems(n: number): { doc: Y.Doc; ids: string[] } {
-  const doc = new Y.Doc()
-  initCaseDoc(doc, 'integrale-intake', 0)
-  const ids: string[] = []
-  for (let i = 0; i < n; i++) ids.push(addItem(doc, { kind: 'problem', text: `item ${i}`, pos: { x: i, y: i }, author }))
-  return { doc, ids }
+async function section<T>(name: Section, wanted: (s: Section) => boolean, run: () => Promise<T>): Promise<T | null> {
+  if (!wanted(name)) return null
+  try {
+    return await run()
+  } catch (err) {
+    console.log(`\nSection '${name}' failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+    process.exitCode = 1
+    return null
+  }
 }
 
-/**
- * Document growth from moving cards. 10,000 position writes, in three forms:
- * - one `pos` key, one card dragged at a time (what the board does);
- * - one `pos` key, three cards dragged together (writes to different keys interleave);
- * - the pitfall: separate `x` and `y` keys per move.
- */
-function dragGrowth(): void {
-  const MOVES = 10_000
-  const rows: [string, number, number][] = []
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2)
+  const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a))
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
+  const wanted = (s: Section) => asked.length === 0 || asked.includes(s)
 
-  {
-    const { doc, ids } = caseWithItems(3)
-    const before = Y.encodeStateAsUpdate(doc).byteLength
-    for (let i = 0; i < MOVES; i++) updateItem(doc, ids[Math.floor(i / 100) % 3] as string, { pos: { x: i, y: -i } })
-    rows.push(['one pos key, one card per drag (100 writes per drag)', before, Y.encodeStateAsUpdate(doc).byteLength])
+  header()
+  const figures: BenchFigures = {
+    load: await section('load', wanted, loadScenarios),
+    blocks: await section('blocks', wanted, async () => {
+      const b = await eventLoopBlocks()
+      printBlocks(b)
+      return b
+    }),
+    storage: await section('storage', wanted, async () => {
+      const s = await storageThroughput()
+      printStorage(s)
+      return s
+    }),
   }
-  {
-    const { doc, ids } = caseWithItems(3)
-    const before = Y.encodeStateAsUpdate(doc).byteLength
-    for (let i = 0; i < MOVES; i++) updateItem(doc, ids[i % 3] as string, { pos: { x: i, y: -i } })
-    rows.push(['one pos key, three cards dragged together', before, Y.encodeStateAsUpdate(doc).byteLength])
-  }
-  {
-    const { doc, ids } = caseWithItems(3)
-    const before = Y.encodeStateAsUpdate(doc).byteLength
-    const m = parts(doc).items.get(ids[0] as string) as Y.Map<unknown>
-    for (let i = 0; i < MOVES; i++) doc.transact(() => { m.set('x', i); m.set('y', -i) })
-    rows.push(['pitfall: separate x and y keys, one card', before, Y.encodeStateAsUpdate(doc).byteLength])
-  }
-  console.log(`\nDocument growth after ${MOVES.toLocaleString('en')} position writes (bytes of the encoded state):`)
-  for (const [name, before, after] of rows) {
-    console.log(`  ${name.padEnd(56)} ${String(before).padStart(7)} → ${String(after).padStart(7)}  (+${after - before})`)
-  }
-  const perSecond = 1000 / DRAG_WRITE_INTERVAL_MS
-  console.log(`  The board writes at most ${perSecond} positions per second per dragged card (DRAG_WRITE_INTERVAL_MS=${DRAG_WRITE_INTERVAL_MS}), plus one at drag end.`)
+  await section('growth', wanted, async () => dragGrowth())
+  await section('snapshot', wanted, snapshotAndDiff)
+  printSummary(figures)
 }
 
-header()
-dragGrowth()
-
-/** Snapshot save (derive + encode + store in SQLite) and diff of two 5,000-item snapshots. */
-async function snapshotAndDiff(): Promise<void> {
-  const { openSqliteStorage } = await import('../../server/storage/sqlite.ts')
-  const { saveSnapshot } = await import('../../server/snapshots.ts')
-  const { derivePlan } = await import('../../shared/derivePlan.ts')
-  const { diffPlans } = await import('../../shared/diffPlans.ts')
-  const fs = await import('node:fs')
-  const path = await import('node:path')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-'))
-  const storage = openSqliteStorage(dir)
-  const N = 5000
-  const { doc, ids } = caseWithItems(N)
-  for (let i = 0; i < N; i += 5) updateItem(doc, ids[i] as string, { kind: 'action', owner: 'Sanne', due: '2026-12-01' })
-  const caseId = 'B'.repeat(22)
-  storage.createCase({ id: caseId, title: 'bench', template: 'integrale-intake', createdAt: 0, updatedAt: 0 }, Y.encodeStateAsUpdate(doc))
-
-  const time = (fn: () => void, runs: number): number[] => {
-    const out: number[] = []
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now()
-      fn()
-      out.push(performance.now() - t)
-    }
-    return out.sort((a, b) => a - b)
-  }
-  const fmt = (xs: number[]) => `median ${xs[Math.floor(xs.length / 2)]!.toFixed(1)} ms, best ${xs[0]!.toFixed(1)} ms, worst ${xs[xs.length - 1]!.toFixed(1)} ms`
-
-  const save = time(() => { saveSnapshot(storage, caseId, doc, 'bench', { name: '', role: 'system' }, false) }, 10)
-  const a = derivePlan(doc)
-  for (let i = 0; i < N; i += 10) updateItem(doc, ids[i] as string, { stress: true })
-  const b = derivePlan(doc)
-  const diff = time(() => { diffPlans(a, b, '2026-11-28') }, 20)
-  const derive = time(() => { derivePlan(doc) }, 10)
-  console.log(`\nA ${N.toLocaleString('en')}-item case (state ${(Y.encodeStateAsUpdate(doc).byteLength / 1024).toFixed(0)} KiB):`)
-  console.log(`  save a snapshot (derive plan + encode state + summary + SQLite insert): ${fmt(save)}`)
-  console.log(`  derivePlan alone:                                                      ${fmt(derive)}`)
-  console.log(`  diffPlans of two snapshots (${N / 10} items changed):                      ${fmt(diff)}`)
-  storage.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-}
-
-await snapshotAndDiff()
-
-/** Cost of durability: appending small updates one transaction each (what every edit does). */
-async function appendCost(): Promise<void> {
-  const { openSqliteStorage } = await import('../../server/storage/sqlite.ts')
-  const fs = await import('node:fs')
-  const path = await import('node:path')
-  const N = 2000
-  const update = new Uint8Array(120).fill(7)
-  const run = (synchronous: 'FULL' | 'NORMAL'): number => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-'))
-    const storage = openSqliteStorage(dir)
-    // Reach the connection only for the reference run; the server always uses FULL.
-    ;(storage as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`synchronous = ${synchronous}`)
-    const caseId = 'C'.repeat(22)
-    storage.createCase({ id: caseId, title: 'bench', template: 'zrm', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]))
-    const t = performance.now()
-    for (let i = 0; i < N; i++) storage.appendUpdate(caseId, update, i)
-    const ms = performance.now() - t
-    storage.close()
-    fs.rmSync(dir, { recursive: true, force: true })
-    return ms
-  }
-  const full = run('FULL')
-  const normal = run('NORMAL')
-  console.log(`\nAppending ${N} updates of ${update.byteLength} bytes, one committed transaction each (WAL):`)
-  console.log(`  synchronous=FULL (the server's setting): ${(full / N * 1000).toFixed(0)} µs per update, ${(N / full * 1000).toFixed(0)} updates/s`)
-  console.log(`  synchronous=NORMAL (reference):          ${(normal / N * 1000).toFixed(0)} µs per update, ${(N / normal * 1000).toFixed(0)} updates/s`)
-}
-
-await appendCost()
+await main()

@@ -138,7 +138,7 @@ describe('the JSON API', () => {
     expect((await api(server.url, 'DELETE', `/api/cases/${id}`)).status).toBe(204)
     expect((await api(server.url, 'GET', `/api/cases/${id}`)).status).toBe(404)
     expect((await api(server.url, 'GET', '/api/me', { auth: token })).status).toBe(401)
-    expect(server.storage.loadDoc(id)).toEqual({ state: null, updates: [], lastSeq: 0 })
+    expect(await server.storage.docLog.load(id)).toEqual({ state: null, updates: [], lastSeq: 0 })
     expect(server.storage.listSnapshots(id)).toEqual([])
   })
 

@@ -57,7 +57,7 @@ describe('malformed WebSocket frames', () => {
     const good = client(id)
     const elsewhere = client(other)
     await Promise.all([good, elsewhere].map(synced))
-    const storedBefore = fixture.server.storage.countUpdates(id)
+    const storedBefore = await fixture.server.storage.docLog.count(id)
 
     const bad = await rawSocket(fixture.server, id, TEST_ORG_KEY)
     const closed = closeOf(bad)
@@ -66,7 +66,7 @@ describe('malformed WebSocket frames', () => {
     expect(code).toBe(expectedCode)
 
     // Nothing was stored for the bad frame.
-    expect(fixture.server.storage.countUpdates(id)).toBe(storedBefore)
+    expect(await fixture.server.storage.docLog.count(id)).toBe(storedBefore)
     // The other connection on the same case and the other case keep working.
     addItem(good.doc, { kind: 'problem', text: 'nog steeds verbonden', pos: { x: 0, y: 0 }, author })
     addItem(elsewhere.doc, { kind: 'wish', text: 'ook hier', pos: { x: 0, y: 0 }, author })

@@ -13,8 +13,9 @@ import { ITEM_TYPE, type DomainShape, type ItemShape } from '../shapes/defs.ts'
 import { entityIdOf, shapeIdFor } from './ids.ts'
 import type { LinkEnds } from './classify.ts'
 
+/** Item fields a card edit may change (`kind` never changes after creation). */
 const PATCH_KEYS = [
-  'kind', 'stress', 'signal', 'owner', 'ownerOrg', 'due', 'status', 'deviation', 'deviationRule', 'deviationMotivation',
+  'stress', 'signal', 'owner', 'ownerOrg', 'due', 'status', 'deviation', 'deviationRule', 'deviationMotivation',
 ] as const
 
 /** Returns the ids of links that went with a deleted item. */

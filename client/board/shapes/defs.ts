@@ -8,7 +8,8 @@ import {
   T, createShapePropsMigrationSequence,
   type RecordProps, type TLPropsMigrations, type TLShape,
 } from 'tldraw'
-import { ACTION_STATUSES, ITEM_KINDS, ROLES, type ActionFieldName, type ItemFields, type Role } from '../../../shared/schema.ts'
+import type { ActionFieldName, ItemFields, Role } from '../../../shared/schema.ts'
+import { authorSchema, domainSchema, itemSchema, planSchema } from '../../../shared/entities/index.ts'
 
 export const ITEM_TYPE = 'kt-item'
 export const DOMAIN_TYPE = 'kt-domain'
@@ -55,13 +56,16 @@ export type DomainShape = TLShape<typeof DOMAIN_TYPE>
 export type ResidentShape = TLShape<typeof RESIDENT_TYPE>
 
 // ---------- validators ----------
+// Enumerations come from the entity schemas (shared/entities/), so the board accepts exactly the
+// values the document may hold; tests/unit/client/board/defs.test.ts checks the field lists.
 
 const size = T.positiveNumber
+const item = itemSchema.shape
 
 export const itemShapeProps: RecordProps<ItemShape> = {
   w: size,
   h: size,
-  kind: T.literalEnum(...ITEM_KINDS),
+  kind: T.literalEnum(...item.kind.options),
   text: T.string,
   domainId: T.string.nullable(),
   stress: T.boolean,
@@ -69,13 +73,13 @@ export const itemShapeProps: RecordProps<ItemShape> = {
   owner: T.string,
   ownerOrg: T.string,
   due: T.string,
-  status: T.literalEnum(...ACTION_STATUSES),
+  status: T.literalEnum(...item.status.unwrap().options),
   deviation: T.boolean,
   deviationRule: T.string,
   deviationMotivation: T.string,
   authorName: T.string,
   authorOrg: T.string,
-  authorRole: T.literalEnum(...ROLES),
+  authorRole: T.literalEnum(...authorSchema.shape.role.options),
 }
 
 export const domainShapeProps: RecordProps<DomainShape> = {
@@ -85,6 +89,17 @@ export const domainShapeProps: RecordProps<DomainShape> = {
   key: T.string,
   score: T.integer.nullable(),
 }
+
+/** Fields of the card taken from the item entity as they are; the others are derived (see below). */
+export const ITEM_CARD_ENTITY_FIELDS = [
+  'kind', 'text', 'domainId', 'stress', 'signal', 'owner', 'ownerOrg', 'due', 'status', 'deviation', 'deviationRule',
+  'deviationMotivation',
+] as const satisfies readonly (keyof typeof item)[]
+/** Card props derived from entity fields: w/h from `size`, author* from `author`. */
+export const ITEM_CARD_DERIVED_FIELDS = { w: 'size', h: 'size', authorName: 'author', authorOrg: 'author', authorRole: 'author' } as const
+/** Domain and resident props likewise come from the domain entity and the plan. */
+export const DOMAIN_CARD_ENTITY_FIELDS = ['label', 'key', 'score'] as const satisfies readonly (keyof typeof domainSchema.shape)[]
+export const RESIDENT_CARD_PLAN_FIELDS = ['goal', 'route', 'ladderNow', 'ladderGoal'] as const satisfies readonly (keyof typeof planSchema.shape)[]
 
 export const residentShapeProps: RecordProps<ResidentShape> = {
   w: size,

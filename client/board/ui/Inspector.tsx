@@ -5,9 +5,7 @@ import {
   deleteItem, deleteLink, parts, readLink, setLinkKind, updateItem, type ItemPatch,
 } from '../../../shared/doc.ts'
 import { MAX_LONG_FIELD_CHARS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS } from '../../../shared/limits.ts'
-import {
-  ACTION_STATUSES, ITEM_KINDS, LINK_KINDS, isActionStatus, isItemKind, isLinkKind,
-} from '../../../shared/schema.ts'
+import { ACTION_STATUSES, LINK_KINDS, isActionStatus, isLinkKind } from '../../../shared/schema.ts'
 import { useBoard, writeUi } from '../context.ts'
 import { entityIdOf } from '../bridge/ids.ts'
 import { ITEM_TYPE, type ItemShape } from '../shapes/defs.ts'
@@ -33,13 +31,9 @@ function ItemInspector({ shape }: { shape: ItemShape }) {
   return (
     <section className="kt-inspector" aria-label={s.inspector} data-testid="inspector">
       <h2 className={`kt-inspector-title kt-kind-${p.kind}`}>{s.inspector}: {s.kind[p.kind]}</h2>
+      {/* An item's kind never changes after creation (the server refuses it): shown, not edited. */}
       <label htmlFor={f('kind')}>{s.kindLabel}</label>
-      <select
-        id={f('kind')} data-testid="inspector-kind" value={p.kind} disabled={ro}
-        onChange={(e) => { const v = e.currentTarget.value; if (isItemKind(v)) patch({ kind: v }) }}
-      >
-        {ITEM_KINDS.map((k) => <option key={k} value={k}>{s.kind[k]}</option>)}
-      </select>
+      <output id={f('kind')} data-testid="inspector-kind">{s.kind[p.kind]}</output>
       <label className="kt-check">
         <input type="checkbox" data-testid="inspector-stress" checked={p.stress} disabled={ro}
           onChange={(e) => patch({ stress: e.currentTarget.checked })} />

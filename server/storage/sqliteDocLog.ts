@@ -1,0 +1,92 @@
+/**
+ * The SQLite document log: a thin asynchronous front for docLogWorker.js, which owns the
+ * case_updates and case_state tables on its own connection. Requests and answers travel in
+ * order over one message port; an append's promise resolves once its batch has committed.
+ */
+import { Worker } from 'node:worker_threads'
+import { fileURLToPath } from 'node:url'
+import { StorageError, type CompactResult, type DocLog, type StoredLog } from './docLog.ts'
+
+interface Pending {
+  resolve(value: unknown): void
+  reject(err: Error): void
+}
+
+type Answer =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } }
+  | { batch: number[]; ok: true }
+  | { batch: number[]; ok: false; error: { code: string; message: string } }
+
+const WORKER_FILE = fileURLToPath(new URL('./docLogWorker.js', import.meta.url))
+
+export class SqliteDocLog implements DocLog {
+  private worker: Worker
+  private nextId = 1
+  private pending = new Map<number, Pending>()
+  private closed: Promise<void> | null = null
+  private dead: Error | null = null
+
+  constructor(file: string) {
+    this.worker = new Worker(WORKER_FILE, { workerData: { file } })
+    this.worker.on('message', (a: Answer) => this.answer(a))
+    // A worker that dies takes no request with it silently: everything waiting fails, and every
+    // later request fails at once (the room keeps its updates in memory and retries).
+    this.worker.on('error', (err) => this.fail(err))
+    this.worker.on('exit', () => this.fail(new Error('document log worker stopped')))
+  }
+
+  load(caseId: string): Promise<StoredLog> {
+    return this.request<StoredLog>({ op: 'load', caseId })
+  }
+
+  append(caseId: string, update: Uint8Array, at: number): Promise<void> {
+    return this.request<void>({ op: 'append', caseId, data: update, at })
+  }
+
+  compact(caseId: string): Promise<CompactResult> {
+    return this.request<CompactResult>({ op: 'compact', caseId })
+  }
+
+  replace(caseId: string, state: Uint8Array): Promise<void> {
+    return this.request<void>({ op: 'replace', caseId, state })
+  }
+
+  count(caseId: string): Promise<number> {
+    return this.request<number>({ op: 'count', caseId })
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.dead ? Promise.resolve() : this.request<void>({ op: 'close' }).then(
+      () => this.worker.terminate().then(() => undefined),
+      () => this.worker.terminate().then(() => undefined),
+    )
+    return this.closed
+  }
+
+  private request<T>(msg: Record<string, unknown>): Promise<T> {
+    if (this.dead) return Promise.reject(new StorageError('WORKER_STOPPED', this.dead.message))
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      this.worker.postMessage({ ...msg, id })
+    })
+  }
+
+  private answer(a: Answer): void {
+    const ids = 'batch' in a ? a.batch : [a.id]
+    for (const id of ids) {
+      const p = this.pending.get(id)
+      if (!p) continue
+      this.pending.delete(id)
+      if (a.ok) p.resolve('value' in a ? a.value : undefined)
+      else p.reject(new StorageError(a.error.code, a.error.message))
+    }
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err
+    for (const p of this.pending.values()) p.reject(new StorageError('WORKER_STOPPED', err.message))
+    this.pending.clear()
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * Event-loop block per message kind: the longest the server's event loop is held by handling one
+ * message of each kind — the time nobody else in any case gets an answer. Measured in process on
+ * a real server (startServer, SQLite on disk), through its own room manager: a Room gets the
+ * frame exactly as the WebSocket layer hands it over, timed with performance.now(); worst of N.
+ *
+ * "Largest accepted" is found, not assumed: start just under the frame limit and halve until
+ * the server takes it, so the figure follows whatever budgets the server has.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as encoding from 'lib0/encoding'
+import { startServer } from '../../server/app.ts'
+import { readSettings } from '../../server/config.ts'
+import type { Conn, Room } from '../../server/room.ts'
+import { addItem, updateItem } from '../../shared/doc.ts'
+import { MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
+import { MessageType } from '../../shared/protocol.ts'
+import { BENCH_ORG_KEY } from './serverProcess.ts'
+import { ms, row } from './stats.ts'
+
+const LARGE_CASE_ITEMS = 5_000
+const LARGE_CASE_MOVES_PER_ITEM = 10
+const ITEM_TEXT_CHARS = 200
+const RUNS_SMALL = 300
+const RUNS_LARGE = 10
+const RUNS_LARGEST = 3
+const FILL_ITEMS_PER_UPDATE = 500
+/** Frame overhead above the update itself (message type, sync type, length). */
+const FRAME_MARGIN_BYTES = 64
+const QUERY_AWARENESS_PEERS = 8
+
+const author = { name: 'Bench', org: 'Bench', role: 'professional' as const }
+
+export interface BlockFigure {
+  kind: string
+  /** Size of the message in bytes (the largest one, for the worst case). */
+  bytes: number
+  runs: number
+  worstMs: number
+  medianMs: number
+  /** Set when the server refused every size tried. */
+  refused?: string
+}
+
+export interface BlockFigures {
+  rows: BlockFigure[]
+  largeCaseStateBytes: number
+  /** The longest event-loop delay seen while the section ran (anything, not only receive). */
+  worstLoopDelayMs: number
+}
+
+let nextConnId = 1_000_000
+
+/** A connection as the WebSocket layer would give it: sends are counted, closes recorded. */
+function benchConn(): Conn & { closedWith: string | null } {
+  return {
+    id: nextConnId++,
+    canWrite: true,
+    role: 'professional',
+    bufferedBytes: 0,
+    closedWith: null,
+    send() {},
+    close(code, reason) { this.closedWith = `${code} ${reason}` },
+  }
+}
+
+function syncMessage(kind: number, payload: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.sync)
+  encoding.writeVarUint(enc, kind)
+  encoding.writeVarUint8Array(enc, payload)
+  return encoding.toUint8Array(enc)
+}
+
+function awarenessMessage(clientId: number, state: Record<string, unknown>): Uint8Array {
+  const doc = new Y.Doc()
+  doc.clientID = clientId
+  const aw = new awarenessProtocol.Awareness(doc)
+  aw.setLocalState(state)
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.awareness)
+  encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(aw, [clientId]))
+  aw.destroy()
+  doc.destroy()
+  return encoding.toUint8Array(enc)
+}
+
+/** An update adding cards with long texts, about `bytes` long, from a fresh client. */
+function bulkUpdate(bytes: number): Uint8Array {
+  const doc = new Y.Doc()
+  const text = 'x'.repeat(1_900)
+  let update: Uint8Array = new Uint8Array()
+  doc.on('update', (u: Uint8Array) => { update = u })
+  doc.transact(() => {
+    for (let i = 0; i < Math.max(1, Math.floor(bytes / 2_100)); i++) {
+      addItem(doc, { kind: 'problem', text, pos: { x: i, y: 0 }, author })
+    }
+  })
+  doc.destroy()
+  return update
+}
+
+interface Timing {
+  ms: number
+  refused: string | null
+}
+
+async function timeReceive(manager: { join(caseId: string, conn: Conn): Promise<Room>; leave(room: Room, conn: Conn): void }, caseId: string, message: Uint8Array, keep = false): Promise<Timing> {
+  // Every frame is its own turn of the event loop, as over a socket.
+  await new Promise((resolve) => setImmediate(resolve))
+  const conn = benchConn()
+  const room = await manager.join(caseId, conn)
+  const t0 = performance.now()
+  let refused: string | null = null
+  try {
+    room.receive(conn, message)
+  } catch (err) {
+    refused = (err as Error).message
+  }
+  const elapsed = performance.now() - t0
+  if (!keep) manager.leave(room, conn)
+  return { ms: elapsed, refused: refused ?? conn.closedWith }
+}
+
+function figure(kind: string, bytes: number, times: number[], refused?: string): BlockFigure {
+  const sorted = [...times].sort((a, b) => a - b)
+  return {
+    kind, bytes, runs: times.length,
+    worstMs: sorted[sorted.length - 1] ?? 0,
+    medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    ...(refused ? { refused } : {}),
+  }
+}
+
+export async function eventLoopBlocks(): Promise<BlockFigures> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-blocks-'))
+  const settings = readSettings(
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: `${BENCH_ORG_KEY}-coordinator`, LOG_LEVEL: 'silent' },
+    { clientDir: dataDir },
+  )
+  const server = await startServer(settings)
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  try {
+    const create = async () => {
+      const res = await fetch(`${server.url}/api/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BENCH_ORG_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Bench', template: 'integrale-intake' }),
+      })
+      if (res.status !== 201) throw new Error(`creating a case failed: HTTP ${res.status}`)
+      return ((await res.json()) as { id: string }).id
+    }
+    const rooms = server.rooms
+    const caseId = await create()
+    delay.enable()
+
+    // 1. A large case: many cards with text, each moved a few times, sent in several updates by
+    // a client that first got the case as it is (as after its sync).
+    const room = await rooms.get(caseId)
+    const local = new Y.Doc()
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(room.doc))
+    const fill: Uint8Array[] = []
+    local.on('update', (u: Uint8Array) => fill.push(u))
+    const ids: string[] = []
+    for (let start = 0; start < LARGE_CASE_ITEMS; start += FILL_ITEMS_PER_UPDATE) {
+      local.transact(() => {
+        for (let i = start; i < Math.min(LARGE_CASE_ITEMS, start + FILL_ITEMS_PER_UPDATE); i++) {
+          const id = addItem(local, { kind: 'problem', text: 'y'.repeat(ITEM_TEXT_CHARS), pos: { x: i, y: 0 }, author })
+          ids.push(id)
+          for (let m = 1; m <= LARGE_CASE_MOVES_PER_ITEM; m++) updateItem(local, id, { pos: { x: i, y: m } })
+        }
+      })
+    }
+    for (const u of fill) {
+      const t = await timeReceive(rooms, caseId, syncMessage(syncProtocol.messageYjsUpdate, u))
+      if (t.refused) throw new Error(`the large case was refused while filling it: ${t.refused}`)
+    }
+    const largeCaseStateBytes = Y.encodeStateAsUpdate(room.doc).byteLength
+    const rows: BlockFigure[] = []
+
+    // 2. Sync step 1 from a new client (empty state vector): the whole large case is encoded.
+    const step1 = syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc()))
+    const step1Times: number[] = []
+    for (let i = 0; i < RUNS_LARGE; i++) step1Times.push((await timeReceive(rooms, caseId, step1)).ms)
+    rows.push(figure(`sync step 1 against the large case (${(largeCaseStateBytes / 2 ** 20).toFixed(1)} MiB)`, step1.byteLength, step1Times))
+
+    // 3. A typical small update: one card moved.
+    const small: number[] = []
+    let smallBytes = 0
+    for (let i = 0; i < RUNS_SMALL; i++) {
+      let u: Uint8Array = new Uint8Array()
+      const grab = (x: Uint8Array) => { u = x }
+      local.on('update', grab)
+      updateItem(local, ids[i % ids.length] as string, { pos: { x: i, y: -1 } })
+      local.off('update', grab)
+      const msg = syncMessage(syncProtocol.messageYjsUpdate, u)
+      smallBytes = Math.max(smallBytes, msg.byteLength)
+      small.push((await timeReceive(rooms, caseId, msg)).ms)
+    }
+    rows.push(figure('small update (a card move), large case', smallBytes, small))
+
+    // 4. The largest update the server accepts, as a new client's sync step 2.
+    let size = MAX_WS_MESSAGE_BYTES - FRAME_MARGIN_BYTES - 4_096
+    const largest: number[] = []
+    let largestBytes = 0
+    let lastRefusal = ''
+    while (largest.length < RUNS_LARGEST && size >= 1_024) {
+      const msg = syncMessage(syncProtocol.messageYjsSyncStep2, bulkUpdate(size))
+      const t = await timeReceive(rooms, caseId, msg)
+      if (t.refused) {
+        lastRefusal = t.refused
+        if (largest.length > 0) break // the case grew to its limit: keep what was measured
+        size = Math.floor(size / 2)
+        continue
+      }
+      largest.push(t.ms)
+      largestBytes = Math.max(largestBytes, msg.byteLength)
+    }
+    rows.push(figure('largest accepted update (sync step 2)', largestBytes, largest, largest.length ? undefined : lastRefusal))
+
+    // 5. Awareness: a typical presence update, and the largest accepted.
+    const aw: number[] = []
+    let awBytes = 0
+    for (let i = 0; i < RUNS_SMALL; i++) {
+      const msg = awarenessMessage(10_000 + i, { user: { name: `Deelnemer ${i}`, color: '#3366cc' }, cursor: { x: i, y: i }, selection: [ids[0]] })
+      awBytes = Math.max(awBytes, msg.byteLength)
+      aw.push((await timeReceive(rooms, caseId, msg)).ms)
+    }
+    rows.push(figure('awareness update (name, cursor, selection)', awBytes, aw))
+
+    let awSize = MAX_WS_MESSAGE_BYTES - FRAME_MARGIN_BYTES - 4_096
+    const awLargest: number[] = []
+    let awLargestBytes = 0
+    let awRefusal = ''
+    while (awLargest.length < RUNS_LARGE && awSize >= 64) {
+      const msg = awarenessMessage(20_000 + awLargest.length, { user: { name: 'x'.repeat(awSize) } })
+      const t = await timeReceive(rooms, caseId, msg)
+      if (t.refused) {
+        awRefusal = t.refused
+        awSize = Math.floor(awSize / 2)
+        continue
+      }
+      awLargest.push(t.ms)
+      awLargestBytes = Math.max(awLargestBytes, msg.byteLength)
+    }
+    rows.push(figure('largest accepted awareness update', awLargestBytes, awLargest, awLargest.length ? undefined : awRefusal))
+
+    // 6. Query awareness with a room full of participants.
+    for (let i = 0; i < QUERY_AWARENESS_PEERS; i++) {
+      await timeReceive(rooms, caseId, awarenessMessage(30_000 + i, { user: { name: `Deelnemer ${i}`, color: '#3366cc' } }), true)
+    }
+    const query = new Uint8Array([MessageType.queryAwareness])
+    const q: number[] = []
+    for (let i = 0; i < RUNS_SMALL; i++) q.push((await timeReceive(rooms, caseId, query)).ms)
+    rows.push(figure(`query awareness (${QUERY_AWARENESS_PEERS} participants present)`, query.byteLength, q))
+
+    delay.disable()
+    return { rows, largeCaseStateBytes, worstLoopDelayMs: delay.max / 1e6 }
+  } finally {
+    await server.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+export function printBlocks(f: BlockFigures): void {
+  console.log(`\nEvent-loop block per message kind (our server in process, time inside Room.receive; worst and median of N):`)
+  const widths = [58, 10, 6, 10, 10]
+  console.log(row(['', 'bytes', 'N', 'worst', 'median'], widths))
+  for (const r of f.rows) {
+    if (r.refused !== undefined) console.log(row([r.kind, '—', '0', 'refused', `(${r.refused})`], widths))
+    else console.log(row([r.kind, r.bytes.toLocaleString('en'), String(r.runs), ms(r.worstMs), ms(r.medianMs)], widths))
+  }
+  console.log(`  Longest event-loop delay seen during this section (anything): ${ms(f.worstLoopDelayMs)}`)
+}
