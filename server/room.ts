@@ -81,6 +81,8 @@ export class Room {
   private stateBytes: number
   private bytesSinceCompact = 0
   private lastTouchMs = 0
+  /** The whole document encoded, until the next change (see stateSince). */
+  private fullState: Uint8Array | null = null
   private idleWaiters: (() => void)[] = []
 
   constructor(
@@ -152,7 +154,7 @@ export class Room {
         if (!st.budget.updates.take()) throw new BadMessageError(CloseCode.TooFast, 'too many sync requests')
         let diff: Uint8Array
         try {
-          diff = Y.encodeStateAsUpdate(this.doc, payload)
+          diff = this.stateSince(payload)
         } catch {
           throw new BadMessageError(CloseCode.BadMessage, 'malformed state vector')
         }
@@ -196,7 +198,10 @@ export class Room {
     // 3. Apply (relays and stores through onDocUpdate), then stamp the author role of new items:
     // the role the server authorised, whatever the client said, so the resident's own
     // contributions are marked as theirs and nobody can pose as them.
+    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
     const added = collectAddedItems(this.doc, () => Y.applyUpdate(this.doc, update, conn))
+    // Content left pending by a repaired load may have integrated now; the shadow never had it.
+    if (hadPending) this.guard.reset()
     if (added.length) stampAuthorRole(this.doc, added, conn.role)
   }
 
@@ -220,6 +225,7 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.erased) return
+    this.fullState = null
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeUpdate(enc, update)
@@ -243,6 +249,19 @@ export class Room {
     const message = this.awarenessMessage(changed)
     // Presence is passing data: a connection that is behind on reading gets none until it catches up.
     for (const c of this.conns.keys()) if (c.bufferedBytes < MAX_BUFFERED_FOR_PRESENCE_BYTES) c.send(message)
+  }
+
+  /**
+   * What a client with this state vector lacks. A client that has nothing (every new browser tab)
+   * gets the whole document, encoded once per change of the document, not once per client: a room
+   * that dozens join at the start of a meeting encodes it once.
+   */
+  private stateSince(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.byteLength === 1 && stateVector[0] === 0) {
+      this.fullState ??= Y.encodeStateAsUpdate(this.doc)
+      return this.fullState
+    }
+    return Y.encodeStateAsUpdate(this.doc, stateVector)
   }
 
   private syncStep1(): Uint8Array {

@@ -5,8 +5,14 @@ export const MAX_ITEM_TEXT_CHARS = 2000
 export const MAX_SHORT_FIELD_CHARS = 120
 export const MAX_LONG_FIELD_CHARS = 2000
 export const MAX_PERSON_NAME_CHARS = 80
-/** Largest WebSocket frame the server accepts; larger frames close that connection (4413). */
-export const MAX_WS_MESSAGE_BYTES = 2 * 1024 * 1024
+/**
+ * Largest WebSocket frame the server accepts; larger frames close that connection (4413). Every
+ * accepted byte is decoded, checked against the schema and applied on the server's event loop,
+ * so this bounds how long one message can hold every other case up (docs/performance.md). It is
+ * far above what a person sends at once (a keystroke ~30 bytes, a card ~400, a pasted page ~3 KB,
+ * a long pen stroke ~6 KB) and above what a client that was offline for a meeting sends back.
+ */
+export const MAX_WS_MESSAGE_BYTES = 128 * 1024
 /** Largest JSON body the API accepts (413 above). */
 export const MAX_JSON_BODY_BYTES = 64 * 1024
 export const MAX_INVITE_HOURS = 24 * 90

@@ -10,7 +10,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
@@ -34,6 +33,8 @@ const FILL_ITEMS_PER_UPDATE = 500
 /** Frame overhead above the update itself (message type, sync type, length). */
 const FRAME_MARGIN_BYTES = 64
 const QUERY_AWARENESS_PEERS = 8
+/** Steps of the search for the largest accepted size (precision: the frame limit / 2^steps). */
+const BISECTION_STEPS = 6
 
 const author = { name: 'Bench', org: 'Bench', role: 'professional' as const }
 
@@ -46,13 +47,13 @@ export interface BlockFigure {
   medianMs: number
   /** Set when the server refused every size tried. */
   refused?: string
+  /** For the largest accepted: the smallest size refused, and why. */
+  note?: string
 }
 
 export interface BlockFigures {
   rows: BlockFigure[]
   largeCaseStateBytes: number
-  /** The longest event-loop delay seen while the section ran (anything, not only receive). */
-  worstLoopDelayMs: number
 }
 
 let nextConnId = 1_000_000
@@ -128,14 +129,51 @@ async function timeReceive(manager: { join(caseId: string, conn: Conn): Promise<
   return { ms: elapsed, refused: refused ?? conn.closedWith }
 }
 
-function figure(kind: string, bytes: number, times: number[], refused?: string): BlockFigure {
+function figure(kind: string, bytes: number, times: number[], refusal?: string): BlockFigure {
   const sorted = [...times].sort((a, b) => a - b)
   return {
     kind, bytes, runs: times.length,
     worstMs: sorted[sorted.length - 1] ?? 0,
     medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
-    ...(refused ? { refused } : {}),
+    ...(refusal === undefined ? {} : times.length === 0 ? { refused: refusal } : { note: refusal }),
   }
+}
+
+/**
+ * Find the largest message the server accepts (refused: the handler threw or closed the
+ * connection), by bisection from just under the frame limit, then time `runs` of that size.
+ */
+async function largestAccepted(
+  make: (bytes: number) => Uint8Array,
+  time: (msg: Uint8Array) => Promise<Timing>,
+  runs: number,
+): Promise<{ bytes: number; times: number[]; refusal: string | undefined }> {
+  let hi = MAX_WS_MESSAGE_BYTES - FRAME_MARGIN_BYTES
+  let lo = 0
+  let refusal: string | undefined
+  let size = hi
+  for (let step = 0; step < BISECTION_STEPS; step++) {
+    const t = await time(make(size))
+    if (t.refused) {
+      refusal = `${size.toLocaleString('en')} bytes refused: ${t.refused}`
+      hi = size
+    } else {
+      lo = size
+      if (size === hi) break
+    }
+    size = lo === 0 ? Math.floor(hi / 2) : Math.floor((lo + hi) / 2)
+  }
+  if (lo === 0) return { bytes: 0, times: [], refusal }
+  const times: number[] = []
+  let bytes = 0
+  for (let i = 0; i < runs; i++) {
+    const msg = make(lo)
+    const t = await time(msg)
+    if (t.refused) break
+    times.push(t.ms)
+    bytes = Math.max(bytes, msg.byteLength)
+  }
+  return { bytes, times, refusal }
 }
 
 export async function eventLoopBlocks(): Promise<BlockFigures> {
@@ -145,7 +183,6 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     { clientDir: dataDir },
   )
   const server = await startServer(settings)
-  const delay = monitorEventLoopDelay({ resolution: 10 })
   try {
     const create = async () => {
       const res = await fetch(`${server.url}/api/cases`, {
@@ -158,7 +195,6 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     }
     const rooms = server.rooms
     const caseId = await create()
-    delay.enable()
 
     // 1. A large case: many cards with text, each moved a few times, sent in several updates by
     // a client that first got the case as it is (as after its sync).
@@ -205,24 +241,16 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     }
     rows.push(figure('small update (a card move), large case', smallBytes, small))
 
-    // 4. The largest update the server accepts, as a new client's sync step 2.
-    let size = MAX_WS_MESSAGE_BYTES - FRAME_MARGIN_BYTES - 4_096
-    const largest: number[] = []
-    let largestBytes = 0
-    let lastRefusal = ''
-    while (largest.length < RUNS_LARGEST && size >= 1_024) {
-      const msg = syncMessage(syncProtocol.messageYjsSyncStep2, bulkUpdate(size))
-      const t = await timeReceive(rooms, caseId, msg)
-      if (t.refused) {
-        lastRefusal = t.refused
-        if (largest.length > 0) break // the case grew to its limit: keep what was measured
-        size = Math.floor(size / 2)
-        continue
-      }
-      largest.push(t.ms)
-      largestBytes = Math.max(largestBytes, msg.byteLength)
-    }
-    rows.push(figure('largest accepted update (sync step 2)', largestBytes, largest, largest.length ? undefined : lastRefusal))
+    // 4. The largest update the server accepts, as a new client's sync step 2, into a case of its
+    // own (so the size budget of the large case does not decide it): bisect between accepted and
+    // refused sizes, then time that size.
+    const bigCase = await create()
+    const largest = await largestAccepted(
+      (bytes) => syncMessage(syncProtocol.messageYjsSyncStep2, bulkUpdate(bytes)),
+      (msg) => timeReceive(rooms, bigCase, msg),
+      RUNS_LARGEST,
+    )
+    rows.push(figure('largest accepted update (sync step 2, new case)', largest.bytes, largest.times, largest.refusal))
 
     // 5. Awareness: a typical presence update, and the largest accepted.
     const aw: number[] = []
@@ -234,22 +262,13 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     }
     rows.push(figure('awareness update (name, cursor, selection)', awBytes, aw))
 
-    let awSize = MAX_WS_MESSAGE_BYTES - FRAME_MARGIN_BYTES - 4_096
-    const awLargest: number[] = []
-    let awLargestBytes = 0
-    let awRefusal = ''
-    while (awLargest.length < RUNS_LARGE && awSize >= 64) {
-      const msg = awarenessMessage(20_000 + awLargest.length, { user: { name: 'x'.repeat(awSize) } })
-      const t = await timeReceive(rooms, caseId, msg)
-      if (t.refused) {
-        awRefusal = t.refused
-        awSize = Math.floor(awSize / 2)
-        continue
-      }
-      awLargest.push(t.ms)
-      awLargestBytes = Math.max(awLargestBytes, msg.byteLength)
-    }
-    rows.push(figure('largest accepted awareness update', awLargestBytes, awLargest, awLargest.length ? undefined : awRefusal))
+    let awClient = 20_000
+    const awLargest = await largestAccepted(
+      (bytes) => awarenessMessage(awClient++, { user: { name: 'x'.repeat(bytes) } }),
+      (msg) => timeReceive(rooms, caseId, msg),
+      RUNS_LARGE,
+    )
+    rows.push(figure('largest accepted awareness update', awLargest.bytes, awLargest.times, awLargest.refusal))
 
     // 6. Query awareness with a room full of participants.
     for (let i = 0; i < QUERY_AWARENESS_PEERS; i++) {
@@ -260,8 +279,7 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     for (let i = 0; i < RUNS_SMALL; i++) q.push((await timeReceive(rooms, caseId, query)).ms)
     rows.push(figure(`query awareness (${QUERY_AWARENESS_PEERS} participants present)`, query.byteLength, q))
 
-    delay.disable()
-    return { rows, largeCaseStateBytes, worstLoopDelayMs: delay.max / 1e6 }
+    return { rows, largeCaseStateBytes }
   } finally {
     await server.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
@@ -276,5 +294,5 @@ export function printBlocks(f: BlockFigures): void {
     if (r.refused !== undefined) console.log(row([r.kind, '—', '0', 'refused', `(${r.refused})`], widths))
     else console.log(row([r.kind, r.bytes.toLocaleString('en'), String(r.runs), ms(r.worstMs), ms(r.medianMs)], widths))
   }
-  console.log(`  Longest event-loop delay seen during this section (anything): ${ms(f.worstLoopDelayMs)}`)
+  for (const r of f.rows) if (r.refused === undefined && r.note) console.log(`  ${r.kind}: ${r.note}`)
 }

@@ -663,17 +663,19 @@ const awarenessForgery: Generator = {
 const oversizedAwareness: Generator = {
   name: 'oversized awareness state', weight: 1,
   make(ctx) {
-    const size = ctx.rng.pick([64 * 1024, 256 * 1024, 1024 * 1024])
+    const size = ctx.rng.pick([9 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024])
     const state = JSON.stringify({ user: { name: 'x'.repeat(size), org: '', role: 'professional', color: '#000000' } })
     return [awarenessFrame(awarenessEntries([{ clientId: ctx.awareness.clientID, clock: nextClock(ctx), state }]))]
   },
 }
 
 const awarenessFlood: Generator = {
-  name: 'awareness flood', weight: 0.4,
+  name: 'awareness flood', weight: 0.15,
   make(ctx) {
     const frames: Frame[] = []
-    for (let i = 0, n = 20 + ctx.rng.int(40); i < n; i++) {
+    // Mostly bursts a busy board could send; now and then far more than any presence budget.
+    const n = ctx.rng.chance(0.25) ? 130 + ctx.rng.int(100) : 20 + ctx.rng.int(40)
+    for (let i = 0; i < n; i++) {
       const state = JSON.stringify({ user: { name: 'flood', org: '', role: 'professional', color: '#123456' }, cursor: { x: i, y: i }, selection: [] })
       // Also many distinct client ids from one connection.
       const clientId = ctx.rng.chance(0.3) ? ctx.rng.int(2 ** 31) : ctx.awareness.clientID

@@ -39,6 +39,7 @@ const MAX_BURST_FRAMES = 12
 const MAX_OVERSIZED_FRAMES = 8
 /** Generous waits: the machine may be busy. */
 const REPLY_TIMEOUT_MS = 20_000
+const UPGRADE_RETRY_MAX_MS = 1_000
 const ARRIVAL_TIMEOUT_MS = 60_000
 const FUZZ_TEST_TIMEOUT_MS = SEND_PHASE_LIMIT_MS + 4 * ARRIVAL_TIMEOUT_MS
 const RESTART_TEST_TIMEOUT_MS = 180_000
@@ -244,20 +245,26 @@ function missing(ids: string[], doc: Y.Doc): string[] {
 async function fuzzConnection(url: string, target: TargetCase, cred: Credential, rng: Rng, done: () => boolean): Promise<void> {
   // Like a y-websocket client, the connection keeps its copy of the case across reconnects.
   const mirror = new Y.Doc()
+  let refusedInARow = 0
   try {
-    while (!done()) await fuzzOneSocket(url, target, cred, rng, mirror, done)
+    while (!done()) {
+      if (await fuzzOneSocket(url, target, cred, rng, mirror, done)) refusedInARow = 0
+      // A refused upgrade (e.g. a rate limit) is retried after a growing pause, not in a hot loop.
+      else await new Promise((r) => setTimeout(r, Math.min(UPGRADE_RETRY_MAX_MS, 25 * 2 ** refusedInARow++)))
+    }
   } finally {
     mirror.destroy()
   }
 }
 
-async function fuzzOneSocket(url: string, target: TargetCase, cred: Credential, rng: Rng, mirror: Y.Doc, done: () => boolean): Promise<void> {
+/** One connection's life; false when the upgrade was refused. */
+async function fuzzOneSocket(url: string, target: TargetCase, cred: Credential, rng: Rng, mirror: Y.Doc, done: () => boolean): Promise<boolean> {
   let sock: FuzzSocket
   try {
     sock = await FuzzSocket.open(url, target, cred, rng, mirror)
   } catch (err) {
     stats.refusedUpgrades.add((err as Error).message)
-    return
+    return false
   }
   stats.connections++
   const isCoordinator = cred.itemIdPrefix === COORDINATOR_ITEM_PREFIX
@@ -272,7 +279,7 @@ async function fuzzOneSocket(url: string, target: TargetCase, cred: Credential, 
     author: cred.author,
   }
   try {
-    if (!(await sock.roundTrip())) return
+    if (!(await sock.roundTrip())) return true
     while (sock.isOpen() && !done()) {
       const burst = 1 + rng.int(MAX_BURST_FRAMES)
       for (let i = 0; i < burst && sock.isOpen() && !done(); i++) {
@@ -299,6 +306,7 @@ async function fuzzOneSocket(url: string, target: TargetCase, cred: Credential, 
   } finally {
     sock.end()
   }
+  return true
 }
 
 /** A raw WebSocket with the case mirrored from what the server sends. */
@@ -353,11 +361,13 @@ class FuzzSocket {
     })
   }
 
+  /** Drop the connection; one the server is closing is left to finish, so its close code counts. */
   end(): void {
-    this.ending = true
     this.target.awarenessIds.delete(this.awareness.clientID)
     this.awareness.destroy()
     this.release(false)
+    if (this.ws.readyState === WebSocket.CLOSING) return
+    this.ending = true
     this.ws.terminate()
   }
 
@@ -432,13 +442,18 @@ function countLogLine(line: string): void {
   }
 }
 
+function honestFrames(): number {
+  const honest = new Set([SYNC_STEP2_ANSWER, ...GENERATORS.filter((g) => g.honest).map((g) => g.name)])
+  return [...stats.framesByGenerator].filter(([name]) => honest.has(name)).reduce((s, [, n]) => s + n, 0)
+}
+
 function printReport(): void {
   const rows = (m: Map<unknown, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `    ${String(v).padStart(7)}  ${String(k)}`).join('\n') || '    (none)'
   const lines = [
     `hostile-input fuzzer report (seed ${SEED}, replay with FUZZ_SEED=${SEED})`,
     `  frames sent: ${stats.framesByGenerator.total()} in ${(stats.fuzzMs / 1000).toFixed(1)} s over ${stats.connections} connections to ${targets.length} cases`,
     `  CPU used by the server process ${stats.serverCpuMs ?? '?'} ms, by the test process ${stats.testCpuMs} ms (whole run so far)`,
-    `  frames per generator:\n${rows(stats.framesByGenerator)}`,
+    `  frames per generator (${honestFrames()} honest, ${stats.framesByGenerator.total() - honestFrames()} hostile):\n${rows(stats.framesByGenerator)}`,
     `  connections closed by the server, per close code:\n${rows(stats.closesByCode)}`,
     `  upgrades refused:\n${rows(stats.refusedUpgrades)}`,
     `  waits for a sync answer that timed out: ${stats.replyTimeouts}`,

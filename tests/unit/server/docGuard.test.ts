@@ -266,4 +266,17 @@ describe('the DocGuard reports pending', () => {
     expect(r.deliver(c, second)).toEqual({ ok: true })
     expect(listItems(r.live)[0]!.text).toBe('Eerst en dan')
   })
+
+  it('for an edit on content that came from another participant but never reached the server', () => {
+    const r = room()
+    const a = r.client()
+    const b = r.client()
+    let id = ''
+    const fromA = r.updateOf(a, (d) => { id = addItem(d, { kind: 'note', text: 'Van A', pos: { x: 0, y: 0 }, author }) })
+    Y.applyUpdate(b.doc, fromA) // directly, not through the server
+    expect(r.guard.check(r.updateOf(b, (d) => setItemText(d, id, 'Van A en B')))).toEqual({ ok: false, pending: true })
+    expect(r.guard.check(r.updateOf(b, (d) => deleteItem(d, id)))).toEqual({ ok: false, pending: true })
+    expect(r.deliver(a, fromA)).toEqual({ ok: true })
+    expect(listItems(r.live)[0]!.text).toBe('Van A')
+  })
 })
