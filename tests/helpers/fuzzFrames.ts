@@ -674,11 +674,13 @@ const awarenessFlood: Generator = {
   make(ctx) {
     const frames: Frame[] = []
     // Mostly bursts a busy board could send; now and then far more than any presence budget.
-    const n = ctx.rng.chance(0.25) ? 130 + ctx.rng.int(100) : 20 + ctx.rng.int(40)
+    const big = ctx.rng.chance(0.25)
+    const n = big ? 130 + ctx.rng.int(100) : 20 + ctx.rng.int(40)
     for (let i = 0; i < n; i++) {
       const state = JSON.stringify({ user: { name: 'flood', org: '', role: 'professional', color: '#123456' }, cursor: { x: i, y: i }, selection: [] })
-      // Also many distinct client ids from one connection.
-      const clientId = ctx.rng.chance(0.3) ? ctx.rng.int(2 ** 31) : ctx.awareness.clientID
+      // Small floods also speak for many made-up clients; big ones only for their own, so that
+      // what stops them is the rate, not the number of clients.
+      const clientId = !big && ctx.rng.chance(0.3) ? ctx.rng.int(2 ** 31) : ctx.awareness.clientID
       frames.push(awarenessFrame(awarenessEntries([{ clientId, clock: nextClock(ctx), state }])))
     }
     return frames

@@ -1,0 +1,138 @@
+/**
+ * Test helpers that look at, and damage, a server's SQLite file directly (better-sqlite3), the
+ * way a disk fault or an operator would — apart from the server's own storage module. Write only
+ * while the server is stopped; reading while it runs is fine (WAL).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+
+/** The database file of a DATA_DIR (see server/storage/sqlite.ts, README "Backup"). */
+export function dbFile(dataDir: string): string {
+  return path.join(dataDir, 'keukentafel.db')
+}
+
+/** Bytes on disk: the database file and its write-ahead log. */
+export function dbFileBytes(dataDir: string): number {
+  let n = 0
+  for (const f of [dbFile(dataDir), `${dbFile(dataDir)}-wal`]) {
+    try {
+      n += fs.statSync(f).size
+    } catch { /* absent */ }
+  }
+  return n
+}
+
+function withDb<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(dbFile(dataDir))
+  try {
+    db.pragma('busy_timeout = 5000')
+    return fn(db)
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Damage one byte of a stored Yjs blob so that it no longer decodes — the kind of damage that a
+ * reader without checksums cannot step around. Tries positions from the middle outwards and
+ * takes the first whose flip breaks decoding; returns the damaged copy.
+ */
+export function breakOneByte(blob: Uint8Array): Uint8Array {
+  const order: number[] = []
+  const mid = Math.floor(blob.byteLength / 2)
+  for (let d = 0; d < blob.byteLength; d++) {
+    if (mid + d < blob.byteLength) order.push(mid + d)
+    if (d > 0 && mid - d >= 0) order.push(mid - d)
+  }
+  for (const at of order) {
+    const copy = new Uint8Array(blob)
+    copy[at] = (copy[at] as number) ^ 0xff
+    if (!decodes(copy)) return copy
+  }
+  throw new Error('no single flipped byte breaks this blob')
+}
+
+/** Whether the bytes apply to an empty document completely (nothing left waiting). */
+function decodes(update: Uint8Array): boolean {
+  try {
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, update)
+    const broken = doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+    doc.destroy()
+    return !broken
+  } catch {
+    return false
+  }
+}
+
+/** Flip a byte in the case's compacted state row (its checksum column is left as it was). */
+export function damageStateRow(dataDir: string, caseId: string): void {
+  withDb(dataDir, (db) => {
+    const row = db.prepare<[string], { state: Buffer }>('SELECT state FROM case_state WHERE case_id = ?').get(caseId)
+    if (!row) throw new Error('the case has no state row')
+    db.prepare('UPDATE case_state SET state = ? WHERE case_id = ?').run(Buffer.from(breakOneByte(new Uint8Array(row.state))), caseId)
+  })
+}
+
+/** Sequence numbers of the case's update-log rows, oldest first. */
+export function logSeqs(dataDir: string, caseId: string): number[] {
+  return withDb(dataDir, (db) =>
+    db.prepare<[string], { seq: number }>('SELECT seq FROM case_updates WHERE case_id = ? ORDER BY seq').all(caseId).map((r) => r.seq))
+}
+
+/** Flip a byte in one update-log row (its checksum column is left as it was). */
+export function damageLogRow(dataDir: string, caseId: string, seq: number): void {
+  withDb(dataDir, (db) => {
+    const row = db.prepare<[string, number], { data: Buffer }>('SELECT data FROM case_updates WHERE case_id = ? AND seq = ?').get(caseId, seq)
+    if (!row) throw new Error(`no log row ${seq}`)
+    db.prepare('UPDATE case_updates SET data = ? WHERE case_id = ? AND seq = ?').run(Buffer.from(breakOneByte(new Uint8Array(row.data))), caseId, seq)
+  })
+}
+
+/** Overwrite the case's state and every log row with bytes that are no Yjs update at all. */
+export function garbleCase(dataDir: string, caseId: string): void {
+  const garbage = Buffer.from('this is not a yjs update, only noise \u0000\u00ff\u0013'.repeat(4))
+  withDb(dataDir, (db) => {
+    db.prepare('UPDATE case_state SET state = ? WHERE case_id = ?').run(garbage, caseId)
+    db.prepare('UPDATE case_updates SET data = ? WHERE case_id = ?').run(garbage, caseId)
+  })
+}
+
+/** The checksum column of the case's state row (null where the schema has none, or none stored). */
+export function stateChecksum(dataDir: string, caseId: string): string | null {
+  return withDb(dataDir, (db) => {
+    const hasSum = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('case_state')").all().some((c) => c.name === 'sum')
+    if (!hasSum) return null
+    return db.prepare<[string], { sum: string | null }>('SELECT sum FROM case_state WHERE case_id = ?').get(caseId)?.sum ?? null
+  })
+}
+
+/**
+ * The document as stored: the state row, then every log row after it, applied in order (rows
+ * that do not apply are skipped). What a server would load; read directly from the file.
+ */
+export function storedDoc(dataDir: string, caseId: string): Y.Doc {
+  return withDb(dataDir, (db) => {
+    const doc = new Y.Doc()
+    const st = db.prepare<[string], { state: Buffer; upto_seq: number }>('SELECT state, upto_seq FROM case_state WHERE case_id = ?').get(caseId)
+    const blobs: Buffer[] = st ? [st.state] : []
+    const rows = db.prepare<[string, number], { data: Buffer }>('SELECT data FROM case_updates WHERE case_id = ? AND seq > ? ORDER BY seq').all(caseId, st?.upto_seq ?? 0)
+    for (const r of rows) blobs.push(r.data)
+    for (const b of blobs) {
+      try {
+        Y.applyUpdate(doc, new Uint8Array(b))
+      } catch { /* a damaged row: skipped */ }
+    }
+    return doc
+  })
+}
+
+/** Ids and flags of the case's snapshots, newest first. */
+export function snapshotRows(dataDir: string, caseId: string): { id: string; auto: boolean; createdAt: number; bytes: number }[] {
+  return withDb(dataDir, (db) =>
+    db.prepare<[string], { id: string; auto: number; created_at: number; bytes: number }>(
+      'SELECT id, auto, created_at, length(state) + length(plan) AS bytes FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC',
+    ).all(caseId).map((r) => ({ id: r.id, auto: r.auto === 1, createdAt: r.created_at, bytes: r.bytes })))
+}
