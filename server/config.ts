@@ -3,6 +3,7 @@
  * stops the server with a message that names the setting and what is allowed.
  */
 import path from 'node:path'
+import { INVITE_TOKEN_PREFIX, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
 
 export interface Settings {
   port: number
@@ -67,6 +68,7 @@ function readKey(name: string, raw: string | undefined, problems: string[]): str
   if (raw === undefined || raw === '') return null
   if (raw.length < 16) problems.push(`${name} must be at least 16 characters long (or leave it unset to have one generated).`)
   if (raw.length > 200) problems.push(`${name} must be at most 200 characters long.`)
+  if (tokenKindOf(raw) !== null) problems.push(`${name} must not start with a token prefix (${INVITE_TOKEN_PREFIX}, ${SESSION_ID_PREFIX}): such a key would be taken for a token.`)
   return raw
 }
 

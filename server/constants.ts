@@ -15,9 +15,6 @@ export const SHUTDOWN_GRACE_MS = 8_000
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
 /** Ping each WebSocket this often; a client that missed a pong is dropped. */
 export const WS_PING_INTERVAL_MS = 30_000
-/** Failed logins allowed per client address within LOGIN_WINDOW_MS. */
-export const MAX_FAILED_LOGINS = 10
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000
 /** Bytes of generated secrets (keys, tokens, session ids, case ids). */
 export const SECRET_BYTES = 32
 export const CASE_ID_BYTES = 16
