@@ -129,10 +129,15 @@ export function storedDoc(dataDir: string, caseId: string): Y.Doc {
   })
 }
 
-/** Ids and flags of the case's snapshots, newest first. */
-export function snapshotRows(dataDir: string, caseId: string): { id: string; auto: boolean; createdAt: number; bytes: number }[] {
-  return withDb(dataDir, (db) =>
-    db.prepare<[string], { id: string; auto: number; created_at: number; bytes: number }>(
-      'SELECT id, auto, created_at, length(state) + length(plan) AS bytes FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC',
-    ).all(caseId).map((r) => ({ id: r.id, auto: r.auto === 1, createdAt: r.created_at, bytes: r.bytes })))
+/**
+ * The case's snapshot rows, newest first: stored bytes (state + plan JSON) and, where the schema
+ * has it, the full snapshot a row is stored as a difference to (`baseId`; null: stored full).
+ */
+export function snapshotRows(dataDir: string, caseId: string): { id: string; auto: boolean; createdAt: number; bytes: number; baseId: string | null }[] {
+  return withDb(dataDir, (db) => {
+    const hasBase = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('snapshots')").all().some((c) => c.name === 'base_id')
+    return db.prepare<[string], { id: string; auto: number; created_at: number; bytes: number; base_id: string | null }>(
+      `SELECT id, auto, created_at, length(state) + length(plan) AS bytes, ${hasBase ? 'base_id' : 'NULL AS base_id'} FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC`,
+    ).all(caseId).map((r) => ({ id: r.id, auto: r.auto === 1, createdAt: r.created_at, bytes: r.bytes, baseId: r.base_id }))
+  })
 }

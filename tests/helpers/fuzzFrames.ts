@@ -669,22 +669,37 @@ const oversizedAwareness: Generator = {
   },
 }
 
+/** Bursts of presence a busy board could send, also speaking for many made-up clients. */
 const awarenessFlood: Generator = {
-  name: 'awareness flood', weight: 0.15,
+  name: 'awareness flood', weight: 0.3,
   make(ctx) {
     const frames: Frame[] = []
-    // Mostly bursts a busy board could send; now and then far more than any presence budget.
-    const big = ctx.rng.chance(0.25)
-    const n = big ? 130 + ctx.rng.int(100) : 20 + ctx.rng.int(40)
-    for (let i = 0; i < n; i++) {
-      const state = JSON.stringify({ user: { name: 'flood', org: '', role: 'professional', color: '#123456' }, cursor: { x: i, y: i }, selection: [] })
-      // Small floods also speak for many made-up clients; big ones only for their own, so that
-      // what stops them is the rate, not the number of clients.
-      const clientId = !big && ctx.rng.chance(0.3) ? ctx.rng.int(2 ** 31) : ctx.awareness.clientID
-      frames.push(awarenessFrame(awarenessEntries([{ clientId, clock: nextClock(ctx), state }])))
+    for (let i = 0, n = 20 + ctx.rng.int(40); i < n; i++) {
+      const clientId = ctx.rng.chance(0.3) ? ctx.rng.int(2 ** 31) : ctx.awareness.clientID
+      frames.push(awarenessFrame(awarenessEntries([{ clientId, clock: nextClock(ctx), state: floodState(i) }])))
     }
     return frames
   },
+}
+
+/**
+ * More presence updates at once than any presence budget allows, each well-formed and for the
+ * connection's own client. Useful as the first thing a connection sends (a malformed frame before
+ * it would close the connection first); not in GENERATORS, the suite sends it on purpose.
+ */
+export const awarenessRateFlood: Generator = {
+  name: 'awareness flood (over the rate)', weight: 0,
+  make(ctx) {
+    const frames: Frame[] = []
+    for (let i = 0, n = 125 + ctx.rng.int(40); i < n; i++) {
+      frames.push(awarenessFrame(awarenessEntries([{ clientId: ctx.awareness.clientID, clock: nextClock(ctx), state: floodState(i) }])))
+    }
+    return frames
+  },
+}
+
+function floodState(i: number): string {
+  return JSON.stringify({ user: { name: 'flood', org: '', role: 'professional', color: '#123456' }, cursor: { x: i, y: i }, selection: [] })
 }
 
 const clocks = new WeakMap<awarenessProtocol.Awareness, number>()

@@ -19,7 +19,7 @@ describe('who may connect to a case', () => {
     setGoal(coord.doc, 'coördinator schrijft')
     // The coordinator still receives everything the others write.
     addItem(prof.doc, { kind: 'action', text: 'Bel de schuldhulp', pos: { x: 0, y: 0 }, author: { name: 'P', org: 'W&I', role: 'professional' } })
-    await vi.waitFor(() => expect(listItems(coord.doc).map((i) => i.text)).toContain('Bel de schuldhulp'))
+    await vi.waitFor(() => expect(listItems(coord.doc).map((i) => i.text)).toContain('Bel de schuldhulp'), { timeout: 20_000 })
 
     // A fresh client sees only the professional's item, as does storage after a restart.
     const fresh = client(id, TEST_ORG_KEY)
@@ -68,7 +68,7 @@ describe('who may connect to a case', () => {
   it('tells a client built for another schema version to reload', async () => {
     const a = await createCase(fixture.server.url)
     const old = client(a, TEST_ORG_KEY, { schema: '0' })
-    await vi.waitFor(() => expect(old.closes[0]?.code).toBe(CloseCode.ClientOutdated))
+    await vi.waitFor(() => expect(old.closes[0]?.code).toBe(CloseCode.ClientOutdated), { timeout: 20_000 })
     expect(old.closes[0]?.reason).toMatch(/reload/)
   })
 })

@@ -71,7 +71,7 @@ describe('malformed WebSocket frames', () => {
     addItem(good.doc, { kind: 'problem', text: 'nog steeds verbonden', pos: { x: 0, y: 0 }, author })
     addItem(elsewhere.doc, { kind: 'wish', text: 'ook hier', pos: { x: 0, y: 0 }, author })
     const probe = client(id)
-    await vi.waitFor(() => expect(listItems(probe.doc).map((i) => i.text)).toEqual(['nog steeds verbonden']))
+    await vi.waitFor(() => expect(listItems(probe.doc).map((i) => i.text)).toEqual(['nog steeds verbonden']), { timeout: 20_000 })
     expect((await api(fixture.server.url, 'GET', '/healthz', { auth: null })).status).toBe(200)
     expect(good.provider.wsconnected).toBe(true)
     expect(Object.keys((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan)).toContain('domains')
@@ -85,7 +85,7 @@ describe('presence (awareness)', () => {
     const observer = client(id)
     await Promise.all([honest, observer].map(synced))
     honest.provider.awareness.setLocalStateField('user', { name: 'Sanne', org: 'Wijkteam', role: 'professional', color: '#d1495b' })
-    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name).toBe('Sanne'))
+    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name).toBe('Sanne'), { timeout: 20_000 })
 
     // A hand-made awareness update that claims the honest client's id with a higher clock.
     const forged = new awarenessProtocol.Awareness(new Y.Doc())
@@ -104,7 +104,7 @@ describe('presence (awareness)', () => {
     encoding.writeVarUint(enc2, MessageType.awareness)
     encoding.writeVarUint8Array(enc2, awarenessProtocol.encodeAwarenessUpdate(mine, [mine.clientID]))
     bad.send(encoding.toUint8Array(enc2))
-    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(mine.clientID)?.user?.name).toBe('Forger'))
+    await vi.waitFor(() => expect(observer.provider.awareness.getStates().get(mine.clientID)?.user?.name).toBe('Forger'), { timeout: 20_000 })
     expect(observer.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name).toBe('Sanne')
     expect(bad.readyState).toBe(bad.OPEN)
     bad.close()

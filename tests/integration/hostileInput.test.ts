@@ -21,7 +21,7 @@ import { MessageType, SCHEMA_VERSION_PARAM, TOKEN_PARAM } from '../../shared/pro
 import { SCHEMA_VERSION, type Author } from '../../shared/schema.ts'
 import { healthy, processCpuMs, startChildServer, type ChildExit, type ChildServer } from '../helpers/childServer.ts'
 import {
-  createRng, GENERATORS, pickGenerator, remember, syncStep1Frame, syncUpdateFrame, type FuzzContext, type Rng,
+  awarenessRateFlood, createRng, GENERATORS, pickGenerator, remember, syncStep1Frame, syncUpdateFrame, type FuzzContext, type Rng,
 } from '../helpers/fuzzFrames.ts'
 import { api, connect, createCase, invite, synced, TEST_ORG_KEY, type TestClient } from '../helpers/server.ts'
 
@@ -37,6 +37,8 @@ const CONTROL_EDIT_INTERVAL_MS = 100
 const MAX_BURST_FRAMES = 12
 /** Oversized frames cost 2 MB each: a few prove the point. */
 const MAX_OVERSIZED_FRAMES = 8
+/** Share of connections that open with a presence flood over the rate budget (~140 frames each). */
+const RATE_FLOOD_CONNECTION_CHANCE = 0.01
 /** Generous waits: the machine may be busy. */
 const REPLY_TIMEOUT_MS = 20_000
 const UPGRADE_RETRY_MAX_MS = 1_000
@@ -280,6 +282,14 @@ async function fuzzOneSocket(url: string, target: TargetCase, cred: Credential, 
   }
   try {
     if (!(await sock.roundTrip())) return true
+    // Now and then a connection opens with a presence flood over any rate budget.
+    if (rng.chance(RATE_FLOOD_CONNECTION_CHANCE)) {
+      for (const f of awarenessRateFlood.make(ctx)) {
+        if (!sock.isOpen()) break
+        sock.ws.send(f)
+        stats.framesByGenerator.add(awarenessRateFlood.name)
+      }
+    }
     while (sock.isOpen() && !done()) {
       const burst = 1 + rng.int(MAX_BURST_FRAMES)
       for (let i = 0; i < burst && sock.isOpen() && !done(); i++) {

@@ -32,7 +32,7 @@ describe('a case survives', () => {
     for (let i = 0; i < 30; i++) addItem(a.doc, { kind: 'problem', text: `knelpunt ${i}`, pos: { x: i, y: i }, author })
     const expected = stateOf(a.doc)
     const probe = client(first, id)
-    await vi.waitFor(() => expect(stateOf(probe.doc).equals(expected)).toBe(true))
+    await vi.waitFor(() => expect(stateOf(probe.doc).equals(expected)).toBe(true), { timeout: 20_000 })
     for (const c of open.splice(0)) c.destroy()
     await first.stop()
 
@@ -54,13 +54,13 @@ describe('a case survives', () => {
     const itemId = addItem(a.doc, { kind: 'note', text: '', pos: { x: 0, y: 0 }, author })
     for (let i = 0; i < COMPACT_AFTER_UPDATES + 20; i++) setItemText(a.doc, itemId, `versie ${i}`)
     const probe = client(s, id)
-    await vi.waitFor(() => expect(listItems(probe.doc)[0]?.text).toBe(`versie ${COMPACT_AFTER_UPDATES + 19}`))
+    await vi.waitFor(() => expect(listItems(probe.doc)[0]?.text).toBe(`versie ${COMPACT_AFTER_UPDATES + 19}`), { timeout: 20_000 })
     await vi.waitFor(async () => expect(await s.storage.docLog.count(id)).toBeLessThan(COMPACT_AFTER_UPDATES), { timeout: 20_000 })
 
     // After everyone left the room is evicted (compacted into one state row) and reloads intact.
     const expected = stateOf(a.doc)
     for (const c of open.splice(0)) c.destroy()
-    await vi.waitFor(() => expect(s.rooms.size).toBe(0))
+    await vi.waitFor(() => expect(s.rooms.size).toBe(0), { timeout: 20_000 })
     expect(await s.storage.docLog.count(id)).toBe(0)
     const again = client(s, id)
     await synced(again)

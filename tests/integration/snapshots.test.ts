@@ -16,7 +16,7 @@ async function caseWithContent(): Promise<{ id: string; c: TestClient; problem: 
   const action = addItem(c.doc, { kind: 'action', text: 'Aanmelden schuldhulp', pos: { x: 0, y: 0 }, author: pro })
   updateItem(c.doc, action, { owner: 'Sanne', due: '2020-01-01' })
   const probe = client(id)
-  await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(2))
+  await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(2), { timeout: 20_000 })
   return { id, c, problem, action }
 }
 
@@ -31,7 +31,7 @@ describe('snapshots', () => {
     updateItem(c.doc, problem, { signal: true })
     const wish = addItem(c.doc, { kind: 'wish', text: 'Werk', pos: { x: 0, y: 0 }, author: pro })
     addLink(c.doc, problem, wish, 'blocks')
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.links).toHaveLength(1))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.links).toHaveLength(1), { timeout: 20_000 })
     const second = await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots`, { body: {} })
     expect(second.body.label).toMatch(/^Momentopname /)
     expect(second.body.summary.changes).toMatchObject({ added: 1, changed: 1, removed: 0 })
@@ -56,7 +56,7 @@ describe('snapshots', () => {
     const s1 = (await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'een' } })).body
     updateItem(c.doc, action, { status: 'done' })
     updatePlan(c.doc, { route: 'parallel', ladderNow: 2 })
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.route).toBe('parallel'))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.route).toBe('parallel'), { timeout: 20_000 })
     const live = await api(fixture.server.url, 'GET', `/api/cases/${id}/diff?from=${s1.id}&to=live`)
     expect(live.status).toBe(200)
     expect(live.body.diff.completed.map((a: { id: string }) => a.id)).toEqual([action])
@@ -74,11 +74,11 @@ describe('snapshots', () => {
   it('restore an old snapshot as a new change that reaches connected clients, and can itself be undone', async () => {
     const { id, c, problem } = await caseWithContent()
     setGoal(c.doc, 'Oud doel')
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.goal).toBe('Oud doel'))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.goal).toBe('Oud doel'), { timeout: 20_000 })
     const old = (await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'oud' } })).body
     setGoal(c.doc, 'Nieuw doel')
     addItem(c.doc, { kind: 'note', text: 'later toegevoegd', pos: { x: 0, y: 0 }, author: pro })
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.goal).toBe('Nieuw doel'))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.goal).toBe('Nieuw doel'), { timeout: 20_000 })
     const newer = (await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'nieuw' } })).body
 
     const r = await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots/${old.id}/restore`)
@@ -86,11 +86,11 @@ describe('snapshots', () => {
     await vi.waitFor(() => {
       expect(readPlanFields(c.doc).goal).toBe('Oud doel')
       expect(listItems(c.doc).map((i) => i.text)).not.toContain('later toegevoegd')
-    })
+    }, { timeout: 20_000 })
     expect(listItems(c.doc).find((i) => i.id === problem)?.text).toBe('Schulden')
     // Undo the restore by restoring the newer snapshot.
     await api(fixture.server.url, 'POST', `/api/cases/${id}/snapshots/${newer.id}/restore`)
-    await vi.waitFor(() => expect(listItems(c.doc).map((i) => i.text)).toContain('later toegevoegd'))
+    await vi.waitFor(() => expect(listItems(c.doc).map((i) => i.text)).toContain('later toegevoegd'), { timeout: 20_000 })
     expect(readPlanFields(c.doc).goal).toBe('Nieuw doel')
   })
 
@@ -99,13 +99,13 @@ describe('snapshots', () => {
     const c = connect(fixture.server, id, TEST_ORG_KEY)
     await synced(c)
     addItem(c.doc, { kind: 'strength', text: 'Behulpzame buurvrouw', pos: { x: 0, y: 0 }, author: pro })
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.unassigned).toHaveLength(1))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.unassigned).toHaveLength(1), { timeout: 20_000 })
     c.destroy()
     await vi.waitFor(async () => {
       const list = await api(fixture.server.url, 'GET', `/api/cases/${id}/snapshots`)
       expect(list.body).toHaveLength(1)
       expect(list.body[0]).toMatchObject({ auto: true, savedBy: { role: 'system' } })
-    })
+    }, { timeout: 20_000 })
     // Leaving again without changes saves nothing new.
     const again = connect(fixture.server, id, TEST_ORG_KEY)
     await synced(again)
@@ -161,7 +161,7 @@ describe('the coordinator', () => {
     await Promise.all([coord, prof].map(synced))
     addItem(coord.doc, { kind: 'note', text: 'mag niet', pos: { x: 0, y: 0 }, author: pro })
     addItem(prof.doc, { kind: 'note', text: 'mag wel', pos: { x: 0, y: 0 }, author: pro })
-    await vi.waitFor(() => expect(listItems(coord.doc).map((i) => i.text)).toContain('mag wel'))
+    await vi.waitFor(() => expect(listItems(coord.doc).map((i) => i.text)).toContain('mag wel'), { timeout: 20_000 })
     await new Promise((r) => setTimeout(r, 150))
     expect(listItems(prof.doc).map((i) => i.text)).toEqual(['mag wel'])
   })
@@ -170,7 +170,7 @@ describe('the coordinator', () => {
     const { id, c, problem, action } = await caseWithContent()
     updateItem(c.doc, problem, { signal: true })
     updateItem(c.doc, action, { deviation: true, deviationRule: 'Vier weken zoektijd', deviationMotivation: 'Eerst rust' })
-    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.actions[0].deviation).toBe(true))
+    await vi.waitFor(async () => expect((await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan.actions[0].deviation).toBe(true), { timeout: 20_000 })
     const r = await api(fixture.server.url, 'GET', '/api/review?weeks=2', { auth: COORDINATOR_KEY })
     expect(r.status).toBe(200)
     const row = r.body.cases.find((x: { id: string }) => x.id === id)

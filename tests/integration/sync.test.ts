@@ -27,7 +27,7 @@ describe('live editing between several clients', () => {
     await Promise.all([a, b, c].map(synced))
 
     const itemId = addItem(a.doc, { kind: 'problem', text: 'Schulden', pos: { x: 0, y: 0 }, author: prof })
-    await vi.waitFor(() => expect(parts(c.doc).items.has(itemId)).toBe(true))
+    await vi.waitFor(() => expect(parts(c.doc).items.has(itemId)).toBe(true), { timeout: 20_000 })
 
     // Concurrently: b and c both type into the same text; a moves it; c adds its own wish.
     setItemText(b.doc, itemId, 'Schulden bij de energieleverancier')
@@ -39,7 +39,7 @@ describe('live editing between several clients', () => {
     await vi.waitFor(() => {
       expect(stateOf(a.doc).equals(stateOf(b.doc))).toBe(true)
       expect(stateOf(b.doc).equals(stateOf(c.doc))).toBe(true)
-    })
+    }, { timeout: 20_000 })
     const items = listItems(a.doc)
     expect(items).toHaveLength(22)
     const merged = items.find((i) => i.id === itemId)!
@@ -61,12 +61,12 @@ describe('live editing between several clients', () => {
     await vi.waitFor(() => {
       const states = [...b.provider.awareness.getStates().values()]
       expect(states.some((s) => s.user?.name === 'Sanne')).toBe(true)
-    })
+    }, { timeout: 20_000 })
     a.provider.disconnect()
     await vi.waitFor(() => {
       const states = [...b.provider.awareness.getStates().values()]
       expect(states.some((s) => s.user?.name === 'Sanne')).toBe(false)
-    })
+    }, { timeout: 20_000 })
   })
 
   it('keeps cases apart: edits in one case never reach another', async () => {
@@ -77,7 +77,7 @@ describe('live editing between several clients', () => {
     await Promise.all([a, b].map(synced))
     addItem(a.doc, { kind: 'problem', text: 'alleen in casus 1', pos: { x: 0, y: 0 }, author: prof })
     const probe = client(one, TEST_ORG_KEY)
-    await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(1))
+    await vi.waitFor(() => expect(listItems(probe.doc)).toHaveLength(1), { timeout: 20_000 })
     expect(listItems(b.doc)).toHaveLength(0)
     expect(Y.encodeStateVector(b.doc)).not.toEqual(Y.encodeStateVector(a.doc))
   })
@@ -98,7 +98,7 @@ describe('live editing between several clients', () => {
         expect(roleOf(c, honest)).toBe('resident')
         expect(roleOf(c, claimed)).toBe('professional')
       }
-    })
+    }, { timeout: 20_000 })
     expect(listItems(pro.doc).find((i) => i.id === posing)?.author.name).toBe('Jan')
     const stored = await api(fixture.server.url, 'GET', `/api/cases/${id}`)
     const byId = new Map(stored.body.plan.unassigned.map((i: { id: string; byResident: boolean }) => [i.id, i.byResident]))
