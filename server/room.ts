@@ -135,7 +135,6 @@ export class Room {
       case MessageType.sync:
         return this.receiveSync(conn, st, dec)
       case MessageType.awareness:
-        if (!st.budget.awareness.take()) throw new BadMessageError(CloseCode.TooFast, 'too many presence updates')
         return this.receiveAwareness(conn, st, readOr(() => decoding.readVarUint8Array(dec)))
       case MessageType.queryAwareness:
         if (!st.budget.awareness.take()) throw new BadMessageError(CloseCode.TooFast, 'too many presence requests')
@@ -211,8 +210,14 @@ export class Room {
     // dropped, so nobody can overwrite another participant's name or cursor.
     const entries = readOr(() => readAwarenessEntries(update))
     const foreign = (id: number) => [...this.conns].some(([other, s]) => other !== conn && s.awarenessIds.has(id))
-    const own = entries.filter((e) => !foreign(e.clientId))
+    // An entry whose clock is not newer than what the room knows changes nothing: y-websocket
+    // clients echo every state they receive (also of participants who left meanwhile).
+    const news = (e: AwarenessEntry) => e.clock > (this.awareness.meta.get(e.clientId)?.clock ?? -1)
+    const own = entries.filter((e) => !foreign(e.clientId) && news(e))
+    // Only a connection's own news counts against its budget, so an honest client that repeats a
+    // flood someone else sends is never the one stopped.
     if (own.length === 0) return
+    if (!st.budget.awareness.take()) throw new BadMessageError(CloseCode.TooFast, 'too many presence updates')
     for (const e of own) {
       if (e.state.length > MAX_AWARENESS_STATE_CHARS) throw new BadMessageError(CloseCode.MessageTooLarge, 'presence state too large')
     }

@@ -136,7 +136,8 @@ export class SqliteStorage implements Storage {
       getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? AND id = ?'),
       getSnapshotState: db.prepare<[string, string], { state: Buffer; schema_version: number; base_id: string | null }>('SELECT state, schema_version, base_id FROM snapshots WHERE case_id = ? AND id = ?'),
       latestFullSnapshot: db.prepare<[string], { id: string; state: Buffer }>('SELECT id, state FROM snapshots WHERE case_id = ? AND base_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1'),
-      countDependents: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM snapshots WHERE case_id = ? AND base_id = ?'),
+      listDependents: db.prepare<[string, string], { id: string; state: Buffer }>('SELECT id, state FROM snapshots WHERE case_id = ? AND base_id = ? ORDER BY created_at DESC, rowid DESC'),
+      setSnapshotState: db.prepare('UPDATE snapshots SET state = ?, base_id = ? WHERE case_id = ? AND id = ?'),
       deleteSnapshot: db.prepare('DELETE FROM snapshots WHERE case_id = ? AND id = ?'),
       latestSnapshot: db.prepare<[string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     }
@@ -275,15 +276,33 @@ export class SqliteStorage implements Storage {
     if (ids.length === 0) return
     const gone = new Set(ids)
     this.db.transaction(() => {
-      // Dependents first; a base that a kept snapshot still needs stays (it goes with its last dependent).
       for (const id of ids) {
         const row = this.stmts.getSnapshotState.get(caseId, id)
-        if (row && row.base_id !== null) this.stmts.deleteSnapshot.run(caseId, id)
-      }
-      for (const id of ids) {
-        if (gone.has(id) && (this.stmts.countDependents.get(caseId, id)?.n ?? 0) === 0) this.stmts.deleteSnapshot.run(caseId, id)
+        if (!row) continue
+        // A full snapshot that kept ones are stored against must not linger (it would still be
+        // listed, and never pruned): hand its content over to them first.
+        if (row.base_id === null) this.rebaseDependents(caseId, id, new Uint8Array(row.state), gone)
+        this.stmts.deleteSnapshot.run(caseId, id)
       }
     })()
+  }
+
+  /**
+   * Before the full snapshot `baseId` goes: its newest dependent that stays becomes full, and the
+   * other dependents that stay are stored as differences to that one (or full, when smaller).
+   */
+  private rebaseDependents(caseId: string, baseId: string, base: Uint8Array, gone: Set<string>): void {
+    const [head, ...rest] = this.stmts.listDependents.all(caseId, baseId).filter((d) => !gone.has(d.id))
+    if (!head) return
+    const headState = Y.mergeUpdates([base, new Uint8Array(head.state)])
+    this.stmts.setSnapshotState.run(Buffer.from(headState), null, caseId, head.id)
+    const headVector = Y.encodeStateVectorFromUpdate(headState)
+    for (const d of rest) {
+      const full = Y.mergeUpdates([base, new Uint8Array(d.state)])
+      const diff = Y.diffUpdate(full, headVector)
+      if (diff.byteLength < full.byteLength * SNAPSHOT_DIFF_MAX_SHARE) this.stmts.setSnapshotState.run(Buffer.from(diff), head.id, caseId, d.id)
+      else this.stmts.setSnapshotState.run(Buffer.from(full), null, caseId, d.id)
+    }
   }
 
   /** Size of the database file and its WAL, in bytes (for tests and the operator). */

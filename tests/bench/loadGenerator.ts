@@ -233,6 +233,7 @@ async function burst(): Promise<BurstResult> {
     return true
   }
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const complete = new Promise<void>((resolve) => {
     onObserved = () => {
       if (!arrived()) return
@@ -258,7 +259,8 @@ async function burst(): Promise<BurstResult> {
     new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('burst did not arrive in time')), config.burstTimeoutMs) }),
   ])
   clearTimeout(timer)
-  return { updates: perWriter * writerCount, wallMs: performance.now() - t0, closes }
+  const cpu = process.cpuUsage(cpu0)
+  return { updates: perWriter * writerCount, wallMs: performance.now() - t0, closes, loadCpuSeconds: (cpu.user + cpu.system) / 1e6 }
 }
 
 async function main(): Promise<void> {

@@ -42,6 +42,8 @@ export interface BurstResult {
   updates: number
   wallMs: number
   closes: number
+  /** The load generator's own CPU seconds during the burst. */
+  loadCpuSeconds: number
 }
 
 export type ChildMessage =

@@ -27,3 +27,15 @@ export function processCpuSeconds(pid: number): number {
   // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond()
 }
+
+/**
+ * CPU seconds the whole machine has been busy (all cores, all processes, including time the
+ * hypervisor stole), from the first line of /proc/stat. Minus the server's and the load
+ * generator's own, it tells how much else ran beside a measurement on a shared machine.
+ */
+export function machineBusyCpuSeconds(): number {
+  const first = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  // cpu  user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , irq, softirq, steal] = first.trim().split(/\s+/).slice(1).map(Number)
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicksPerSecond()
+}

@@ -6,6 +6,7 @@ import { fork } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BurstResult, ChildMessage, FanoutResult, LoadConfig, ParentMessage } from './loadProtocol.ts'
+import { machineBusyCpuSeconds } from './processCpu.ts'
 import { BENCH_ORG_KEY, type BenchServer } from './serverProcess.ts'
 
 const LOAD_GENERATOR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'loadGenerator.js')
@@ -14,6 +15,10 @@ export interface Measured<T> {
   result: T
   /** CPU seconds the server used in the measured window (fan-out) or during the burst. */
   serverCpuSeconds: number
+  /** CPU seconds the whole machine was busy in that interval (server, load generator and anything else). */
+  machineCpuSeconds: number
+  /** Length of that interval. */
+  wallSeconds: number
 }
 
 export type LoadSettings = Omit<LoadConfig, 'mode' | 'wsBase' | 'token' | 'caseIds' | 'seedTemplate'>
@@ -42,36 +47,44 @@ function run<T>(server: BenchServer, config: LoadConfig): Promise<Measured<T>> {
   const child = fork(LOAD_GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const tell = (m: ParentMessage) => child.send(m)
   return new Promise<Measured<T>>((resolve, reject) => {
-    let cpuStart = 0
-    let cpuEnd = 0
+    // Readings at the start and the end of the measured interval.
+    let start = { server: 0, machine: 0, wall: 0 }
+    let end = start
+    const read = () => ({ server: server.cpuSeconds(), machine: machineBusyCpuSeconds(), wall: performance.now() / 1000 })
     let finished = false
-    const finish = (err: Error | null, value?: Measured<T>) => {
+    const finish = (err: Error | null, result?: T) => {
       if (finished) return
       finished = true
       if (child.exitCode === null) {
         tell({ type: 'stop' })
         setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL') }, 10_000).unref()
       }
-      if (err) reject(err)
-      else resolve(value as Measured<T>)
+      if (err) return reject(err)
+      resolve({
+        result: result as T,
+        serverCpuSeconds: end.server - start.server,
+        machineCpuSeconds: end.machine - start.machine,
+        wallSeconds: end.wall - start.wall,
+      })
     }
     child.on('message', (m: ChildMessage) => {
       switch (m.type) {
         case 'ready':
-          if (config.mode === 'burst') cpuStart = server.cpuSeconds()
+          if (config.mode === 'burst') start = read()
           tell({ type: 'go' })
           break
         case 'window-start':
-          cpuStart = server.cpuSeconds()
+          start = read()
           break
         case 'window-end':
-          cpuEnd = server.cpuSeconds()
+          end = read()
           break
         case 'fanout-result':
-          finish(null, { result: m.result as T, serverCpuSeconds: cpuEnd - cpuStart })
+          finish(null, m.result as T)
           break
         case 'burst-end':
-          finish(null, { result: m.result as T, serverCpuSeconds: server.cpuSeconds() - cpuStart })
+          end = read()
+          finish(null, m.result as T)
           break
         case 'error':
           finish(new Error(`load generator: ${m.message}`))

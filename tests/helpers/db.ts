@@ -130,14 +130,45 @@ export function storedDoc(dataDir: string, caseId: string): Y.Doc {
 }
 
 /**
- * The case's snapshot rows, newest first: stored bytes (state + plan JSON) and, where the schema
+ * The case's snapshot rows, newest first: stored bytes (state + plan JSON; the state alone) and, where the schema
  * has it, the full snapshot a row is stored as a difference to (`baseId`; null: stored full).
  */
-export function snapshotRows(dataDir: string, caseId: string): { id: string; auto: boolean; createdAt: number; bytes: number; baseId: string | null }[] {
+export function snapshotRows(dataDir: string, caseId: string): { id: string; auto: boolean; createdAt: number; bytes: number; stateBytes: number; baseId: string | null }[] {
   return withDb(dataDir, (db) => {
     const hasBase = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('snapshots')").all().some((c) => c.name === 'base_id')
-    return db.prepare<[string], { id: string; auto: number; created_at: number; bytes: number; base_id: string | null }>(
-      `SELECT id, auto, created_at, length(state) + length(plan) AS bytes, ${hasBase ? 'base_id' : 'NULL AS base_id'} FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC`,
-    ).all(caseId).map((r) => ({ id: r.id, auto: r.auto === 1, createdAt: r.created_at, bytes: r.bytes, baseId: r.base_id }))
+    return db.prepare<[string], { id: string; auto: number; created_at: number; bytes: number; state_bytes: number; base_id: string | null }>(
+      `SELECT id, auto, created_at, length(state) + length(plan) AS bytes, length(state) AS state_bytes, ${hasBase ? 'base_id' : 'NULL AS base_id'} FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC`,
+    ).all(caseId).map((r) => ({ id: r.id, auto: r.auto === 1, createdAt: r.created_at, bytes: r.bytes, stateBytes: r.state_bytes, baseId: r.base_id }))
   })
+}
+
+/** A case's stored document rows exactly as they are: the state row and the update-log rows. */
+export interface CaseLogImage {
+  state: Record<string, unknown> | null
+  updates: Record<string, unknown>[]
+}
+
+/** Copy a case's state row and log rows (e.g. while the server runs, before it compacts them). */
+export function readCaseLog(dataDir: string, caseId: string): CaseLogImage {
+  return withDb(dataDir, (db) => ({
+    state: (db.prepare<[string], Record<string, unknown>>('SELECT * FROM case_state WHERE case_id = ?').get(caseId)) ?? null,
+    updates: db.prepare<[string], Record<string, unknown>>('SELECT * FROM case_updates WHERE case_id = ? ORDER BY seq').all(caseId),
+  }))
+}
+
+/**
+ * Put a copied image back in place of what is stored now — what a crash (kill -9) between the
+ * commit of those rows and the next compaction leaves on disk. Write only while the server is stopped.
+ */
+export function writeCaseLog(dataDir: string, caseId: string, image: CaseLogImage): void {
+  const insert = (db: Database.Database, table: string, row: Record<string, unknown>) => {
+    const cols = Object.keys(row)
+    db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]))
+  }
+  withDb(dataDir, (db) => db.transaction(() => {
+    db.prepare('DELETE FROM case_state WHERE case_id = ?').run(caseId)
+    db.prepare('DELETE FROM case_updates WHERE case_id = ?').run(caseId)
+    if (image.state) insert(db, 'case_state', image.state)
+    for (const u of image.updates) insert(db, 'case_updates', u)
+  })())
 }

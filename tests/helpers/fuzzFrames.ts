@@ -2,9 +2,11 @@
  * Generators of hostile (and some honest) y-websocket frames for the hostile-input suite.
  *
  * Every generator draws from one seeded PRNG, so a run is replayable from its seed (as far as the
- * interleaving of connections allows). Generators that build on the case document work on a
- * copy of the connection's mirror (what the server sent it), so a refused write never leaks into
- * the mirror; only the honest edits are made on the mirror itself, as a y-websocket client does.
+ * interleaving of connections allows). Each connection keeps a mirror of the case (what the server
+ * sent it). Honest edits are made on the mirror itself, as a y-websocket client does. A hostile
+ * write never touches the mirror: one that adds new entities is made on an empty document (the
+ * update names its parent by top-level name and key, so that is enough); one that changes existing
+ * entities is made on a copy of the mirror.
  *
  * Frame layout (shared/protocol.ts): varUint messageType, then the payload; sync payloads are
  * varUint syncType + varUint8Array, awareness payloads a varUint8Array.
@@ -123,7 +125,7 @@ export interface Generator {
   name: string
   /** Relative frequency. */
   weight: number
-  /** True for frames a well-behaved client sends (they must be accepted). */
+  /** True for frames a well-behaved client sends too. */
   honest?: boolean
   make(ctx: FuzzContext): Frame[]
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/server.ts'
@@ -36,5 +37,27 @@ describe('starting the server', () => {
     const second = await run({ PORT: '0', DATA_DIR: dataDir, ORG_KEY: '' })
     expect(second.out).not.toContain('Access key')
     expect(second.code).toBe(0)
+  })
+})
+
+describe('a damaged database file', () => {
+  it('stops the start with a message that names the file and says to restore a backup, not "readonly"', async () => {
+    const dataDir = tempDir()
+    const first = await run({ PORT: '0', DATA_DIR: dataDir, ORG_KEY: 'a-key-for-the-damaged-file-test' })
+    expect(first.code, first.err).toBe(0)
+    // Byte 18 of the header is SQLite's write format version (1 or 2); anything else and SQLite
+    // opens the file read-only, which used to surface as 'attempt to write a readonly database'.
+    const file = path.join(dataDir, 'keukentafel.db')
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, Buffer.from([0xfe]), 0, 1, 18)
+    fs.closeSync(fd)
+
+    const second = await run({ PORT: '0', DATA_DIR: dataDir, ORG_KEY: 'a-key-for-the-damaged-file-test' })
+    expect(second.code).not.toBe(0)
+    expect(second.out).not.toContain('running at')
+    expect(second.err).toContain(file)
+    expect(second.err).toMatch(/damaged/i)
+    expect(second.err).toMatch(/restore .*backup/i)
+    expect(second.err).not.toMatch(/read-?only/i)
   })
 })
