@@ -41,12 +41,20 @@ async function main(): Promise<void> {
   }
   server.log.info({ url: server.url }, 'listening')
 
+  // A repeated signal (a second Ctrl-C, a supervisor that signals twice) must not cut the shutdown
+  // short with the default action: what clients sent would be lost. The shutdown is bounded anyway.
+  let stopping = false
   const stop = (signal: string) => {
+    if (stopping) {
+      server.log.warn({ signal }, 'already shutting down; storing what is left first')
+      return
+    }
+    stopping = true
     server.log.info({ signal }, 'shutting down')
     server.close().then(() => process.exit(0), () => process.exit(1))
   }
-  process.once('SIGINT', () => stop('SIGINT'))
-  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
 }
 
 void main()

@@ -187,7 +187,7 @@ describe('automatic snapshots', () => {
 
     const rows = snapshotRows(dataDir, id)
     const secondRow = rows.find((r) => r.id === second.id)!
-    console.log(`snapshot state stored as ${secondRow.baseId ? 'a difference' : 'a full state'}: ${secondRow.stateBytes} bytes (full: ${rows.find((r) => r.id === first.id)!.stateBytes})`)
+    console.log(`snapshot state stored as ${secondRow.baseId ? 'a difference' : 'a full state'}: ${secondRow.stateBytes} bytes (its base: ${rows.find((r) => r.id === secondRow.baseId)?.stateBytes} bytes)`)
     expect(secondRow.baseId).not.toBeNull()
 
     for (const [sid, at] of [[first.id, atFirst], [second.id, atSecond]] as const) {
@@ -225,16 +225,23 @@ describe('pruning automatic snapshots by day', () => {
     const start = Date.UTC(2026, 0, 5, 0, 0, 0)
     storage.createCase({ id: caseId, title: 'Casus', template: 'integrale-intake', createdAt: start, updatedAt: start }, Y.encodeStateAsUpdate(doc))
     const meetings: string[] = []
+    const savedContent = new Map<string, string>()
     const morningOf = (day: number) => start + day * DAY_MS + 8 * 3600_000
     const afternoonOf = (day: number) => start + day * DAY_MS + 14 * 3600_000
     for (let day = 0; day < 40; day++) {
       addItem(doc, { kind: 'note', text: `dag ${day} ochtend`, pos: { x: day, y: 0 }, author }, morningOf(day))
-      expect(saveAutoSnapshot(storage, caseId, doc, `auto ${day} ochtend`, morningOf(day))).not.toBeNull()
+      const morning = saveAutoSnapshot(storage, caseId, doc, `auto ${day} ochtend`, morningOf(day))
+      expect(morning).not.toBeNull()
+      savedContent.set(morning!.id, contentOf(doc))
       if (day === 0 || day === 20 || day === 39) {
-        meetings.push(saveSnapshot(storage, caseId, doc, `overleg ${day}`, { name: 'Sanne', role: 'professional' }, false, morningOf(day) + 3600_000).id)
+        const meeting = saveSnapshot(storage, caseId, doc, `overleg ${day}`, { name: 'Sanne', role: 'professional' }, false, morningOf(day) + 3600_000)
+        meetings.push(meeting.id)
+        savedContent.set(meeting.id, contentOf(doc))
       }
       addItem(doc, { kind: 'note', text: `dag ${day} middag`, pos: { x: day, y: 1 }, author }, afternoonOf(day))
-      expect(saveAutoSnapshot(storage, caseId, doc, `auto ${day} middag`, afternoonOf(day))).not.toBeNull()
+      const afternoon = saveAutoSnapshot(storage, caseId, doc, `auto ${day} middag`, afternoonOf(day))
+      expect(afternoon).not.toBeNull()
+      savedContent.set(afternoon!.id, contentOf(doc))
     }
     const now = afternoonOf(39)
     pruneAutoSnapshots(storage, caseId, now)
@@ -250,8 +257,15 @@ describe('pruning automatic snapshots by day', () => {
     for (const a of autos) expect(a.createdAt).toBe(afternoonOf(Math.round((a.createdAt - afternoonOf(0)) / DAY_MS)))
     // Every day of the last 30 has its snapshot.
     for (let day = 40 - AUTO_SNAPSHOT_KEEP_DAYS; day < 40; day++) expect(autos.map((a) => a.createdAt)).toContain(afternoonOf(day))
-    // What the snapshots store opens, also after their bases were pruned.
-    for (const s of list) expect(storage.getSnapshotState(caseId, s.id)).not.toBeNull()
+    // Every snapshot kept opens exactly as it was saved, also after the ones it was stored
+    // against were pruned.
+    for (const s of list) {
+      const row = storage.getSnapshotState(caseId, s.id)
+      expect(row).not.toBeNull()
+      const d = docOf(row!.state)
+      expect(contentOf(d)).toBe(savedContent.get(s.id))
+      d.destroy()
+    }
     doc.destroy()
   })
 })

@@ -80,7 +80,7 @@ describe('a case with damaged stored data', () => {
 
     s = await start(dataDir)
     const b = client(s, id)
-    await synced(b)
+    await vi.waitFor(() => expect(b.provider.synced, `closed ${b.closes.length} times (codes ${[...new Set(b.closes.map((x) => x.code))].join(', ')})`).toBe(true), { timeout: 20_000 })
     expect(texts(b.doc)).toEqual([...cards].sort())
     expect((await api(s.url, 'GET', `/api/cases/${id}`)).status).toBe(200)
     // The repaired document is written back: the file holds an intact state again.

@@ -70,7 +70,7 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
       status: 503,
       body: { ok: false, failing: expect.arrayContaining([expect.objectContaining({ source: 'document log', code: 'SQLITE_FULL' })]) },
     })
-    expect((await healthz(srv.url)).body.unsavedUpdates).toBeGreaterThanOrEqual(ITEMS)
+    await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThanOrEqual(ITEMS)
     // One clear log line says what failed (an error code, no content).
     await vi.waitFor(() => expect(srv.stdout()).toMatch(/"code":"SQLITE_FULL"[^\n]*storing updates failed|storing updates failed[^\n]*"code":"SQLITE_FULL"/))
 

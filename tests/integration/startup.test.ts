@@ -12,9 +12,14 @@ function run(env: Record<string, string>): Promise<{ code: number | null; out: s
     const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } })
     let out = ''
     let err = ''
+    let stopped = false
     child.stdout.on('data', (d) => {
       out += d
-      if (out.includes('running at') && (out.includes('Data folder') )) setTimeout(() => child.kill('SIGTERM'), 100)
+      // Once: a second signal must not be what ends the process (see main.ts).
+      if (!stopped && out.includes('running at') && out.includes('Data folder')) {
+        stopped = true
+        setTimeout(() => child.kill('SIGTERM'), 100)
+      }
     })
     child.stderr.on('data', (d) => (err += d))
     child.on('exit', (code) => resolve({ code, out, err }))
