@@ -73,9 +73,9 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const access = new AccessResolver(storage)
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
-    // When the last participant leaves a case that changed, keep the state as it was then — as a
-    // safety net, at most once an hour of activity, never identical to the previous one, pruned.
-    onLastLeave: (room) => {
+    // When a changed case leaves memory (its last participant left), keep the state as it was —
+    // as a safety net: at most one an hour of activity, never identical to the previous one, pruned.
+    onEvict: (room) => {
       if (!room.changedSinceSnapshot) return
       try {
         saveAutoSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`)

@@ -10,8 +10,8 @@ import { MAX_WS_MESSAGE_BYTES } from '../shared/limits.ts'
 export const UPDATES_PER_S = 60
 export const UPDATES_BURST = 600
 /** Bytes of document updates per connection: sustained per second and burst (a big first sync fits). */
-export const UPDATE_BYTES_PER_S = 256 * 1024
-export const UPDATE_BYTES_BURST = MAX_WS_MESSAGE_BYTES * 2
+export const UPDATE_BYTES_PER_S = 512 * 1024
+export const UPDATE_BYTES_BURST = MAX_WS_MESSAGE_BYTES * 8
 /** Awareness (presence) messages per connection. The board sends at most ~20/s while moving. */
 export const AWARENESS_PER_S = 30
 export const AWARENESS_BURST = 120

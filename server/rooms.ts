@@ -14,8 +14,12 @@ import { caseRef, type Logger } from './log.ts'
 export interface RoomManagerOptions {
   evictAfterMs?: number
   retryMs?: number
-  /** Runs when the last client left a room (e.g. to save an automatic snapshot). */
-  onLastLeave?: (room: Room) => void
+  /**
+   * Runs when a room leaves memory, the grace period after its last client left (e.g. to save an
+   * automatic snapshot). Not on every leave: someone joining and leaving a large case over and
+   * over costs one run per eviction, not one per leave.
+   */
+  onEvict?: (room: Room) => void
 }
 
 export class RoomManager {
@@ -23,12 +27,12 @@ export class RoomManager {
   private timers = new Map<string, NodeJS.Timeout>()
   private evictAfterMs: number
   private retryMs: number
-  private onLastLeave: (room: Room) => void
+  private onEvict: (room: Room) => void
 
   constructor(private storage: Storage, private log: Logger, opts: RoomManagerOptions = {}) {
     this.evictAfterMs = opts.evictAfterMs ?? ROOM_EVICT_AFTER_MS
     this.retryMs = opts.retryMs ?? STORE_RETRY_MS
-    this.onLastLeave = opts.onLastLeave ?? (() => {})
+    this.onEvict = opts.onEvict ?? (() => {})
   }
 
   /** Load (or reuse) the room of a case and add the connection to it. */
@@ -41,14 +45,7 @@ export class RoomManager {
 
   leave(room: Room, conn: Conn): void {
     room.leave(conn)
-    if (room.conns.size === 0 && !room.erased) {
-      try {
-        this.onLastLeave(room)
-      } catch (err) {
-        this.log.error({ case: caseRef(room.caseId), err: String(err) }, 'after-last-leave hook failed')
-      }
-      this.scheduleEviction(room, this.evictAfterMs)
-    }
+    if (room.conns.size === 0 && !room.erased) this.scheduleEviction(room, this.evictAfterMs)
   }
 
   get(caseId: string): Promise<Room> {
@@ -126,6 +123,13 @@ export class RoomManager {
   /** Evict only once the last write is safe and the log is folded; otherwise keep the room and retry. */
   private async evict(room: Room): Promise<void> {
     if (room.conns.size > 0 || room.erased) return
+    if (room.saved) {
+      try {
+        this.onEvict(room)
+      } catch (err) {
+        this.log.error({ case: caseRef(room.caseId), err: err instanceof Error ? err.message : String(err) }, 'eviction hook failed')
+      }
+    }
     const safe = room.saved && await room.compact()
     if (room.conns.size > 0 || room.erased || this.rooms.get(room.caseId) === undefined) return
     if (!safe || !room.saved) {

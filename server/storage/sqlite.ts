@@ -288,11 +288,13 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Before the full snapshot `baseId` goes: its newest dependent that stays becomes full, and the
-   * other dependents that stay are stored as differences to that one (or full, when smaller).
+   * Before the full snapshot `baseId` goes: its oldest dependent that stays becomes full, and the
+   * later dependents that stay are stored as differences to that one (or full, when smaller). The
+   * oldest, because a difference only adds: a base must hold nothing its dependents lack.
    */
   private rebaseDependents(caseId: string, baseId: string, base: Uint8Array, gone: Set<string>): void {
-    const [head, ...rest] = this.stmts.listDependents.all(caseId, baseId).filter((d) => !gone.has(d.id))
+    // listDependents is newest first.
+    const [head, ...rest] = this.stmts.listDependents.all(caseId, baseId).filter((d) => !gone.has(d.id)).reverse()
     if (!head) return
     const headState = Y.mergeUpdates([base, new Uint8Array(head.state)])
     this.stmts.setSnapshotState.run(Buffer.from(headState), null, caseId, head.id)

@@ -8,6 +8,7 @@
  * the server takes it, so the figure follows whatever budgets the server has.
  */
 import fs from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import os from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
@@ -27,6 +28,8 @@ const LARGE_CASE_ITEMS = 5_000
 const LARGE_CASE_MOVES_PER_ITEM = 10
 const ITEM_TEXT_CHARS = 200
 const RUNS_SMALL = 300
+/** Small updates into the large case: more than the server's compaction threshold, twice over. */
+const RUNS_SMALL_UPDATES = 1_200
 const RUNS_LARGE = 10
 const RUNS_LARGEST = 3
 /** Cards per fill update: keeps each well under the frame limit. */
@@ -56,6 +59,10 @@ export interface BlockFigure {
 export interface BlockFigures {
   rows: BlockFigure[]
   largeCaseStateBytes: number
+  /** Longest event-loop delay over the whole series of small updates (compactions included). */
+  smallUpdatesLoopDelayMs: number
+  /** Rows left in the case's update log after them: fewer than were appended means it compacted. */
+  logRowsAfterSmallUpdates: number
 }
 
 let nextConnId = 1_000_000
@@ -236,10 +243,14 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     for (let i = 0; i < RUNS_LARGE; i++) step1Times.push((await timeReceive(rooms, caseId, step1)).ms)
     rows.push(figure(`sync step 1 against the large case (${(largeCaseStateBytes / 2 ** 20).toFixed(1)} MiB)`, step1.byteLength, step1Times))
 
-    // 3. A typical small update: one card moved.
+    // 3. A typical small update: one card moved. Enough of them to make the server compact the
+    // case's log more than once; the event-loop delay over the whole series shows whether
+    // anything (a compaction's bookkeeping included) holds the loop outside receive().
     const small: number[] = []
     let smallBytes = 0
-    for (let i = 0; i < RUNS_SMALL; i++) {
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+    loopDelay.enable()
+    for (let i = 0; i < RUNS_SMALL_UPDATES; i++) {
       let u: Uint8Array = new Uint8Array()
       const grab = (x: Uint8Array) => { u = x }
       local.on('update', grab)
@@ -249,7 +260,12 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
       smallBytes = Math.max(smallBytes, msg.byteLength)
       small.push((await timeReceive(rooms, caseId, msg)).ms)
     }
+    loopDelay.disable()
     rows.push(figure('small update (a card move), large case', smallBytes, small))
+    const smallUpdatesLoopDelayMs = loopDelay.max / 1e6
+    // Compaction is the storage's job and asynchronous: let it finish, then see that it ran.
+    await room.whenSaved()
+    const logRowsAfterSmallUpdates = await server.storage.docLog.count(caseId)
 
     // 4. The largest update the server accepts, as a new client's sync step 2, into a case of its
     // own (so the size budget of the large case does not decide it): bisect between accepted and
@@ -290,7 +306,7 @@ export async function eventLoopBlocks(): Promise<BlockFigures> {
     for (let i = 0; i < RUNS_SMALL; i++) q.push((await timeReceive(rooms, caseId, query)).ms)
     rows.push(figure(`query awareness (${QUERY_AWARENESS_PEERS} participants present)`, query.byteLength, q))
 
-    return { rows, largeCaseStateBytes }
+    return { rows, largeCaseStateBytes, smallUpdatesLoopDelayMs, logRowsAfterSmallUpdates }
   } finally {
     await server.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
@@ -306,4 +322,6 @@ export function printBlocks(f: BlockFigures): void {
     else console.log(row([r.kind, r.bytes.toLocaleString('en'), String(r.runs), ms(r.worstMs), ms(r.medianMs)], widths))
   }
   for (const r of f.rows) if (r.refused === undefined && r.note) console.log(`  ${r.kind}: ${r.note}`)
+  const compacted = f.logRowsAfterSmallUpdates < RUNS_SMALL_UPDATES ? `compacted: ${f.logRowsAfterSmallUpdates} log rows left` : 'NOT compacted'
+  console.log(`  Longest event-loop delay over the ${RUNS_SMALL_UPDATES.toLocaleString('en')} small updates into the large case (${compacted}): ${ms(f.smallUpdatesLoopDelayMs)}`)
 }

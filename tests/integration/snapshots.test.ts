@@ -106,11 +106,11 @@ describe('snapshots', () => {
       expect(list.body).toHaveLength(1)
       expect(list.body[0]).toMatchObject({ auto: true, savedBy: { role: 'system' } })
     }, { timeout: 20_000 })
-    // Leaving again without changes saves nothing new.
+    // Leaving again without changes saves nothing new (checked once the room has left memory).
     const again = connect(fixture.server, id, TEST_ORG_KEY)
     await synced(again)
     again.destroy()
-    await new Promise((r) => setTimeout(r, 300))
+    await vi.waitFor(async () => expect(await fixture.server.rooms.peek(id)).toBeNull(), { timeout: 20_000 })
     expect((await api(fixture.server.url, 'GET', `/api/cases/${id}/snapshots`)).body).toHaveLength(1)
   })
 
