@@ -32,7 +32,8 @@ import {
 import { decodeValidUpdate, type DecodedUpdate } from './validateUpdate.ts'
 
 export type GuardVerdict =
-  | { ok: true }
+  /** May be applied. `newItems`: ids of items the update creates (or replaces), for author stamping. */
+  | { ok: true; newItems: string[] }
   /** The update waits for changes the server does not have (missing dependencies); nothing applied. */
   | { ok: false; pending: true }
   /** Refused: a short reason for the close frame, naming no content. */
@@ -42,12 +43,13 @@ export type GuardVerdict =
 const MAX_REASON_CHARS = 120
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types are generic over their event
 type AnyType = Y.AbstractType<any>
-const OK: GuardVerdict = { ok: true }
 const PENDING: GuardVerdict = { ok: false, pending: true }
 
 export class DocGuard {
   private shadow: Y.Doc
   private dirty = false
+  /** The shadow's top-level types by name (known names only; the shadow makes them all up front). */
+  private names: Map<AnyType, string> | null = null
 
   /** `live` is the room's document. `isClientOrigin(origin)` tells which live transactions were client updates already checked by this guard. */
   constructor(
@@ -102,6 +104,7 @@ export class DocGuard {
   private rebuild(): void {
     this.shadow.destroy()
     this.shadow = replicaOf(this.live)
+    this.names = null
     this.dirty = false
   }
 
@@ -111,7 +114,7 @@ export class DocGuard {
     if (store.pendingStructs !== null || store.pendingDs !== null) return PENDING
     if (this.shadow.share.size > TOP_LEVEL_NAMES.length) return refuse('update writes outside the case schema')
 
-    const names = topLevelNames(this.shadow)
+    const names = (this.names ??= topLevelNames(this.shadow))
     // Entities to check: new or replaced ones whole (fields: null), existing ones by changed field.
     const touched = new Map<string, { kind: EntityKind; key: string; value: unknown; fields: Set<string> | null }>()
     const touch = (kind: EntityKind, key: string, value: unknown, fields: Iterable<string> | null) => {
@@ -179,11 +182,13 @@ export class DocGuard {
       }
     }
 
+    const newItems: string[] = []
     for (const { kind, key, value, fields } of touched.values()) {
       const problem = fields === null ? entityProblems(kind, key, value)[0] : checkEntityFields(kind, key, value as Y.Map<unknown>, fields)
       if (problem) return refuse(`schema: ${problem}`)
+      if (fields === null && kind === 'item') newItems.push(key)
     }
-    return OK
+    return { ok: true, newItems }
   }
 }
 

@@ -65,6 +65,8 @@ interface ConnState {
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
   readonly conns = new Map<Conn, ConnState>()
+  /** Which connection introduced each awareness client id (it alone may speak for it). */
+  private awarenessOwner = new Map<number, Conn>()
   erased = false
   /** Set by every change; cleared when a snapshot is saved. */
   changedSinceSnapshot = false
@@ -80,7 +82,8 @@ export class Room {
   /** Stored size of the document: its compacted state plus the updates since, for the size budget. */
   private stateBytes: number
   private bytesSinceCompact = 0
-  private lastTouchMs = 0
+  /** Changes of this turn of the event loop, relayed and stored together right after it. */
+  private outbox: { update: Uint8Array; origin: unknown }[] = []
   /** The whole document encoded, until the next change (see stateSince). */
   private fullState: Uint8Array | null = null
   private idleWaiters: (() => void)[] = []
@@ -112,7 +115,9 @@ export class Room {
   leave(conn: Conn): void {
     const st = this.conns.get(conn)
     this.conns.delete(conn)
-    if (st && st.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...st.awarenessIds], null)
+    if (!st) return
+    for (const id of st.awarenessIds) if (this.awarenessOwner.get(id) === conn) this.awarenessOwner.delete(id)
+    if (st.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...st.awarenessIds], null)
   }
 
   /**
@@ -198,10 +203,10 @@ export class Room {
     // the role the server authorised, whatever the client said, so the resident's own
     // contributions are marked as theirs and nobody can pose as them.
     const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
-    const added = collectAddedItems(this.doc, () => Y.applyUpdate(this.doc, update, conn))
+    Y.applyUpdate(this.doc, update, conn)
     // Content left pending by a repaired load may have integrated now; the shadow never had it.
     if (hadPending) this.guard.reset()
-    if (added.length) stampAuthorRole(this.doc, added, conn.role)
+    if (verdict.newItems.length) stampAuthorRole(this.doc, verdict.newItems, conn.role)
   }
 
   private receiveAwareness(conn: Conn, st: ConnState, update: Uint8Array): void {
@@ -209,7 +214,10 @@ export class Room {
     // clients echo the states of others they received (same clock, a no-op): those entries are
     // dropped, so nobody can overwrite another participant's name or cursor.
     const entries = readOr(() => readAwarenessEntries(update))
-    const foreign = (id: number) => [...this.conns].some(([other, s]) => other !== conn && s.awarenessIds.has(id))
+    const foreign = (id: number) => {
+      const owner = this.awarenessOwner.get(id)
+      return owner !== undefined && owner !== conn
+    }
     // An entry whose clock is not newer than what the room knows changes nothing: y-websocket
     // clients echo every state they receive (also of participants who left meanwhile).
     const news = (e: AwarenessEntry) => e.clock > (this.awareness.meta.get(e.clientId)?.clock ?? -1)
@@ -231,13 +239,30 @@ export class Room {
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.erased) return
     this.fullState = null
+    this.changedSinceSnapshot = true
+    this.bytesSinceCompact += update.byteLength
+    this.outbox.push({ update, origin })
+    if (this.outbox.length === 1) setImmediate(this.flushOutbox)
+  }
+
+  /**
+   * Relay and store what changed in this turn of the event loop as ONE update: one message per
+   * participant and one append, however many updates arrived together (a burst of typing, a
+   * first sync, many writers at once). Runs right after the turn, so nobody waits for it.
+   */
+  private flushOutbox = (): void => {
+    const batch = this.outbox
+    this.outbox = []
+    if (batch.length === 0 || this.erased) return
+    const first = batch[0] as { update: Uint8Array; origin: unknown }
+    const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
+    // The sender of everything in the batch has it already; with several senders, all get it.
+    const origin = batch.every((b) => b.origin === first.origin) ? first.origin : null
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeUpdate(enc, update)
     const message = encoding.toUint8Array(enc)
     for (const c of this.conns.keys()) if (c !== origin) c.send(message)
-    this.changedSinceSnapshot = true
-    this.bytesSinceCompact += update.byteLength
     this.persist(update)
   }
 
@@ -248,8 +273,14 @@ export class Room {
     const changed = added.concat(updated, removed)
     const st = this.conns.get(origin as Conn)
     if (st) {
-      for (const id of added) st.awarenessIds.add(id)
-      for (const id of removed) st.awarenessIds.delete(id)
+      for (const id of added) {
+        st.awarenessIds.add(id)
+        this.awarenessOwner.set(id, origin as Conn)
+      }
+      for (const id of removed) {
+        st.awarenessIds.delete(id)
+        this.awarenessOwner.delete(id)
+      }
     }
     const message = this.awarenessMessage(changed)
     // Presence is passing data: a connection that is behind on reading gets none until it catches up.
@@ -287,12 +318,12 @@ export class Room {
 
   /** True when everything applied to the document is durably stored. */
   get saved(): boolean {
-    return this.inFlight === 0 && this.backlog.length === 0
+    return this.outbox.length === 0 && this.inFlight === 0 && this.backlog.length === 0
   }
 
   /** Updates held only in memory (waiting for a commit or a retry). */
   get unsavedCount(): number {
-    return this.inFlight + this.backlog.length
+    return this.outbox.length + this.inFlight + this.backlog.length
   }
 
   /** Resolves once everything applied so far is durably stored (or the room was erased). */
@@ -321,12 +352,6 @@ export class Room {
         this.storeFailed(err)
       },
     )
-    if (now - this.lastTouchMs > 60_000) {
-      this.lastTouchMs = now
-      try {
-        this.storage.touchCase(this.caseId, now)
-      } catch { /* only the case list's order; the next edit tries again */ }
-    }
   }
 
   private stored(n: number): void {
@@ -429,6 +454,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.outbox = []
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
     this.storage.health.setUnsaved(this.caseId, 0)
@@ -481,22 +507,6 @@ function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
     encoding.writeVarString(enc, e.state)
   }
   return encoding.toUint8Array(enc)
-}
-
-/** Ids of items created while `fn` runs. */
-function collectAddedItems(doc: Y.Doc, fn: () => void): string[] {
-  const items = doc.getMap(TOP_LEVEL.items)
-  const added: string[] = []
-  const observer = (e: Y.YMapEvent<unknown>) => {
-    for (const [key, change] of e.changes.keys) if (change.action === 'add' || change.action === 'update') added.push(key)
-  }
-  items.observe(observer)
-  try {
-    fn()
-  } finally {
-    items.unobserve(observer)
-  }
-  return added
 }
 
 function isEmptyUpdate(update: Uint8Array): boolean {

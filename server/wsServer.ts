@@ -145,6 +145,8 @@ export function createWsEndpoint(deps: WsDeps) {
     }
 
     let room: Room | null = null
+    /** Frames queued behind the room's load (handled in order before any later frame). */
+    let waiting = 0
     const joined = rooms.join(caseId, conn).then((r) => {
       room = r
       if (closed) rooms.leave(r, conn)
@@ -167,22 +169,30 @@ export function createWsEndpoint(deps: WsDeps) {
         return
       }
       const bytes = toBytes(data)
-      // Frames are handled in arrival order, after the room has loaded.
+      // Frames are handled in arrival order: at once when the room is loaded and nothing waits,
+      // else queued behind the load.
+      if (room && waiting === 0) return handle(room, bytes)
+      waiting++
       joined.then((r) => {
-        if (refused || closed) return
-        try {
-          r.receive(conn, bytes)
-        } catch (err) {
-          if (err instanceof BadMessageError) {
-            clog.warn({ code: err.code, reason: err.message }, 'refused a message; closing this connection')
-            refuseConn(err.code, err.message)
-          } else {
-            clog.error({ err: err instanceof Error ? err.message : String(err) }, 'handling a message failed')
-            refuseConn(CloseCode.ServerError, 'internal error')
-          }
-        }
-      }, () => {})
+        waiting--
+        handle(r, bytes)
+      }, () => { waiting-- })
     })
+
+    function handle(r: Room, bytes: Uint8Array): void {
+      if (refused || closed) return
+      try {
+        r.receive(conn, bytes)
+      } catch (err) {
+        if (err instanceof BadMessageError) {
+          clog.warn({ code: err.code, reason: err.message }, 'refused a message; closing this connection')
+          refuseConn(err.code, err.message)
+        } else {
+          clog.error({ err: err instanceof Error ? err.message : String(err) }, 'handling a message failed')
+          refuseConn(CloseCode.ServerError, 'internal error')
+        }
+      }
+    }
 
     ws.on('close', () => {
       // Frames already queued behind the room's load still run first (same promise chain).

@@ -9,7 +9,9 @@
  *
  * Messages in (from sqliteDocLog.ts), each with a numeric `id`; every one is answered in order
  * with { id, ok: true, value } or { id, ok: false, error: { code, message } }:
- *   append  { caseId, data: Uint8Array, at }   queued; all queued appends commit in one transaction
+ *   append  { batch: [{ id, caseId, data, at }] }  queued; everything queued until the worker is
+ *                                                  free commits in one transaction, which also
+ *                                                  moves each case's `updated_at`
  *   load    { caseId }                          -> { state, updates, lastSeq } (each blob with `ok`:
  *                                                  false when its checksum does not match)
  *   compact { caseId }                          fold state + log into one state row (Yjs, with GC),
@@ -43,6 +45,7 @@ const stmts = {
   deleteUpto: db.prepare('DELETE FROM case_updates WHERE case_id = ? AND seq <= ?'),
   count: db.prepare('SELECT COUNT(*) AS n FROM case_updates WHERE case_id = ?'),
   maxSeq: db.prepare('SELECT MAX(seq) AS m FROM case_updates WHERE case_id = ?'),
+  touch: db.prepare('UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?'),
 }
 
 /** @param {Uint8Array} data */
@@ -58,14 +61,23 @@ function intact(sum, data) {
 
 /** @type {{ id: number, caseId: string, data: Uint8Array, at: number }[]} */
 let queue = []
-let flushScheduled = false
+/** @type {NodeJS.Timeout | null} */
+let flushTimer = null
 
 const commitBatch = db.transaction((/** @type {typeof queue} */ batch) => {
-  for (const a of batch) stmts.append.run(a.caseId, Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), a.at, checksum(a.data), a.caseId)
+  /** @type {Map<string, number>} */
+  const latest = new Map()
+  for (const a of batch) {
+    stmts.append.run(a.caseId, Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), a.at, checksum(a.data), a.caseId)
+    latest.set(a.caseId, Math.max(latest.get(a.caseId) ?? 0, a.at))
+  }
+  // The case list's "last changed", in the same commit (no write of its own).
+  for (const [caseId, at] of latest) stmts.touch.run(at, caseId, at)
 })
 
 function flush() {
-  flushScheduled = false
+  if (flushTimer) clearTimeout(flushTimer)
+  flushTimer = null
   if (queue.length === 0) return
   const batch = queue
   queue = []
@@ -133,11 +145,10 @@ const replace = db.transaction((/** @type {string} */ caseId, /** @type {Uint8Ar
 
 port.on('message', (/** @type {any} */ msg) => {
   if (msg.op === 'append') {
-    queue.push(msg)
-    if (!flushScheduled) {
-      flushScheduled = true
-      setImmediate(flush)
-    }
+    for (const a of msg.batch) queue.push(a)
+    // The sender already gathered a few milliseconds of appends; what arrives while this commit
+    // waits for its fsync goes into the next one.
+    flushTimer ??= setTimeout(flush, 0)
     return
   }
   // Every other operation sees all appends queued before it (the log is read in order).

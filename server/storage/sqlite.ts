@@ -80,6 +80,7 @@ export class SqliteStorage implements Storage {
   private stmts: ReturnType<SqliteStorage['prepare']>
   private auditBacklog: AuditEntry[] = []
   private auditDropped = 0
+  private auditScheduled = false
 
   constructor(readonly file: string) {
     checkHeader(file)
@@ -197,25 +198,20 @@ export class SqliteStorage implements Storage {
   }
 
   audit(e: AuditEntry): void {
-    if (this.auditBacklog.length > 0) {
-      this.queueAudit(e)
-      this.retryPending()
-      return
-    }
-    try {
-      this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
-    } catch (err) {
-      this.health.failed('audit', err)
-      this.queueAudit(e)
-    }
-  }
-
-  private queueAudit(e: AuditEntry): void {
+    // Entries of one turn of the event loop are written in one transaction (one fsync), after
+    // the turn: a burst of connections does not wait for a commit each.
     if (this.auditBacklog.length >= MAX_AUDIT_BACKLOG) {
       this.auditBacklog.shift()
       this.auditDropped++
     }
     this.auditBacklog.push(e)
+    if (!this.auditScheduled) {
+      this.auditScheduled = true
+      setImmediate(() => {
+        this.auditScheduled = false
+        if (this.db.open) this.retryPending()
+      })
+    }
   }
 
   retryPending(): boolean {

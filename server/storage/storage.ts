@@ -85,8 +85,8 @@ export interface SnapshotStore {
 
 export interface AuditLog {
   /**
-   * Record an access. Never throws: when the database cannot take it right now, the entry waits
-   * in memory and is written with the next successful retry.
+   * Record an access. Never throws. Entries are written together right after the current turn of
+   * the event loop; when the database cannot take them, they wait in memory for the next retry.
    */
   audit(entry: AuditEntry): void
 }
@@ -95,7 +95,7 @@ export interface AuditLog {
 export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, AuditLog {
   readonly docLog: DocLog
   readonly health: StorageHealth
-  /** Write whatever waits in memory (audit entries); resolves true when nothing is left waiting. */
+  /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */
   retryPending(): boolean
   close(): Promise<void>
 }

@@ -41,7 +41,9 @@ export async function startBenchServer(kind: ServerKind): Promise<BenchServer> {
   const env: NodeJS.ProcessEnv = kind === 'ours'
     ? { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: BENCH_COORDINATOR_KEY, LOG_LEVEL: 'warn' }
     : { ...process.env, PORT: String(port) }
-  const child = spawn(process.execPath, [kind === 'ours' ? OURS_MAIN : REFERENCE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // KT_BENCH_OURS_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles our server under load.
+  const nodeArgs = kind === 'ours' ? (process.env.KT_BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean) : []
+  const child = spawn(process.execPath, [...nodeArgs, kind === 'ours' ? OURS_MAIN : REFERENCE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let lines = 0
   let lastStderr = ''
   // pino writes one JSON record per line; the start-up banner is plain text and not counted.

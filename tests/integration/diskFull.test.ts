@@ -70,7 +70,8 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
       status: 503,
       body: { ok: false, failing: expect.arrayContaining([expect.objectContaining({ source: 'document log', code: 'SQLITE_FULL' })]) },
     })
-    await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThanOrEqual(ITEMS)
+    // (Updates that arrive together are kept, and later stored, as one.)
+    await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0)
     // One clear log line says what failed (an error code, no content).
     await vi.waitFor(() => expect(srv.stdout()).toMatch(/"code":"SQLITE_FULL"[^\n]*storing updates failed|storing updates failed[^\n]*"code":"SQLITE_FULL"/))
 
@@ -114,7 +115,7 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
     const filler = fillDisk(dataDir)
     const ids = addItems(a, ITEMS)
     await vi.waitFor(() => expect(itemIds(b)).toEqual(new Set(ids)), { timeout: STEP_TIMEOUT_MS })
-    await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThanOrEqual(ITEMS)
+    await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0)
     // (The count can only grow while nothing can be stored.)
     const unsaved = (await healthz(srv.url)).body.unsavedUpdates as number
 
