@@ -41,7 +41,11 @@ export async function newContext(browser: Browser, baseURL: string): Promise<{ c
   })
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text().slice(0, 300)) })
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? ''})`))
+  page.on('requestfailed', (req) => {
+    // A request the page itself cancelled by navigating away (ERR_ABORTED) is no failure.
+    const why = req.failure()?.errorText ?? ''
+    if (why !== 'net::ERR_ABORTED') errors.push(`request failed: ${req.url()} (${why})`)
+  })
   return { context, page, foreignRequests, errors }
 }
 
