@@ -22,6 +22,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { MessageType } from '../shared/protocol.ts'
+import { readAwarenessEntries, writeAwarenessEntries, type AwarenessEntry } from '../shared/awarenessWire.ts'
 import { CloseCode } from '../shared/closeCodes.ts'
 import { MAX_WS_MESSAGE_BYTES } from '../shared/limits.ts'
 import { TOP_LEVEL, type Role } from '../shared/schema.ts'
@@ -213,7 +214,7 @@ export class Room {
     // A connection may only speak for the awareness clients it introduced itself. y-websocket
     // clients echo the states of others they received (same clock, a no-op): those entries are
     // dropped, so nobody can overwrite another participant's name or cursor.
-    const entries = readOr(() => readAwarenessEntries(update))
+    const entries = readOr(() => readAwarenessEntries(update, MAX_AWARENESS_CLIENTS_PER_CONN * 64))
     const foreign = (id: number) => {
       const owner = this.awarenessOwner.get(id)
       return owner !== undefined && owner !== conn
@@ -474,39 +475,6 @@ function readOr<T>(read: () => T): T {
   } catch {
     throw new BadMessageError(CloseCode.BadMessage, 'malformed message')
   }
-}
-
-interface AwarenessEntry {
-  clientId: number
-  clock: number
-  state: string
-}
-
-/** The entries of an awareness update (format: y-protocols/awareness). Throws on malformed input. */
-function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
-  const dec = decoding.createDecoder(update)
-  const n = decoding.readVarUint(dec)
-  if (n > MAX_AWARENESS_CLIENTS_PER_CONN * 64) throw new Error('too many entries')
-  const entries: AwarenessEntry[] = []
-  for (let i = 0; i < n; i++) {
-    const clientId = decoding.readVarUint(dec)
-    const clock = decoding.readVarUint(dec)
-    const state = decoding.readVarString(dec)
-    JSON.parse(state)
-    entries.push({ clientId, clock, state })
-  }
-  return entries
-}
-
-function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(enc, e.clientId)
-    encoding.writeVarUint(enc, e.clock)
-    encoding.writeVarString(enc, e.state)
-  }
-  return encoding.toUint8Array(enc)
 }
 
 function isEmptyUpdate(update: Uint8Array): boolean {

@@ -13,6 +13,7 @@
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import { writeAwarenessEntries } from '../../shared/awarenessWire.ts'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import { addItem, addLink, deleteItem, parts, setGoal, setItemText, updateDomain, updateItem, updatePlan } from '../../shared/doc.ts'
@@ -82,14 +83,7 @@ export function awarenessFrame(update: Uint8Array): Uint8Array {
 
 /** An awareness update with hand-picked entries (client id, clock, JSON state). */
 export function awarenessEntries(entries: { clientId: number; clock: number; state: string }[]): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(enc, e.clientId)
-    encoding.writeVarUint(enc, e.clock)
-    encoding.writeVarString(enc, e.state)
-  }
-  return encoding.toUint8Array(enc)
+  return writeAwarenessEntries(entries)
 }
 
 /** A varUint as lib0 writes it, for any safe integer (lib0's own writer stops at 2^53 too). */

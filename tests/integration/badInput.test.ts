@@ -8,18 +8,14 @@ import { CloseCode } from '../../shared/closeCodes.ts'
 import { MAX_TEXT_INSERT_CHARS, MAX_VALUE_JSON_CHARS, MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { api, closeOf, createCase, rawSocket, useServer, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { syncUpdateFrame } from '../helpers/fuzzFrames.ts'
+
 
 const fixture = useServer()
 const client = fixture.client.bind(fixture)
 
 const author = { name: 'P', org: 'W&I', role: 'professional' as const }
 
-function syncUpdateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, MessageType.sync)
-  syncProtocol.writeUpdate(enc, update)
-  return encoding.toUint8Array(enc)
-}
 
 /** An update that creates a top-level type the case schema does not have. */
 function foreignUpdate(): Uint8Array {

@@ -15,6 +15,8 @@ import { MessageType } from '../../shared/protocol.ts'
 import { MAX_CASE_DOC_BYTES } from '../../server/budgets.ts'
 import { closeOf, connect, createCase, invite, rawSocket, synced, TEST_ORG_KEY, useServer, type TestClient } from '../helpers/server.ts'
 import { startChildServer } from '../helpers/childServer.ts'
+import { syncUpdateFrame } from '../helpers/fuzzFrames.ts'
+
 
 const fixture = useServer()
 const author = { name: 'P', org: 'Sociaal wijkteam', role: 'professional' as const }
@@ -36,12 +38,6 @@ const RELAY_TIMEOUT_MS = 10_000
 /** Pause between two /healthz checks (one at a time). */
 const HEALTH_POLL_INTERVAL_MS = 100
 
-function syncUpdateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, MessageType.sync)
-  syncProtocol.writeUpdate(enc, update)
-  return encoding.toUint8Array(enc)
-}
 
 /** Updates made on a client of its own, one per call of `write`, as y-websocket would send them. */
 function updatesOf(write: (doc: Y.Doc, i: number) => void, n: number): Uint8Array[] {

@@ -1,24 +1,17 @@
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import { addItem, listItems, parts } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { validateDocument } from '../../shared/entities/index.ts'
-import { MessageType } from '../../shared/protocol.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { api, closeOf, createCase, invite, rawSocket, stateOf, synced, useServer } from '../helpers/server.ts'
+import { syncUpdateFrame } from '../helpers/fuzzFrames.ts'
+
 
 const fixture = useServer()
 const client = fixture.client.bind(fixture)
 const resident = { name: 'Inwoner', org: '', role: 'resident' as const }
 
-function frameOf(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, MessageType.sync)
-  syncProtocol.writeUpdate(enc, update)
-  return encoding.toUint8Array(enc)
-}
 
 /** A change made on a replica of the case as `writer` sees it, as one update. */
 function changeOn(base: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
@@ -39,7 +32,7 @@ describe('the document schema, enforced on every write', () => {
     const token = await invite(fixture.server.url, id, 'resident')
     const bad = await rawSocket(fixture.server, id, token)
     const closed = closeOf(bad)
-    bad.send(frameOf(changeOn(watcher.doc, (d) => parts(d).meta.set('schemaVersion', 2))))
+    bad.send(syncUpdateFrame(changeOn(watcher.doc, (d) => parts(d).meta.set('schemaVersion', 2))))
     expect((await closed).code).toBe(CloseCode.BadMessage)
 
     // Nobody saw it; the live case and every snapshot saved afterwards still work.
@@ -64,7 +57,7 @@ describe('the document schema, enforced on every write', () => {
     const bad = await rawSocket(fixture.server, id, await invite(fixture.server.url, id, 'resident'))
     const closed = closeOf(bad)
     // An action whose status is no status, with a text longer than a card may hold.
-    bad.send(frameOf(changeOn(watcher.doc, (d) => {
+    bad.send(syncUpdateFrame(changeOn(watcher.doc, (d) => {
       const itemId = addItem(d, { kind: 'action', text: 'kort', pos: { x: 0, y: 0 }, author: resident })
       const m = parts(d).items.get(itemId) as Y.Map<unknown>
       m.set('status', 'misschien')
@@ -98,7 +91,7 @@ describe('the document schema, enforced on every write', () => {
     ]) {
       const bad = await rawSocket(fixture.server, id, await invite(fixture.server.url, id, 'professional'))
       const closed = closeOf(bad)
-      bad.send(frameOf(changeOn(probe.doc, (d) => change(parts(d).items.get(itemId) as Y.Map<unknown>))))
+      bad.send(syncUpdateFrame(changeOn(probe.doc, (d) => change(parts(d).items.get(itemId) as Y.Map<unknown>))))
       expect((await closed).code).toBe(CloseCode.BadMessage)
     }
     const after = client(id)
