@@ -169,9 +169,9 @@ export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }
 }
 
 /** Try a WebSocket upgrade and report the HTTP status of a refusal (or 101 when accepted). */
-export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers })
+    const ws = new WebSocket(url, { headers, localAddress })
     ws.once('open', () => {
       ws.close()
       resolve(101)

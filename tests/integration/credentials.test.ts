@@ -12,7 +12,7 @@ import WebSocket from 'ws'
 import { ApiError } from '../../shared/apiErrors.ts'
 import { hashToken, kdfRuns, newSecret } from '../../server/auth/secrets.ts'
 import { KDF_BURST, KDF_REFILL_MS, TOKEN_MISS_BURST } from '../../server/constants.ts'
-import { api, createCase, invite, startTestServer, TEST_ORG_KEY, useServer, type TestServer } from '../helpers/server.ts'
+import { api, createCase, invite, startTestServer, TEST_ORG_KEY, upgradeStatus, useServer, type TestServer } from '../helpers/server.ts'
 
 const OTHER_ADDRESS = '127.0.0.2'
 /** Key settings each check runs scrypt against: the professionals' and the coordinators' key. */
@@ -74,18 +74,7 @@ function login(base: string, key: string, from?: string): Promise<Answer> {
 function upgrade(base: string, caseId: string, opts: { token?: string; cookie?: string; from?: string } = {}): Promise<number> {
   const query = opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''
   const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie } : {}
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/${caseId}${query}`, { headers, localAddress: opts.from ?? '127.0.0.1' })
-    ws.once('open', () => {
-      ws.close()
-      resolve(101)
-    })
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0)
-      res.resume()
-    })
-    ws.once('error', () => { /* reported through unexpected-response */ })
-  })
+  return upgradeStatus(`${base.replace('http', 'ws')}/ws/${caseId}${query}`, headers, opts.from ?? '127.0.0.1')
 }
 
 /** Distinct wrong keys (a repeated key would be checked once). */
