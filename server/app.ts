@@ -20,7 +20,7 @@ import { openSqliteStorage } from './storage/sqlite.ts'
 import type { Storage } from './storage/storage.ts'
 import { createWsEndpoint } from './wsServer.ts'
 import { saveAutoSnapshot } from './snapshots.ts'
-import { codeOf, isStorageFault } from './storage/health.ts'
+import { codeOf, DOC_LOG_SOURCE, isStorageFault } from './storage/health.ts'
 import { SHUTDOWN_GRACE_MS, STORE_RETRY_MAX_MS } from './constants.ts'
 import { caseRef } from './log.ts'
 import { formatNL } from './http/snapshotRoutes.ts'
@@ -148,7 +148,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   // While storage fails, keep trying what waits in memory, without waiting for another request.
   const retry = setInterval(() => {
     if (storage.health.ok) return
-    if (storage.retryPending()) probeDatabase(storage)
+    const writes = storage.retryPending() && probeDatabase(storage)
+    // Rooms clear a document-log failure when their retry succeeds; when no room holds anything
+    // unsaved any more (say, its case was erased), a successful write to the same file tells.
+    if (writes && storage.health.report().unsavedUpdates === 0) storage.health.succeeded(DOC_LOG_SOURCE)
   }, STORE_RETRY_MAX_MS)
   retry.unref()
 
@@ -188,12 +191,14 @@ async function ensureKey(storage: Storage, setting: string, fromSettings: string
 }
 
 /** A write that touches nothing, to learn whether the database takes writes again. */
-function probeDatabase(storage: Storage): void {
+function probeDatabase(storage: Storage): boolean {
   try {
     const v = storage.getSetting('health_probe')
     storage.setSetting('health_probe', v === '1' ? '0' : '1')
     storage.health.succeeded('database')
+    return true
   } catch (err) {
     storage.health.failed('database', err)
+    return false
   }
 }

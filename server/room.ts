@@ -34,7 +34,7 @@ import { DocGuard } from './docGuard.ts'
 import { stampAuthorRole } from './stampAuthor.ts'
 import type { Logger } from './log.ts'
 import type { Storage } from './storage/storage.ts'
-import { codeOf } from './storage/health.ts'
+import { codeOf, DOC_LOG_SOURCE } from './storage/health.ts'
 
 /** What a room needs of a connection; the WebSocket layer implements it. */
 export interface Conn {
@@ -357,7 +357,7 @@ export class Room {
 
   private stored(n: number): void {
     this.appendedSinceCompact += n
-    if (this.storage.health.succeeded('document log')) this.log.info('storing updates works again')
+    if (this.storage.health.succeeded(DOC_LOG_SOURCE)) this.log.info('storing updates works again')
     this.reportUnsaved()
     if (this.appendedSinceCompact >= COMPACT_AFTER_UPDATES) void this.compact()
     if (this.saved) for (const w of this.idleWaiters.splice(0)) w()
@@ -368,7 +368,7 @@ export class Room {
       this.backlog = []
       return
     }
-    if (this.storage.health.failed('document log', err)) {
+    if (this.storage.health.failed(DOC_LOG_SOURCE, err)) {
       this.log.error({ code: codeOf(err) }, 'storing updates failed; they stay in memory and are retried')
     }
     this.reportUnsaved()

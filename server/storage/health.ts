@@ -10,6 +10,9 @@ export interface HealthReport {
   unsavedUpdates: number
 }
 
+/** The source name under which the document log's failures are reported. */
+export const DOC_LOG_SOURCE = 'document log'
+
 export class StorageHealth {
   private failures = new Map<string, { code: string; since: number }>()
   /** Rooms report how many updates they hold unsaved. */
