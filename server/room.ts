@@ -83,8 +83,9 @@ export class Room {
   /** Stored size of the document: its compacted state plus the updates since, for the size budget. */
   private stateBytes: number
   private bytesSinceCompact = 0
-  /** Changes of this turn of the event loop, relayed and stored together right after it. */
+  /** Changes after the first of this turn of the event loop, relayed and stored together after it. */
   private outbox: { update: Uint8Array; origin: unknown }[] = []
+  private turnOpen = false
   /** The whole document encoded, until the next change (see stateSince). */
   private fullState: Uint8Array | null = null
   private idleWaiters: (() => void)[] = []
@@ -242,23 +243,34 @@ export class Room {
     this.fullState = null
     this.changedSinceSnapshot = true
     this.bytesSinceCompact += update.byteLength
+    // The first change of a turn goes out at once (no added latency); more changes in the same
+    // turn wait for its end and go out together.
+    if (!this.turnOpen) {
+      this.turnOpen = true
+      setImmediate(this.closeTurn)
+      this.relay(update, origin)
+      return
+    }
     this.outbox.push({ update, origin })
-    if (this.outbox.length === 1) setImmediate(this.flushOutbox)
   }
 
   /**
-   * Relay and store what changed in this turn of the event loop as ONE update: one message per
-   * participant and one append, however many updates arrived together (a burst of typing, a
-   * first sync, many writers at once). Runs right after the turn, so nobody waits for it.
+   * Relay and store the rest of this turn's changes as ONE update: one message per participant
+   * and one append, however many updates arrived together (a burst of typing, many writers at
+   * once, a first sync). Runs right after the turn.
    */
-  private flushOutbox = (): void => {
+  private closeTurn = (): void => {
+    this.turnOpen = false
     const batch = this.outbox
     this.outbox = []
     if (batch.length === 0 || this.erased) return
     const first = batch[0] as { update: Uint8Array; origin: unknown }
     const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
     // The sender of everything in the batch has it already; with several senders, all get it.
-    const origin = batch.every((b) => b.origin === first.origin) ? first.origin : null
+    this.relay(update, batch.every((b) => b.origin === first.origin) ? first.origin : null)
+  }
+
+  private relay(update: Uint8Array, origin: unknown): void {
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeUpdate(enc, update)
