@@ -200,10 +200,10 @@ describe('automatic snapshots', () => {
     expect(diff.items.changed.map((i: { id: string }) => i.id)).toEqual([itemIds[3]])
 
     expect((await api(s.url, 'POST', `/api/cases/${id}/snapshots/${first.id}/restore`)).status).toBe(200)
-    await vi.waitFor(() => expect(listItems(c.doc).some((i) => i.id === extra)).toBe(false))
+    await vi.waitFor(() => expect(listItems(c.doc).some((i) => i.id === extra)).toBe(false), { timeout: 20_000 })
     expect(contentOf(c.doc)).toBe(contentOf(docOf(atFirst)))
     expect((await api(s.url, 'POST', `/api/cases/${id}/snapshots/${second.id}/restore`)).status).toBe(200)
-    await vi.waitFor(() => expect(listItems(c.doc).some((i) => i.id === extra)).toBe(true))
+    await vi.waitFor(() => expect(listItems(c.doc).some((i) => i.id === extra)).toBe(true), { timeout: 20_000 })
     expect(contentOf(c.doc)).toBe(contentOf(docOf(atSecond)))
   }, 120_000)
 })

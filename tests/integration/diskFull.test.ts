@@ -73,7 +73,7 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
     // (Updates that arrive together are kept, and later stored, as one.)
     await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0)
     // One clear log line says what failed (an error code, no content).
-    await vi.waitFor(() => expect(srv.stdout()).toMatch(/"code":"SQLITE_FULL"[^\n]*storing updates failed|storing updates failed[^\n]*"code":"SQLITE_FULL"/))
+    await vi.waitFor(() => expect(srv.stdout()).toMatch(/"code":"SQLITE_FULL"[^\n]*storing updates failed|storing updates failed[^\n]*"code":"SQLITE_FULL"/), { timeout: 20_000 })
 
     // Writes answer 503 storage_unavailable (not 500); reads keep working.
     const login = await api(srv.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
