@@ -13,13 +13,7 @@ const ALLOWED = new Set(TOP_LEVEL_NAMES)
 
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
-/** Returns null when the update is acceptable, else a short reason (no content). */
-export function validateUpdate(update: Uint8Array): string | null {
-  const r = decodeValidUpdate(update)
-  return r.ok ? null : r.reason
-}
-
-/** The same check, handing on the decoded update for further checks. */
+/** Decode and check; hands on the decoded update for further checks, else a short reason (no content). */
 export function decodeValidUpdate(update: Uint8Array): { ok: true; decoded: DecodedUpdate } | { ok: false; reason: string } {
   let decoded: DecodedUpdate
   try {

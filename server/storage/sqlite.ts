@@ -303,17 +303,6 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Size of the database file and its WAL, in bytes (for tests and the operator). */
-  fileBytes(): number {
-    let n = 0
-    for (const f of [this.file, `${this.file}-wal`]) {
-      try {
-        n += fs.statSync(f).size
-      } catch { /* absent */ }
-    }
-    return n
-  }
-
   async close(): Promise<void> {
     await this.docLog.close()
     this.retryPending()

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { processCpuSeconds } from './processCpu.ts'
+import { freePort } from '../helpers/ports.ts'
 
 export type ServerKind = 'ours' | 'reference'
 
@@ -111,13 +111,3 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error('no answer on /healthz')
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}

@@ -5,9 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { TEST_ORG_KEY, tempDir } from './server.ts'
+import { freePort } from './ports.ts'
+import { processCpuSeconds } from '../bench/processCpu.ts'
+
+export { freePort }
 
 /** The built server; KT_SERVER_MAIN points the tests at another build (e.g. of an older commit). */
 export const CHILD_MAIN = path.resolve(process.env.KT_SERVER_MAIN ?? 'dist/server/server/main.js')
@@ -129,23 +132,10 @@ export async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
 /** CPU time (user + system, ms) a process has used so far; null where /proc is not available. */
 export function processCpuMs(pid: number | undefined): number | null {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    const ticks = Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of stat)
-    return Number.isFinite(ticks) ? ticks * 10 : null // USER_HZ is 100 on Linux
+    return pid === undefined ? null : processCpuSeconds(pid) * 1000
   } catch {
     return null
   }

@@ -67,14 +67,20 @@ async function otherCaseWorks(s: TestServer): Promise<void> {
   expect((await api(s.url, 'GET', `/api/cases/${id}`)).status).toBe(200)
 }
 
+/** A new case with a writer and a watcher, both synced. */
+async function newCaseWithTwo(s: TestServer): Promise<{ id: string; a: TestClient; watcher: TestClient }> {
+  const id = await createCase(s.url)
+  const a = client(s, id)
+  const watcher = client(s, id)
+  await Promise.all([synced(a), synced(watcher)])
+  return { id, a, watcher }
+}
+
 describe('a case with damaged stored data', () => {
   it('opens from its latest snapshot after a byte of its compacted state flipped, without a close loop', async () => {
     const dataDir = tempDir()
     let s = await start(dataDir)
-    const id = await createCase(s.url)
-    const a = client(s, id)
-    const watcher = client(s, id)
-    await Promise.all([synced(a), synced(watcher)])
+    const { id, a, watcher } = await newCaseWithTwo(s)
     const cards = ['schulden', 'huur achterstand', 'geen werk', 'zorgen om zoon', 'slaapt slecht']
     await addCards(a, watcher, cards)
     expect((await api(s.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'Intake' } })).status).toBe(201)
@@ -105,10 +111,7 @@ describe('a case with damaged stored data', () => {
   it('keeps the log rows after a damaged one when a snapshot covers it, and writes the repair back once', async () => {
     const dataDir = tempDir()
     let s = await start(dataDir)
-    const id = await createCase(s.url)
-    const a = client(s, id)
-    const watcher = client(s, id)
-    await Promise.all([synced(a), synced(watcher)])
+    const { id, a, watcher } = await newCaseWithTwo(s)
     const before = ['een', 'twee', 'drie', 'vier']
     const after = ['vijf', 'zes', 'zeven', 'acht']
     await addCards(a, watcher, before)

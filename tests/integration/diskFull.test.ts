@@ -50,20 +50,26 @@ async function start(dataDir: string): Promise<ChildServer> {
   return s
 }
 
+/**
+ * A server on a small tmpfs, two participants, then the disk filled and ITEMS cards added by one:
+ * every card is relayed to the other although none can be stored.
+ */
+async function editsOnAFullDisk() {
+  const dataDir = mountTmpfs()
+  const srv = await start(dataDir)
+  const caseId = await createCase(srv.url)
+  const a = client(srv, caseId)
+  const b = client(srv, caseId)
+  await Promise.all([synced(a), synced(b)])
+  const filler = fillDisk(dataDir)
+  const ids = addItems(a, ITEMS)
+  await vi.waitFor(() => expect(itemIds(b)).toEqual(new Set(ids)), { timeout: STEP_TIMEOUT_MS })
+  return { dataDir, srv, caseId, a, b, filler, ids }
+}
+
 describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cantMount})` : ''}`, () => {
   it('keeps relaying, answers 503 where it must write, never crashes, and stores everything once space returns while participants stay', async () => {
-    const dataDir = mountTmpfs()
-    const srv = await start(dataDir)
-    const caseId = await createCase(srv.url)
-    const a = client(srv, caseId)
-    const b = client(srv, caseId)
-    await Promise.all([synced(a), synced(b)])
-
-    const filler = fillDisk(dataDir)
-
-    // Edits are relayed to the other participant although none can be stored.
-    const ids = addItems(a, ITEMS)
-    await vi.waitFor(() => expect(itemIds(b)).toEqual(new Set(ids)), { timeout: STEP_TIMEOUT_MS })
+    const { dataDir, srv, caseId, b, filler, ids } = await editsOnAFullDisk()
 
     // /healthz tells the operator: 503, the failing source, updates waiting in memory.
     await expect.poll(() => healthz(srv.url), { timeout: STEP_TIMEOUT_MS }).toMatchObject({
@@ -105,16 +111,7 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
   }, 180_000)
 
   it('keeps the edits of participants who left while the disk was full, past the eviction window, and stores them once space returns', async () => {
-    const dataDir = mountTmpfs()
-    const srv = await start(dataDir)
-    const caseId = await createCase(srv.url)
-    const a = client(srv, caseId)
-    const b = client(srv, caseId)
-    await Promise.all([synced(a), synced(b)])
-
-    const filler = fillDisk(dataDir)
-    const ids = addItems(a, ITEMS)
-    await vi.waitFor(() => expect(itemIds(b)).toEqual(new Set(ids)), { timeout: STEP_TIMEOUT_MS })
+    const { dataDir, srv, caseId, filler, ids } = await editsOnAFullDisk()
     await expect.poll(async () => (await healthz(srv.url)).body.unsavedUpdates, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0)
     // (The count can only grow while nothing can be stored.)
     const unsaved = (await healthz(srv.url)).body.unsavedUpdates as number

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { addItem, listItems, setItemText } from '../../shared/doc.ts'
 import { COMPACT_AFTER_UPDATES } from '../../server/constants.ts'
+import { freePort } from '../helpers/ports.ts'
 import { api, connect, createCase, startTestServer, stateOf, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
 
 const author = { name: 'P', org: 'Werk & Inkomen', role: 'professional' as const }
@@ -130,14 +130,6 @@ describe('a case survives', () => {
   })
 })
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 async function waitHealthy(url: string): Promise<void> {
   await vi.waitFor(async () => {
