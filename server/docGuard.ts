@@ -25,7 +25,8 @@
  * shadow, so it is not applied again. Hence shadow = live + the update being checked.
  */
 import * as Y from 'yjs'
-import { TOP_LEVEL, TOP_LEVEL_NAMES } from '../shared/schema.ts'
+import { TOP_LEVEL, TOP_LEVEL_NAMES, type Role } from '../shared/schema.ts'
+import { canDeleteItem, parts, readItem } from '../shared/doc.ts'
 import {
   COLLECTION_KINDS, ENTITY_RULES, SINGLETON_KINDS, checkEntityFields, entityLabel, entityProblems, type EntityKind,
 } from '../shared/entities/index.ts'
@@ -36,8 +37,8 @@ export type GuardVerdict =
   | { ok: true; newItems: string[] }
   /** The update waits for changes the server does not have (missing dependencies); nothing applied. */
   | { ok: false; pending: true }
-  /** Refused: a short reason for the close frame, naming no content. */
-  | { ok: false; pending: false; reason: string }
+  /** Refused: a short reason for the close frame, naming no content. `forbidden`: a right the writer lacks (not malformed). */
+  | { ok: false; pending: false; reason: string; forbidden?: boolean }
 
 /** A WebSocket close reason holds at most 123 bytes. */
 const MAX_REASON_CHARS = 120
@@ -60,8 +61,11 @@ export class DocGuard {
     live.on('update', this.onLiveUpdate)
   }
 
-  /** Decide whether a client's update may be applied to the live document. Does not touch `live`. */
-  check(update: Uint8Array): GuardVerdict {
+  /**
+   * Decide whether a client's update may be applied to the live document. Does not touch `live`.
+   * `writer`: the role of the connection that sent it (rights inside the document, see `rights`).
+   */
+  check(update: Uint8Array, writer: Role = 'professional'): GuardVerdict {
     const pre = decodeValidUpdate(update)
     if (!pre.ok) return refuse(pre.reason)
     if (this.dirty) this.rebuild()
@@ -73,7 +77,7 @@ export class DocGuard {
       // Inspect inside the transaction: once it ends, content deleted by it is garbage-collected.
       this.shadow.transact((tr) => {
         Y.applyUpdate(this.shadow, update)
-        verdict = this.inspect(tr)
+        verdict = this.inspect(tr, writer)
       })
     } catch {
       verdict = refuse('malformed document update')
@@ -109,7 +113,7 @@ export class DocGuard {
   }
 
   /** Steps 2–4 on the transaction that applied the update to the shadow. */
-  private inspect(tr: Y.Transaction): GuardVerdict {
+  private inspect(tr: Y.Transaction, writer: Role): GuardVerdict {
     const store = this.shadow.store
     if (store.pendingStructs !== null || store.pendingDs !== null) return PENDING
     if (this.shadow.share.size > TOP_LEVEL_NAMES.length) return refuse('update writes outside the case schema')
@@ -117,6 +121,9 @@ export class DocGuard {
     const names = (this.names ??= topLevelNames(this.shadow))
     // Entities to check: new or replaced ones whole (fields: null), existing ones by changed field.
     const touched = new Map<string, { kind: EntityKind; key: string; value: unknown; fields: Set<string> | null }>()
+    /** Items the update removes for good, and existing items whose deletion mark it changes. */
+    const removedItems: string[] = []
+    const markedItems: string[] = []
     const touch = (kind: EntityKind, key: string, value: unknown, fields: Iterable<string> | null) => {
       const id = `${kind}\u0000${key}`
       const seen = touched.get(id)
@@ -148,7 +155,8 @@ export class DocGuard {
         const kind = COLLECTION_KINDS[name]!
         for (const key of keys) {
           const value = (top as Y.Map<unknown>).get(key!)
-          if (value !== undefined) touch(kind, key!, value, null) // undefined: deleted, which is fine
+          if (value !== undefined) touch(kind, key!, value, null) // undefined: deleted (rights below)
+          else if (kind === 'item') removedItems.push(key!)
         }
         continue
       }
@@ -173,6 +181,7 @@ export class DocGuard {
           }
         }
         touch(kind, key, entity, keys as Set<string>)
+        if (kind === 'item' && (keys.has('deletedAt') || keys.has('deletedBy'))) markedItems.push(key)
       } else {
         // A type inside an entity (an item's text): the field that holds it.
         let field: AnyType = type
@@ -188,7 +197,37 @@ export class DocGuard {
       if (problem) return refuse(`schema: ${problem}`)
       if (fields === null && kind === 'item') newItems.push(key)
     }
+    const denied = this.rights(writer, removedItems, markedItems)
+    if (denied) return { ok: false, pending: false, reason: denied, forbidden: true }
     return { ok: true, newItems }
+  }
+
+  /**
+   * Rights inside the document (deletion): a resident may delete only what a resident added —
+   * neither remove nor mark deleted a professional's item; a deletion mark names the writer's own
+   * role. Restoring a deleted item is everyone's right. The item's author is read from the live
+   * document, i.e. as it was before this update.
+   */
+  private rights(writer: Role, removedItems: string[], markedItems: string[]): string | null {
+    const authorRole = (id: string): Role | null => {
+      const m = parts(this.live).items.get(id)
+      return m instanceof Y.Map ? (readItem(m)?.author.role ?? null) : null
+    }
+    for (const id of removedItems) {
+      const role = authorRole(id)
+      if (role !== null && !canDeleteItem(writer, { author: { name: '', org: '', role } })) return `item ${id}: you may not delete what others added`
+    }
+    const items = parts(this.shadow).items
+    for (const id of markedItems) {
+      const m = items.get(id)
+      const deletedAt = m?.get('deletedAt')
+      if (deletedAt === null || deletedAt === undefined) continue // restored: anyone may
+      const role = authorRole(id)
+      if (role !== null && !canDeleteItem(writer, { author: { name: '', org: '', role } })) return `item ${id}: you may not delete what others added`
+      const by = m?.get('deletedBy') as { role?: unknown } | null | undefined
+      if (by?.role !== writer) return `item ${id}.deletedBy: must name your own role`
+    }
+    return null
   }
 }
 

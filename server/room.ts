@@ -31,7 +31,7 @@ import {
 } from './budgets.ts'
 import { COMPACT_AFTER_UPDATES, STORE_RETRY_MAX_MS, STORE_RETRY_MIN_MS } from './constants.ts'
 import { DocGuard } from './docGuard.ts'
-import { stampAuthorRole } from './stampAuthor.ts'
+import { stampAuthorship } from './stampAuthor.ts'
 import type { Logger } from './log.ts'
 import type { Storage } from './storage/storage.ts'
 import { codeOf, DOC_LOG_SOURCE } from './storage/health.ts'
@@ -191,9 +191,9 @@ export class Room {
       throw new BadMessageError(CloseCode.CaseTooLarge, 'the case document has reached its size limit')
     }
     // 2. The schema, per field, on the guard's shadow copy.
-    const verdict = this.guard.check(update)
+    const verdict = this.guard.check(update, conn.role)
     if (!verdict.ok) {
-      if (!verdict.pending) throw new BadMessageError(CloseCode.BadMessage, verdict.reason)
+      if (!verdict.pending) throw new BadMessageError(verdict.forbidden ? CloseCode.Forbidden : CloseCode.BadMessage, verdict.reason)
       // The update builds on changes we do not have. A client that has them sends them after our
       // sync step 1; one that sends such updates again is refused (nothing pending is ever kept).
       if (++st.pendingStrikes > 1) throw new BadMessageError(CloseCode.BadMessage, 'update depends on changes that never arrived')
@@ -208,7 +208,7 @@ export class Room {
     Y.applyUpdate(this.doc, update, conn)
     // Content left pending by a repaired load may have integrated now; the shadow never had it.
     if (hadPending) this.guard.reset()
-    if (verdict.newItems.length) stampAuthorRole(this.doc, verdict.newItems, conn.role)
+    if (verdict.newItems.length) stampAuthorship(this.doc, verdict.newItems, conn.role)
   }
 
   private receiveAwareness(conn: Conn, st: ConnState, update: Uint8Array): void {

@@ -3,7 +3,7 @@
  * diffs, exports and the accessible plan view. Pure: no I/O, no canvas.
  */
 import type * as Y from 'yjs'
-import { listDomains, listItems, listLinks, readMeta, readPlanFields } from './doc.ts'
+import { compareFlow, listDomains, listItems, listLinks, readMeta, readPlanFields } from './doc.ts'
 import type { ActionFieldName, Author, ItemFields, ItemKind, LadderRung, LinkKind, Route } from './schema.ts'
 
 export interface PlanItem {
@@ -14,6 +14,8 @@ export interface PlanItem {
   author: Author
   /** True when the resident added it (the resident's own words). */
   byResident: boolean
+  /** The professional who wrote down the resident's words on a shared screen (absent in plans saved before it existed). */
+  recordedBy?: Author | null
   createdAt: number
   stress: boolean
   signal: boolean
@@ -60,7 +62,8 @@ export function derivePlan(doc: Y.Doc): Plan {
   const planFields = readPlanFields(doc)
   const domains = listDomains(doc)
   const domainIds = new Set(domains.map((d) => d.id))
-  const items = listItems(doc).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+  // Deleted items are not part of the plan; the order is the board's flow order.
+  const items = listItems(doc).sort(compareFlow)
 
   const byDomain = new Map<string, (PlanItem | PlanAction)[]>()
   const unassigned: (PlanItem | PlanAction)[] = []
@@ -75,6 +78,7 @@ export function derivePlan(doc: Y.Doc): Plan {
       domainId: it.domainId && domainIds.has(it.domainId) ? it.domainId : null,
       author: it.author,
       byResident: it.author.role === 'resident',
+      recordedBy: it.recordedBy,
       createdAt: it.createdAt,
       stress: it.stress,
       signal: it.signal,

@@ -10,7 +10,7 @@ import { applyTextChange } from './text.ts'
 import {
   ITEM_SIZE, SCHEMA_VERSION, TOP_LEVEL,
   type Author, type DomainFields, type ItemFields, type ItemKind,
-  type LinkFields, type LinkKind, type MetaFields, type PlanFields, type Size, type Vec,
+  type LinkFields, type LinkKind, type MetaFields, type PlanFields, type Role, type Size, type Vec,
 } from './schema.ts'
 import {
   authorSchema, domainSchema, itemSchema, linkSchema, metaSchema, planSchema,
@@ -106,6 +106,10 @@ export function readItem(m: Y.Map<unknown>): ItemFields | null {
     },
     stress: field(f.stress, m.get('stress'), false),
     signal: field(f.signal, m.get('signal'), false),
+    order: field(f.order, m.get('order'), undefined) ?? field(f.createdAt, m.get('createdAt'), 0),
+    recordedBy: readAuthor(m.get('recordedBy')),
+    deletedAt: field(f.deletedAt, m.get('deletedAt'), undefined) ?? null,
+    deletedBy: readAuthor(m.get('deletedBy')),
     owner: field(f.owner, m.get('owner'), undefined) ?? '',
     ownerOrg: field(f.ownerOrg, m.get('ownerOrg'), undefined) ?? '',
     due: field(f.due, m.get('due'), undefined) ?? '',
@@ -114,6 +118,12 @@ export function readItem(m: Y.Map<unknown>): ItemFields | null {
     deviationRule: field(f.deviationRule, m.get('deviationRule'), undefined) ?? '',
     deviationMotivation: field(f.deviationMotivation, m.get('deviationMotivation'), undefined) ?? '',
   }
+}
+
+/** An author-shaped field (recordedBy, deletedBy), or null when absent or malformed. */
+function readAuthor(v: unknown): Author | null {
+  const r = authorSchema.safeParse(v)
+  return r.success ? r.data : null
 }
 
 export function readDomain(m: Y.Map<unknown>): DomainFields | null {
@@ -151,14 +161,37 @@ export function readPlanFields(doc: Y.Doc): PlanFields {
   }
 }
 
+/** The live items (deleted ones are left out: see listDeletedItems). */
 export function listItems(doc: Y.Doc): ItemFields[] {
+  return collect(parts(doc).items, readItem).filter((i) => i.deletedAt === null)
+}
+/** Deleted items ('Verwijderd'), newest deletion first; anyone who can write may restore them. */
+export function listDeletedItems(doc: Y.Doc): ItemFields[] {
   return collect(parts(doc).items, readItem)
+    .filter((i) => i.deletedAt !== null)
+    .sort((a, b) => (b.deletedAt ?? 0) - (a.deletedAt ?? 0) || (a.id < b.id ? -1 : 1))
+}
+/** Flow order of cards: `order`, then creation time, then id (the same on every client). */
+export function compareFlow(a: ItemFields, b: ItemFields): number {
+  return a.order - b.order || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+/** The live items of one domain (null: those in no domain), in flow order. */
+export function itemsInDomain(doc: Y.Doc, domainId: string | null): ItemFields[] {
+  return listItems(doc).filter((i) => i.domainId === domainId).sort(compareFlow)
+}
+/** Whether an item is live (exists and is not deleted). */
+export function isLiveItem(doc: Y.Doc, id: string): boolean {
+  const m = parts(doc).items.get(id)
+  if (!(m instanceof Y.Map)) return false
+  const d = m.get('deletedAt')
+  return d === undefined || d === null
 }
 export function listDomains(doc: Y.Doc): DomainFields[] {
   return collect(parts(doc).domains, readDomain).sort((a, b) => a.order - b.order)
 }
+/** Links whose two ends are live items (a link to a deleted item comes back when it is restored). */
 export function listLinks(doc: Y.Doc): LinkFields[] {
-  return collect(parts(doc).links, readLink)
+  return collect(parts(doc).links, readLink).filter((l) => isLiveItem(doc, l.from) && isLiveItem(doc, l.to))
 }
 
 /** The domain whose region contains a canvas point (the topmost by order), or null. */
@@ -178,11 +211,16 @@ export interface NewItem {
   kind: ItemKind
   text?: string
   domainId?: string | null
-  pos: Vec
+  /** Only free cards (in no domain) use it; cards in a domain are placed by the board's layout. */
+  pos?: Vec
   size?: Size
   author: Author
+  /** The professional at the keyboard when `author` is the resident ('Inwoner aan het woord'). */
+  recordedBy?: Author | null
   stress?: boolean
   signal?: boolean
+  /** Flow position in its domain; default: after the last card there. */
+  order?: number
 }
 
 export function addItem(doc: Y.Doc, input: NewItem, now = Date.now()): string {
@@ -194,12 +232,14 @@ export function addItem(doc: Y.Doc, input: NewItem, now = Date.now()): string {
     kind: input.kind,
     text: input.text ?? '',
     domainId: input.domainId ?? null,
-    pos: plainVec(input.pos),
+    pos: plainVec(input.pos ?? { x: 0, y: 0 }),
     size: { w: size.w, h: size.h },
     createdAt: now,
     author: author && { name: author.name, org: author.org, role: author.role },
+    recordedBy: input.recordedBy ? { name: input.recordedBy.name, org: input.recordedBy.org, role: input.recordedBy.role } : null,
     stress: input.stress === true,
     signal: input.signal === true,
+    order: input.order ?? nextOrder(doc, input.domainId ?? null, now),
     ...(input.kind === 'action' ? NEW_ACTION_FIELDS : {}),
   }, 'item')
   const p = parts(doc)
@@ -212,6 +252,13 @@ export function addItem(doc: Y.Doc, input: NewItem, now = Date.now()): string {
   return id
 }
 
+/** An order after every card of the domain (and never before `now`, so newer cards come later). */
+function nextOrder(doc: Y.Doc, domainId: string | null, now: number): number {
+  let max = -Infinity
+  for (const i of itemsInDomain(doc, domainId)) if (i.order > max) max = i.order
+  return Math.max(now, max === -Infinity ? now : max + 1)
+}
+
 const NEW_ACTION_FIELDS = {
   owner: '', ownerOrg: '', due: '', status: 'open', deviation: false, deviationRule: '', deviationMotivation: '',
 } as const
@@ -221,7 +268,7 @@ const NEW_ACTION_FIELDS = {
  * `kind`, `author` and `createdAt` never change: the server refuses such writes.
  */
 const itemPatchSchema = itemSchema.pick({
-  domainId: true, pos: true, size: true, stress: true, signal: true,
+  domainId: true, order: true, pos: true, size: true, stress: true, signal: true,
   owner: true, ownerOrg: true, due: true, status: true, deviation: true, deviationRule: true, deviationMotivation: true,
 }).partial()
 
@@ -254,8 +301,42 @@ export function setItemText(doc: Y.Doc, id: string, text: string): void {
   })
 }
 
-/** Delete an item and every link that touches it. */
-export function deleteItem(doc: Y.Doc, id: string): void {
+/**
+ * Who may delete an item: a resident only what a resident added (their own words); a
+ * professional everything; a coordinator nothing. The server enforces the same rule.
+ */
+export function canDeleteItem(role: Role, item: Pick<ItemFields, 'author'>): boolean {
+  if (role === 'professional') return true
+  if (role === 'resident') return item.author.role === 'resident'
+  return false
+}
+
+/**
+ * Delete an item ('Verwijderd'): it leaves the plan and the board, its links are hidden, and
+ * anyone who can write may restore it (restoreItem) — nothing is lost. purgeItem removes it for good.
+ */
+export function deleteItem(doc: Y.Doc, id: string, by: Author, now = Date.now()): void {
+  const m = parts(doc).items.get(id)
+  if (!m) throw new DocInputError(`no item ${id}`)
+  const deletedBy = parse(authorSchema, { name: by.name, org: by.org, role: by.role }, 'deleted by')
+  doc.transact(() => {
+    m.set('deletedAt', now)
+    m.set('deletedBy', deletedBy)
+  })
+}
+
+/** Bring a deleted item back, with its links. */
+export function restoreItem(doc: Y.Doc, id: string): void {
+  const m = parts(doc).items.get(id)
+  if (!m) throw new DocInputError(`no item ${id}`)
+  doc.transact(() => {
+    if (m.get('deletedAt') !== null && m.get('deletedAt') !== undefined) m.set('deletedAt', null)
+    if (m.get('deletedBy') !== null && m.get('deletedBy') !== undefined) m.set('deletedBy', null)
+  })
+}
+
+/** Remove an item and every link that touches it, for good. */
+export function purgeItem(doc: Y.Doc, id: string): void {
   const p = parts(doc)
   doc.transact(() => {
     p.items.delete(id)
@@ -265,10 +346,27 @@ export function deleteItem(doc: Y.Doc, id: string): void {
   })
 }
 
+/**
+ * Put a card into a domain (null: no domain), in the flow before `beforeId` (a card of that
+ * domain) or at its end. Only this card's `order` changes, so concurrent moves never conflict.
+ */
+export function moveItem(doc: Y.Doc, id: string, domainId: string | null, beforeId: string | null = null): void {
+  const m = parts(doc).items.get(id)
+  if (!m) throw new DocInputError(`no item ${id}`)
+  const flow = itemsInDomain(doc, domainId).filter((i) => i.id !== id)
+  const at = beforeId === null ? -1 : flow.findIndex((i) => i.id === beforeId)
+  let order: number
+  if (flow.length === 0) order = readItem(m)?.order ?? 0
+  else if (at === -1) order = flow[flow.length - 1]!.order + 1
+  else if (at === 0) order = flow[0]!.order - 1
+  else order = (flow[at - 1]!.order + flow[at]!.order) / 2
+  updateItem(doc, id, { domainId, order })
+}
+
 export function addLink(doc: Y.Doc, from: string, to: string, kind: LinkKind, id = newId()): string {
   const link = parse(linkSchema, { id, from, to, kind }, 'link')
   const p = parts(doc)
-  if (!p.items.has(from) || !p.items.has(to)) throw new DocInputError('a link joins two existing items')
+  if (!isLiveItem(doc, from) || !isLiveItem(doc, to)) throw new DocInputError('a link joins two existing items')
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     for (const [k, v] of Object.entries(link)) m.set(k, v)

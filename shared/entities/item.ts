@@ -27,6 +27,9 @@ export const actionFieldsSchema = z.strictObject({
   deviationMotivation: z.string().max(MAX_LONG_FIELD_CHARS).optional().describe('actions: why'),
 })
 
+/** Flow orders stay within ±this (createdAt in ms fits, with room for insertions between). */
+export const MAX_ORDER = 1e15
+
 export const itemSchema = z.strictObject({
   id: entityId.describe('its own id (same as its key in `items`)'),
   kind: z.enum(ITEM_KINDS).describe('knelpunt, wens/doel, kracht, afspraak, notitie; never changes'),
@@ -38,11 +41,17 @@ export const itemSchema = z.strictObject({
   author: authorSchema.describe("who added it; role `resident` marks the resident's own contributions; never changes"),
   stress: z.boolean().describe('a stress factor, to be tackled first'),
   signal: z.boolean().describe("a rule or procedure that blocks help ('signaal')"),
+  order: z.number().min(-MAX_ORDER).max(MAX_ORDER).optional()
+    .describe('flow position of the card inside its domain (ascending); missing: `createdAt`'),
+  recordedBy: authorSchema.nullable().optional()
+    .describe("who held the keyboard when a professional recorded the resident's words ('Inwoner aan het woord'), else `null`; stamped by the server; never changes"),
+  deletedAt: timestampMs.nullable().optional().describe("when it was deleted ('Verwijderd', anyone can restore it), else `null`"),
+  deletedBy: authorSchema.nullable().optional().describe('who deleted it, else `null`'),
   ...actionFieldsSchema.shape,
 })
 
 export const ITEM_TEXT_FIELDS = ['text'] as const
 /** Fields a client may never change on an existing item. */
-export const ITEM_IMMUTABLE_FIELDS = ['id', 'kind', 'author', 'createdAt'] as const
+export const ITEM_IMMUTABLE_FIELDS = ['id', 'kind', 'author', 'createdAt', 'recordedBy'] as const
 /** The fields only actions ('afspraken') use. */
 export const ACTION_FIELD_NAMES = Object.keys(actionFieldsSchema.shape) as (keyof typeof actionFieldsSchema.shape)[]

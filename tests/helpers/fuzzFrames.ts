@@ -16,7 +16,7 @@ import * as encoding from 'lib0/encoding'
 import { writeAwarenessEntries } from '../../shared/awarenessWire.ts'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
-import { addItem, addLink, deleteItem, parts, setGoal, setItemText, updateDomain, updateItem, updatePlan } from '../../shared/doc.ts'
+import { addItem, addLink, purgeItem, parts, setGoal, setItemText, updateDomain, updateItem, updatePlan } from '../../shared/doc.ts'
 import { MAX_ITEM_TEXT_CHARS, MAX_LONG_FIELD_CHARS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS, MAX_VALUE_JSON_CHARS, MAX_WS_MESSAGE_BYTES } from '../../shared/limits.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { ITEM_KINDS, LINK_KINDS, ROUTES, type Author } from '../../shared/schema.ts'
@@ -259,7 +259,7 @@ const honestEdits: ((ctx: FuzzContext) => void)[] = [
   (ctx) => {
     // Deleting is honest too, but rarer than adding, so the cases fill up.
     const id = someItemId(ctx)
-    if (id && ctx.rng.chance(0.3)) deleteItem(ctx.mirror, id)
+    if (id && ctx.rng.chance(0.3)) purgeItem(ctx.mirror, id)
   },
 ]
 

@@ -30,7 +30,7 @@ export async function startTestServer(opts: { dataDir?: string; rooms?: RoomMana
   const dataDir = opts.dataDir ?? tempDir()
   const settings = readSettings(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', ...opts.env },
-    { clientDir: path.resolve('dist/client') },
+    { clientDir: path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client') },
   )
   const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms })
   return Object.assign(server, { dataDir, stop: () => server.close() })

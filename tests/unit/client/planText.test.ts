@@ -71,7 +71,7 @@ describe('the comparison', () => {
     setItemText(doc, p1, 'Schulden bij de energieleverancier')
     updateItem(doc, p1, { domainId: dom('housing'), stress: true })
     updateItem(doc, act, { status: 'done' })
-    deleteItem(doc, gone)
+    deleteItem(doc, gone, pro)
     const late = addItem(doc, { kind: 'action', text: 'Formulier inleveren', pos: { x: 0, y: 0 }, author: pro }, 4)
     updateItem(doc, late, { owner: 'Jan', due: '2026-01-05' })
     addLink(doc, p1, late, 'blocks')
@@ -99,7 +99,7 @@ describe('the comparison', () => {
       'leefgebied: Inkomen & schulden → Wonen',
       'stressfactor: nee → ja',
     ])
-    expect(changed.find((l) => l.itemId === ids.act)!.details).toEqual(['stand: open → klaar'])
+    expect(changed.find((l) => l.itemId === ids.act)!.details).toEqual(['status: open → klaar'])
     expect(bySection('links').map((l) => l.title)).toEqual(['+ “Schulden bij de energieleverancier” blokkeert “Formulier inleveren”'])
     expect(bySection('completed').map((l) => l.itemId)).toEqual([ids.act])
     expect(bySection('overdue').map((l) => l.itemId)).toEqual([ids.late])

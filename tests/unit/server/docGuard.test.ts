@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DocGuard, type GuardVerdict } from '../../../server/docGuard.ts'
-import { SERVER_ORIGIN, stampAuthorRole } from '../../../server/stampAuthor.ts'
+import { SERVER_ORIGIN, stampAuthorship } from '../../../server/stampAuthor.ts'
 import {
-  addItem, addLink, deleteItem, initCaseDoc, listDomains, listItems, parts, setGoal, setItemText, updateDomain,
+  addItem, addLink, deleteItem, initCaseDoc, listDeletedItems, purgeItem, restoreItem, listDomains, listItems, parts, setGoal, setItemText, updateDomain,
   updateItem, updatePlan,
 } from '../../../shared/doc.ts'
 import { MAX_ITEM_TEXT_CHARS } from '../../../shared/limits.ts'
+import type { Role } from '../../../shared/schema.ts'
 
 const author = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 
@@ -17,12 +18,12 @@ function room() {
   const conns = new Set<object>()
   const guard = new DocGuard(live, (origin) => conns.has(origin as object))
 
-  function client() {
+  function client(role: Role = 'professional') {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(live))
     const conn = {}
     conns.add(conn)
-    return { doc, conn }
+    return { doc, conn, role }
   }
   type Client = ReturnType<typeof client>
 
@@ -36,7 +37,7 @@ function room() {
 
   /** The room's order of things: check, then apply to the live document with the connection as origin. */
   function deliver(c: Client, update: Uint8Array): GuardVerdict {
-    const verdict = guard.check(update)
+    const verdict = guard.check(update, c.role)
     if (verdict.ok) Y.applyUpdate(live, update, c.conn)
     return verdict
   }
@@ -86,7 +87,7 @@ describe('the DocGuard lets valid changes through', () => {
     expect(r.send(c, (d) => updatePlan(d, { route: 'parallel', ladderNow: 2 }))).toMatchObject({ ok: true })
     expect(r.send(c, (d) => updateDomain(d, listDomains(d)[0]!.id, { score: 3, pos: { x: 9, y: 9 } }))).toMatchObject({ ok: true })
     expect(r.send(c, (d) => parts(d).canvas.set('shape:geo1', canvasRecord('shape:geo1')))).toMatchObject({ ok: true })
-    expect(r.send(c, (d) => deleteItem(d, a))).toMatchObject({ ok: true })
+    expect(r.send(c, (d) => deleteItem(d, a, author))).toMatchObject({ ok: true })
     expect(r.send(c, (d) => parts(d).canvas.delete('shape:geo1'))).toMatchObject({ ok: true })
     expect(listItems(r.live).map((i) => i.id)).toEqual([b])
   })
@@ -108,9 +109,9 @@ describe('the DocGuard lets valid changes through', () => {
     const r = room()
     const c = r.client()
     let id = ''
-    // The client claims to be the resident; the server stamps the role it authorised.
-    r.send(c, (d) => { id = addItem(d, { kind: 'note', text: 'Notitie', pos: { x: 0, y: 0 }, author: { ...author, role: 'resident' } }) })
-    stampAuthorRole(r.live, [id], 'professional')
+    // The client claims to be a coordinator; the server stamps the role it authorised.
+    r.send(c, (d) => { id = addItem(d, { kind: 'note', text: 'Notitie', pos: { x: 0, y: 0 }, author: { ...author, role: 'coordinator' } }) })
+    stampAuthorship(r.live, [id], 'professional')
     // A server change the next client edit builds on: the client types right after it.
     r.live.transact(() => setItemText(r.live, id, 'Notitie van het team'), SERVER_ORIGIN)
     r.catchUp(c)
@@ -275,8 +276,84 @@ describe('the DocGuard reports pending', () => {
     const fromA = r.updateOf(a, (d) => { id = addItem(d, { kind: 'note', text: 'Van A', pos: { x: 0, y: 0 }, author }) })
     Y.applyUpdate(b.doc, fromA) // directly, not through the server
     expect(r.guard.check(r.updateOf(b, (d) => setItemText(d, id, 'Van A en B')))).toEqual({ ok: false, pending: true })
-    expect(r.guard.check(r.updateOf(b, (d) => deleteItem(d, id)))).toEqual({ ok: false, pending: true })
+    expect(r.guard.check(r.updateOf(b, (d) => deleteItem(d, id, author)))).toEqual({ ok: false, pending: true })
     expect(r.deliver(a, fromA)).toMatchObject({ ok: true })
     expect(listItems(r.live)[0]!.text).toBe('Van A')
+  })
+})
+
+describe('rights inside the document: deleting', () => {
+  const resident = { name: 'Anna', org: '', role: 'resident' as const }
+  function setup() {
+    const r = room()
+    const pro = r.client('professional')
+    const res = r.client('resident')
+    let proItem = ''
+    let resItem = ''
+    expect(r.send(pro, (d) => { proItem = addItem(d, { kind: 'action', text: 'Schuldhulp bellen', author }) })).toMatchObject({ ok: true })
+    r.catchUp(res)
+    expect(r.send(res, (d) => { resItem = addItem(d, { kind: 'wish', text: 'Rust', author: resident }) })).toMatchObject({ ok: true })
+    r.catchUp(pro)
+    return { r, pro, res, proItem, resItem }
+  }
+  const forbidden = { ok: false, pending: false, forbidden: true, reason: expect.stringMatching(/may not delete/) }
+
+  it("a resident can neither mark deleted nor remove a professional's item", () => {
+    const { r, res, proItem } = setup()
+    expect(r.send(res, (d) => deleteItem(d, proItem, resident))).toEqual(forbidden)
+    const fresh = r.client('resident') // the refused connection is closed; a new one starts from the server's state
+    expect(r.send(fresh, (d) => purgeItem(d, proItem))).toEqual(forbidden)
+    expect(listItems(r.live).map((i) => i.id)).toContain(proItem)
+  })
+
+  it('a resident deletes their own item; anyone restores any item; a professional deletes anything', () => {
+    const { r, pro, res, proItem, resItem } = setup()
+    expect(r.send(res, (d) => deleteItem(d, resItem, resident))).toMatchObject({ ok: true })
+    r.catchUp(pro)
+    expect(r.send(pro, (d) => restoreItem(d, resItem))).toMatchObject({ ok: true })
+    expect(r.send(pro, (d) => deleteItem(d, proItem, author))).toMatchObject({ ok: true })
+    r.catchUp(res)
+    expect(listDeletedItems(r.live).map((i) => i.id)).toEqual([proItem])
+    expect(r.send(res, (d) => restoreItem(d, proItem))).toMatchObject({ ok: true })
+    expect(listDeletedItems(r.live)).toEqual([])
+    r.catchUp(pro)
+    expect(r.send(pro, (d) => purgeItem(d, resItem))).toMatchObject({ ok: true })
+  })
+
+  it('a deletion mark must name the role of the one who deletes', () => {
+    const { r, pro, proItem } = setup()
+    expect(r.send(pro, (d) => deleteItem(d, proItem, resident))).toMatchObject({ ok: false, forbidden: true, reason: expect.stringMatching(/deletedBy/) })
+  })
+})
+
+describe('authorship of new items is stamped by the server', () => {
+  const resident = { name: 'Anna', org: '', role: 'resident' as const }
+  it("records the resident's words on a professional's screen with who held the keyboard, and nothing else can be forged", () => {
+    const r = room()
+    const pro = r.client('professional')
+    const res = r.client('resident')
+    let spoken = ''
+    let own = ''
+    let posing = ''
+    let forged = ''
+    r.send(pro, (d) => { spoken = addItem(d, { kind: 'wish', text: 'Weer werken', author: resident, recordedBy: author }) })
+    r.send(pro, (d) => { own = addItem(d, { kind: 'problem', text: 'Huur', author, recordedBy: resident }) })
+    r.send(pro, (d) => { posing = addItem(d, { kind: 'problem', text: 'x', author: { ...author, role: 'coordinator' } }) })
+    r.send(res, (d) => { forged = addItem(d, { kind: 'action', text: 'y', author, recordedBy: author }) })
+    stampAuthorship(r.live, [spoken, own, posing], 'professional')
+    stampAuthorship(r.live, [forged], 'resident')
+    const byId = new Map(listItems(r.live).map((i) => [i.id, i]))
+    expect(byId.get(spoken)).toMatchObject({ author: resident, recordedBy: author })
+    expect(byId.get(own)).toMatchObject({ author, recordedBy: null })
+    expect(byId.get(posing)).toMatchObject({ author, recordedBy: null })
+    expect(byId.get(forged)).toMatchObject({ author: { ...author, role: 'resident' }, recordedBy: null })
+  })
+
+  it('recordedBy cannot change once the item exists', () => {
+    const r = room()
+    const pro = r.client('professional')
+    let id = ''
+    r.send(pro, (d) => { id = addItem(d, { kind: 'wish', text: 'Weer werken', author: resident, recordedBy: author }) })
+    expect(r.send(pro, (d) => parts(d).items.get(id)!.set('recordedBy', null))).toEqual(refused(/recordedBy: cannot change/))
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
-  addItem, addLink, deleteItem, DocInputError, domainAt, initCaseDoc, listDomains, listItems, listLinks, parts,
+  addItem, addLink, deleteItem, DocInputError, listDeletedItems, moveItem, itemsInDomain, purgeItem, restoreItem, canDeleteItem, domainAt, initCaseDoc, listDomains, listItems, listLinks, parts,
   readMeta, readPlanFields, setGoal, setItemText, updateDomain, updateItem, updatePlan,
 } from '../../../shared/doc.ts'
 import { SCHEMA_VERSION } from '../../../shared/schema.ts'
@@ -90,8 +90,15 @@ describe('items', () => {
     const s = addItem(doc, { kind: 'strength', pos: { x: 0, y: 0 }, author })
     addLink(doc, p, w, 'blocks')
     addLink(doc, s, w, 'helps')
-    deleteItem(doc, p)
+    deleteItem(doc, p, author, 5)
     expect(listLinks(doc).map((l) => l.kind)).toEqual(['helps'])
+    expect(listDeletedItems(doc).map((i) => [i.id, i.deletedAt, i.deletedBy?.name])).toEqual([[p, 5, author.name]])
+    restoreItem(doc, p)
+    expect(listLinks(doc).map((l) => l.kind).sort()).toEqual(['blocks', 'helps'])
+    expect(listDeletedItems(doc)).toEqual([])
+    purgeItem(doc, p)
+    expect(listLinks(doc).map((l) => l.kind)).toEqual(['helps'])
+    expect(parts(doc).links.size).toBe(1)
     expect(() => addLink(doc, s, s, 'helps')).toThrow(DocInputError)
     expect(() => addLink(doc, s, 'missing', 'helps')).toThrow(DocInputError)
   })
@@ -128,5 +135,47 @@ describe('reading a document written by someone else', () => {
     items.set('y', 'not a map' as never)
     addItem(doc, { kind: 'note', pos: { x: 0, y: 0 }, author })
     expect(listItems(doc).map((i) => i.kind)).toEqual(['note'])
+  })
+})
+
+describe('the flow of cards in a domain', () => {
+  it('keeps cards in the order they were added, and moveItem puts one before another or at the end', () => {
+    const doc = newCase()
+    const [d1, d2] = listDomains(doc).map((d) => d.id)
+    const a = addItem(doc, { kind: 'problem', text: 'a', domainId: d1!, author }, 10)
+    const b = addItem(doc, { kind: 'problem', text: 'b', domainId: d1!, author }, 10)
+    const c = addItem(doc, { kind: 'problem', text: 'c', domainId: d1!, author }, 11)
+    expect(itemsInDomain(doc, d1!).map((i) => i.text)).toEqual(['a', 'b', 'c'])
+    moveItem(doc, c, d1!, a)
+    expect(itemsInDomain(doc, d1!).map((i) => i.text)).toEqual(['c', 'a', 'b'])
+    moveItem(doc, c, d1!, b)
+    expect(itemsInDomain(doc, d1!).map((i) => i.text)).toEqual(['a', 'c', 'b'])
+    moveItem(doc, a, d2!)
+    expect(itemsInDomain(doc, d1!).map((i) => i.text)).toEqual(['c', 'b'])
+    expect(itemsInDomain(doc, d2!).map((i) => i.text)).toEqual(['a'])
+    moveItem(doc, b, d2!, a)
+    expect(itemsInDomain(doc, d2!).map((i) => i.text)).toEqual(['b', 'a'])
+  })
+
+  it('deleted cards leave the flow and come back in place', () => {
+    const doc = newCase()
+    const d1 = listDomains(doc)[0]!.id
+    const ids = ['a', 'b', 'c'].map((t, n) => addItem(doc, { kind: 'wish', text: t, domainId: d1, author }, n + 1))
+    deleteItem(doc, ids[1]!, author, 100)
+    expect(itemsInDomain(doc, d1).map((i) => i.text)).toEqual(['a', 'c'])
+    restoreItem(doc, ids[1]!)
+    expect(itemsInDomain(doc, d1).map((i) => i.text)).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('who may delete', () => {
+  it('a resident only what a resident added; a professional everything; a coordinator nothing', () => {
+    const byResident = { author: { name: 'Anna', org: '', role: 'resident' as const } }
+    const byPro = { author }
+    expect(canDeleteItem('resident', byResident)).toBe(true)
+    expect(canDeleteItem('resident', byPro)).toBe(false)
+    expect(canDeleteItem('professional', byResident)).toBe(true)
+    expect(canDeleteItem('professional', byPro)).toBe(true)
+    expect(canDeleteItem('coordinator', byPro)).toBe(false)
   })
 })

@@ -148,8 +148,8 @@ describe('the tolerant readers', () => {
 describe('the item schema', () => {
   it('has the fields the item type of the rest of the code uses', () => {
     expect(Object.keys(itemSchema.shape).sort()).toEqual([
-      'author', 'createdAt', 'deviation', 'deviationMotivation', 'deviationRule', 'domainId', 'due', 'id', 'kind',
-      'owner', 'ownerOrg', 'pos', 'signal', 'size', 'status', 'stress', 'text',
+      'author', 'createdAt', 'deletedAt', 'deletedBy', 'deviation', 'deviationMotivation', 'deviationRule', 'domainId', 'due',
+      'id', 'kind', 'order', 'owner', 'ownerOrg', 'pos', 'recordedBy', 'signal', 'size', 'status', 'stress', 'text',
     ])
   })
 })
