@@ -90,7 +90,7 @@ describe('live editing between several clients', () => {
     await Promise.all([pro, resident].map(synced))
     const posing = addItem(resident.doc, { kind: 'problem', text: 'door inwoner', pos: { x: 0, y: 0 }, author: { name: 'Jan', org: 'Gemeente', role: 'professional' } })
     const honest = addItem(resident.doc, { kind: 'wish', text: 'eigen wens', pos: { x: 0, y: 0 }, author: { name: 'Jan', org: '', role: 'resident' } })
-    const claimed = addItem(pro.doc, { kind: 'note', text: 'namens inwoner?', pos: { x: 0, y: 0 }, author: { name: 'Sanne', org: 'Wijkteam', role: 'resident' } })
+    const claimed = addItem(pro.doc, { kind: 'note', text: 'als coördinator?', pos: { x: 0, y: 0 }, author: { name: 'Sanne', org: 'Wijkteam', role: 'coordinator' } })
     const roleOf = (c: TestClient, itemId: string) => listItems(c.doc).find((i) => i.id === itemId)?.author.role
     await vi.waitFor(() => {
       for (const c of [pro, resident]) {
