@@ -1,15 +1,21 @@
 /** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
 import type { SnapshotMeta } from '../shared/snapshotApi.ts'
-import type { CaseSummary, InviteCreated, Me } from '../shared/api.ts'
+import type { CaseSummary, InviteCreated, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview } from '../shared/api.ts'
 import type { Plan } from '../shared/derivePlan.ts'
 import type { PlanDiff } from '../shared/diffPlans.ts'
 import type { LifeDomainTemplate } from '../shared/templates.ts'
 import type { Role } from '../shared/schema.ts'
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `message` is the server's text for developers; the UI words `code` (client/access.ts errorMessage). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterS: number | null = null) {
     super(message)
   }
+}
+
+function retryAfter(res: Response): number | null {
+  const v = Number(res.headers.get('retry-after'))
+  return Number.isFinite(v) && v > 0 ? v : null
 }
 
 export interface ClientConfig {
@@ -18,7 +24,7 @@ export interface ClientConfig {
   version: string
 }
 
-export type { SnapshotMeta }
+export type { SnapshotMeta, ListedSnapshot, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview }
 
 export interface DiffResult {
   from: { ref: string; meta: SnapshotMeta | null }
@@ -37,8 +43,16 @@ export interface ReviewCase {
   id: string
   title: string
   template: string
+  /** When the last meeting ended (meetings only, never automatic snapshots). */
   lastMeeting: string | null
   stale: boolean
+  /** The snapshot 'what changed since' compares from: the last meeting's, else the latest saved by hand. */
+  compareFrom: string | null
+  /** When the meeting going on now started, or null. */
+  meetingSince: string | null
+  /** The agreed next meeting (YYYY-MM-DD), and whether that day has passed without a meeting. */
+  nextMeeting: string | null
+  nextMeetingOverdue: boolean
   overdueCount: number
   openActions: { id: string; text: string; owner: string; ownerOrg: string; due: string; status: string; overdue: boolean }[]
 }
@@ -78,7 +92,7 @@ async function call<T>(method: string, path: string, opts: { body?: unknown; tok
   } catch { /* not JSON */ }
   if (!res.ok) {
     const e = data as { error?: string; message?: string } | null
-    throw new ApiFailure(res.status, e?.error ?? 'http_error', e?.message ?? `HTTP ${res.status}`)
+    throw new ApiFailure(res.status, e?.error ?? 'http_error', e?.message ?? `HTTP ${res.status}`, retryAfter(res))
   }
   return data as T
 }
@@ -94,15 +108,25 @@ export const api = {
   getCase: (id: string, token?: string | null) => call<CaseSummary & { plan: Plan }>('GET', `/api/cases/${id}`, { token }),
   invite: (id: string, role: Role, expiresInHours: number) =>
     call<InviteCreated>('POST', `/api/cases/${id}/invites`, { body: { role, expiresInHours } }),
-  snapshots: (id: string, token?: string | null) => call<SnapshotMeta[]>('GET', `/api/cases/${id}/snapshots`, { token }),
+  snapshots: (id: string, token?: string | null) => call<ListedSnapshot[]>('GET', `/api/cases/${id}/snapshots`, { token }),
   saveSnapshot: (id: string, label: string, savedBy: string, token?: string | null) =>
     call<SnapshotMeta>('POST', `/api/cases/${id}/snapshots`, { body: { label, savedBy }, token }),
   snapshot: (id: string, sid: string, token?: string | null) =>
-    call<{ meta: SnapshotMeta; plan: Plan }>('GET', `/api/cases/${id}/snapshots/${sid}`, { token }),
+    call<{ meta: ListedSnapshot; plan: Plan }>('GET', `/api/cases/${id}/snapshots/${sid}`, { token }),
   diff: (id: string, from: string, to: string, token?: string | null) =>
     call<DiffResult>('GET', `/api/cases/${id}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { token }),
   restore: (id: string, sid: string, token?: string | null) => call<unknown>('POST', `/api/cases/${id}/snapshots/${sid}/restore`, { token }),
   review: (weeks: number, token?: string | null) => call<Review>('GET', `/api/review?weeks=${weeks}`, { token }),
+  meetings: (id: string, token?: string | null) => call<MeetingsOverview>('GET', `/api/cases/${id}/meetings`, { token }),
+  /** Starts a meeting; when one is going on already, answers that one. */
+  startMeeting: (id: string, startedBy: string, token?: string | null) =>
+    call<Meeting>('POST', `/api/cases/${id}/meetings`, { body: { startedBy }, token }),
+  endMeeting: (id: string, mid: string, body: { participants: MeetingParticipant[]; note: string; nextMeeting: string | null; label: string; endedBy: string }, token?: string | null) =>
+    call<{ meeting: Meeting; snapshot: SnapshotMeta }>('POST', `/api/cases/${id}/meetings/${mid}/end`, { body, token }),
+  /** What changed since the last meeting, and the actions due. */
+  meetingChanges: (id: string, token?: string | null) => call<MeetingChanges>('GET', `/api/cases/${id}/meetings/changes`, { token }),
+  setNextMeeting: (id: string, nextMeeting: string | null, token?: string | null) =>
+    call<{ nextMeeting: string | null }>('PUT', `/api/cases/${id}/next-meeting`, { body: { nextMeeting }, token }),
   /** The whole document of a snapshot as one Yjs update. */
   snapshotState: (id: string, sid: string, token?: string | null) => binary(`/api/cases/${id}/snapshots/${sid}/state`, token),
   /** The plan export, live or of one snapshot. */

@@ -20,7 +20,7 @@ const WORDS = {
     changes: (n: number) => n === 0 ? 'niets veranderd sinds de vorige' : `${n} ${n === 1 ? 'verandering' : 'veranderingen'} sinds de vorige`,
     first: 'eerste momentopname',
     field: {
-      text: 'tekst', kind: 'soort', domainId: 'leefgebied', status: 'stand', owner: 'wie', ownerOrg: 'organisatie',
+      text: 'tekst', kind: 'soort', domainId: 'leefgebied', status: 'status', owner: 'wie', ownerOrg: 'organisatie',
       due: 'wanneer', stress: 'stressfactor', signal: 'signaal', deviation: 'gemotiveerd afwijken',
       deviationRule: 'welke regel', deviationMotivation: 'motivering',
     } satisfies Record<ComparedItemField, string>,

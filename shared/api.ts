@@ -3,8 +3,11 @@
  * validated on the server with these same rules.
  */
 import { z } from 'zod'
-import { DEFAULT_INVITE_HOURS, MAX_INVITE_HOURS, MAX_TITLE_CHARS } from './limits.ts'
+import type { Plan, PlanAction } from './derivePlan.ts'
+import type { PlanDiff } from './diffPlans.ts'
+import { DEFAULT_INVITE_HOURS, MAX_INVITE_HOURS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS, MAX_TITLE_CHARS } from './limits.ts'
 import { ROLES, type Role } from './schema.ts'
+import type { SnapshotMeta } from './snapshotApi.ts'
 import { TEMPLATES, DEFAULT_TEMPLATE_ID } from './templates.ts'
 
 export const CreateCaseBody = z.object({
@@ -47,4 +50,111 @@ export interface Me {
   scope: 'org' | 'case'
   caseId: string | null
   canWrite: boolean
+}
+
+// --- meetings ('gesprekken') ---
+
+/** YYYY-MM-DD: a calendar day, as agreed at the table (no time, no zone). */
+export const DAY_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
+const Day = z.string().regex(DAY_PATTERN, 'Geef een datum als JJJJ-MM-DD.')
+  .refine(isCalendarDay, 'Deze datum bestaat niet.')
+
+/** A YYYY-MM-DD that names a real day (not 2026-02-30). */
+export function isCalendarDay(d: string): boolean {
+  if (!DAY_PATTERN.test(d)) return false
+  const t = Date.parse(`${d}T00:00:00Z`)
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(d)
+}
+
+/** At most this many participants are stored per meeting; a note at most this many characters. */
+export const MAX_MEETING_PARTICIPANTS = 30
+export const MAX_MEETING_NOTE_CHARS = 2000
+/** The research: intensive follow-up together, every two weeks. The client suggests today + this. */
+export const NEXT_MEETING_DAYS = 14
+
+/** Someone who acted on a meeting: the name they gave (the organisation key says no name) and their role. */
+export interface MeetingActor {
+  name: string
+  role: Role
+}
+
+/** Someone who took part: the names present (awareness) and names added by hand (a resident at a shared screen). */
+export interface MeetingParticipant {
+  name: string
+  org: string
+  /** null for a name added by hand without a role. */
+  role: Role | null
+}
+
+/**
+ * A meeting ('gesprek'): started by a professional, ended with 'Gesprek afronden', which saves its
+ * snapshot (`snapshotId`, a snapshot with `auto: false` and kind 'meeting'). Times in ms since epoch,
+ * like snapshots.
+ */
+export interface Meeting {
+  id: string
+  caseId: string
+  startedAt: number
+  startedBy: MeetingActor
+  /** null while the meeting is going on. */
+  endedAt: number | null
+  endedBy: MeetingActor | null
+  participants: MeetingParticipant[]
+  note: string
+  snapshotId: string | null
+}
+
+/** GET /api/cases/:id/meetings */
+export interface MeetingsOverview {
+  /** The meeting going on now, if any. */
+  current: Meeting | null
+  /** Every meeting, newest first (the current one included). */
+  meetings: Meeting[]
+  /** The agreed date of the next meeting (YYYY-MM-DD), or null. */
+  nextMeeting: string | null
+  /** Today in the Netherlands (YYYY-MM-DD), to tell whether nextMeeting is overdue. */
+  today: string
+}
+
+export const StartMeetingBody = z.object({
+  /** The name of the person starting it. */
+  startedBy: z.string().trim().max(MAX_PERSON_NAME_CHARS).optional(),
+}).strict()
+
+const ParticipantBody = z.object({
+  name: z.string().trim().min(1).max(MAX_PERSON_NAME_CHARS),
+  org: z.string().trim().max(MAX_SHORT_FIELD_CHARS).default(''),
+  role: z.enum(ROLES).nullable().default(null),
+}).strict()
+
+export const EndMeetingBody = z.object({
+  participants: z.array(ParticipantBody).max(MAX_MEETING_PARTICIPANTS),
+  note: z.string().trim().max(MAX_MEETING_NOTE_CHARS).default(''),
+  /** The next meeting's date; null clears it; absent clears it too (the meeting that was due took place). */
+  nextMeeting: Day.nullable().optional(),
+  /** The label of the meeting's snapshot; defaults to 'Gesprek <date time>'. */
+  label: z.string().trim().min(1).max(MAX_TITLE_CHARS).optional(),
+  endedBy: z.string().trim().max(MAX_PERSON_NAME_CHARS).optional(),
+}).strict()
+export type EndMeetingBody = z.infer<typeof EndMeetingBody>
+
+export const NextMeetingBody = z.object({ nextMeeting: Day.nullable() }).strict()
+
+/** How a snapshot came to be: the end of a meeting, saved by hand, or automatic (safety net). */
+export type SnapshotKind = 'meeting' | 'saved' | 'auto'
+
+/** A snapshot as the API lists it, with its kind and the meeting it belongs to. */
+export type ListedSnapshot = SnapshotMeta & { kind: SnapshotKind; meetingId: string | null }
+
+/** GET /api/cases/:id/meetings/changes: what changed since the last meeting and which actions are due. */
+export interface MeetingChanges {
+  /** The last ended meeting (null: none yet — then `diff` is null). */
+  since: Meeting | null
+  diff: PlanDiff | null
+  /** The two plans compared (the last meeting's and now), to name domains and linked items. */
+  before: Plan | null
+  after: Plan
+  /** Open or in-progress actions due today or earlier (YYYY-MM-DD ≤ today), earliest first. */
+  due: PlanAction[]
+  today: string
 }

@@ -19,6 +19,8 @@ export interface BoardContextValue {
   onError: (err: unknown) => void
   /** Items marked as new or changed (comparison view); none on the live board. */
   highlights?: Record<string, 'added' | 'changed'>
+  /** Resident mode (see client/meeting/view.ts): large cards and text, plain words, only the four add buttons. */
+  residentMode: boolean
 }
 
 export const BoardContext = createContext<BoardContextValue>({
@@ -30,6 +32,7 @@ export const BoardContext = createContext<BoardContextValue>({
   strings: stringsFor('nl'),
   scale: null,
   onError: () => {},
+  residentMode: false,
 })
 
 export function useBoard(): BoardContextValue {

@@ -1,7 +1,12 @@
-/** The board's own words, in plain language (B1). tldraw's own menus use tldraw's translations. */
+/**
+ * The board's words as one typed view of the app's dictionary (client/i18n.ts): the words live
+ * there, once per language; this file only arranges them the way board code reads them
+ * (`ctx.strings.kind.problem`). tldraw's own menus use tldraw's translations.
+ */
 import type { ActionStatus, ItemKind, LinkKind, Route } from '../../shared/schema.ts'
+import { MESSAGES, type Locale } from '../i18n.ts'
 
-export type BoardLocale = 'nl' | 'en'
+export type BoardLocale = Locale
 
 export interface BoardStrings {
   kind: Record<ItemKind, string>
@@ -49,104 +54,65 @@ export interface BoardStrings {
   highlight: { added: string; changed: string }
 }
 
-const nl: BoardStrings = {
-  kind: { problem: 'Knelpunt', wish: 'Wens', strength: 'Kracht', action: 'Afspraak', note: 'Notitie' },
-  add: { problem: '+ Knelpunt', wish: '+ Wens', strength: '+ Kracht', action: '+ Afspraak', note: '+ Notitie' },
-  addTitle: {
-    problem: 'Knelpunt toevoegen', wish: 'Wens toevoegen', strength: 'Kracht toevoegen',
-    action: 'Afspraak toevoegen', note: 'Notitie toevoegen',
-  },
-  link: { reinforces: 'versterkt', causes: 'veroorzaakt', helps: 'helpt bij', blocks: 'blokkeert' },
-  status: { open: 'open', in_progress: 'bezig', done: 'klaar', cancelled: 'vervallen' },
-  route: { work_first: 'werk eerst', care_first: 'zorg eerst', parallel: 'tegelijk' },
-  toolbarLabel: 'Toevoegen aan het plan',
-  resident: 'Inwoner',
-  goal: 'Stip op de horizon',
-  noGoal: 'Nog geen doel. Vul het in bij het plan.',
-  routeLabel: 'Route',
-  ladder: 'Participatieladder',
-  ladderNow: 'nu',
-  ladderGoal: 'doel',
-  ladderRung: { 1: 'geïsoleerd', 2: 'sociale contacten', 3: 'activiteiten', 4: 'onbetaald werk', 5: 'betaald werk met hulp', 6: 'betaald werk' },
-  stress: 'stressfactor',
-  stressLong: 'stressfactor — eerst aanpakken',
-  signal: 'signaal',
-  deviation: 'gemotiveerd afwijken',
-  byResident: 'door inwoner',
-  who: 'Wie',
-  due: 'Wanneer',
-  noText: 'Dubbelklik om te schrijven',
-  editHint: 'Klaar? Klik buiten de kaart of druk op Esc.',
-  score: 'Score',
-  noScore: 'geen score',
-  inspector: 'Kaart',
-  inspectorLink: 'Verband',
-  kindLabel: 'Soort',
-  owner: 'Wie doet het',
-  ownerOrg: 'Organisatie',
-  statusLabel: 'Stand',
-  deviationRule: 'Welke regel',
-  deviationMotivation: 'Motivering',
-  delete: 'Kaart verwijderen',
-  deleteLink: 'Verband verwijderen',
-  linkKind: 'Soort verband',
-  readOnly: 'Alleen bekijken',
-  textLabel: 'Tekst van de kaart',
-  done: 'Klaar',
-  error: 'Dit kon niet worden opgeslagen.',
-  highlight: { added: 'nieuw', changed: 'gewijzigd' },
+const KINDS: readonly ItemKind[] = ['problem', 'wish', 'strength', 'action', 'note']
+const LINKS: readonly LinkKind[] = ['reinforces', 'causes', 'helps', 'blocks']
+const STATUSES: readonly ActionStatus[] = ['open', 'in_progress', 'done', 'cancelled']
+const ROUTES: readonly Route[] = ['work_first', 'care_first', 'parallel']
+
+function each<K extends string>(keys: readonly K[], word: (k: K) => string): Record<K, string> {
+  return Object.fromEntries(keys.map((k) => [k, word(k)])) as Record<K, string>
 }
 
-const en: BoardStrings = {
-  kind: { problem: 'Problem', wish: 'Wish', strength: 'Strength', action: 'Action', note: 'Note' },
-  add: { problem: '+ Problem', wish: '+ Wish', strength: '+ Strength', action: '+ Action', note: '+ Note' },
-  addTitle: {
-    problem: 'Add a problem', wish: 'Add a wish', strength: 'Add a strength',
-    action: 'Add an action', note: 'Add a note',
-  },
-  link: { reinforces: 'reinforces', causes: 'causes', helps: 'helps with', blocks: 'blocks' },
-  status: { open: 'open', in_progress: 'in progress', done: 'done', cancelled: 'cancelled' },
-  route: { work_first: 'work first', care_first: 'care first', parallel: 'in parallel' },
-  toolbarLabel: 'Add to the plan',
-  resident: 'Resident',
-  goal: 'Long-term goal',
-  noGoal: 'No goal yet. Fill it in on the plan.',
-  routeLabel: 'Route',
-  ladder: 'Participation ladder',
-  ladderNow: 'now',
-  ladderGoal: 'goal',
-  ladderRung: { 1: 'isolated', 2: 'social contacts', 3: 'activities', 4: 'unpaid work', 5: 'paid work with support', 6: 'paid work' },
-  stress: 'stress factor',
-  stressLong: 'stress factor — tackle first',
-  signal: 'signal',
-  deviation: 'reasoned deviation',
-  byResident: 'by resident',
-  who: 'Who',
-  due: 'When',
-  noText: 'Double-click to write',
-  editHint: 'Done? Click outside the card or press Esc.',
-  score: 'Score',
-  noScore: 'no score',
-  inspector: 'Card',
-  inspectorLink: 'Link',
-  kindLabel: 'Kind',
-  owner: 'Who does it',
-  ownerOrg: 'Organisation',
-  statusLabel: 'Status',
-  deviationRule: 'Which rule',
-  deviationMotivation: 'Motivation',
-  delete: 'Delete card',
-  deleteLink: 'Delete link',
-  linkKind: 'Kind of link',
-  readOnly: 'View only',
-  textLabel: 'Text of the card',
-  done: 'Done',
-  error: 'This could not be saved.',
-  highlight: { added: 'new', changed: 'changed' },
+function build(locale: Locale): BoardStrings {
+  const m = MESSAGES[locale]
+  return {
+    kind: each(KINDS, (k) => m[`kind_${k}`]),
+    add: each(KINDS, (k) => m[`kindAdd_${k}`]),
+    addTitle: each(KINDS, (k) => m[`kindAddTitle_${k}`]),
+    link: each(LINKS, (k) => m[`link_${k}`]),
+    status: each(STATUSES, (k) => m[`status_${k}`]),
+    route: each(ROUTES, (k) => m[`routeShort_${k}`]),
+    toolbarLabel: m.boardToolbarLabel,
+    resident: m.resident,
+    goal: m.goal,
+    noGoal: m.noGoal,
+    routeLabel: m.route,
+    ladder: m.ladder,
+    ladderNow: m.ladderNowShort,
+    ladderGoal: m.ladderGoalShort,
+    ladderRung: { 1: m.ladderShort1, 2: m.ladderShort2, 3: m.ladderShort3, 4: m.ladderShort4, 5: m.ladderShort5, 6: m.ladderShort6 },
+    stress: m.stress,
+    stressLong: m.stressLong,
+    signal: m.signal,
+    deviation: m.deviation,
+    byResident: m.byResident,
+    who: m.who,
+    due: m.when,
+    noText: m.cardNoText,
+    editHint: m.cardEditHint,
+    score: m.score,
+    noScore: m.noScore,
+    inspector: m.inspectorCard,
+    inspectorLink: m.inspectorLink,
+    kindLabel: m.kindLabel,
+    owner: m.owner,
+    ownerOrg: m.ownerOrg,
+    statusLabel: m.status,
+    deviationRule: m.deviationRule,
+    deviationMotivation: m.deviationMotivation,
+    delete: m.deleteCard,
+    deleteLink: m.deleteLink,
+    linkKind: m.linkKind,
+    readOnly: m.viewOnly,
+    textLabel: m.cardTextLabel,
+    done: m.done,
+    error: m.saveFailed,
+    highlight: { added: m.highlight_added, changed: m.highlight_changed },
+  }
 }
 
-export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = { nl, en }
+export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = { nl: build('nl'), en: build('en') }
 
 export function stringsFor(locale: BoardLocale): BoardStrings {
-  return BOARD_STRINGS[locale] ?? nl
+  return BOARD_STRINGS[locale] ?? BOARD_STRINGS.nl
 }

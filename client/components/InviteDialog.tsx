@@ -2,10 +2,11 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Role } from '../../shared/schema.ts'
 import { api } from '../api.ts'
-import { useI18n } from '../i18n.ts'
+import { errorMessage } from '../access.ts'
+import { countText, useI18n } from '../i18n.ts'
 
 export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () => void }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const ref = useRef<HTMLDialogElement>(null)
   const [role, setRole] = useState<Role>('resident')
   const [days, setDays] = useState(14)
@@ -22,7 +23,7 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
     try {
       setUrl((await api.invite(caseId, role, days * 24)).url)
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
+      setError(errorMessage(e, t))
     }
   }
   const copy = async () => {
@@ -55,7 +56,7 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
         <label>
           {t('inviteExpiry')}
           <select value={days} onChange={(e) => { setDays(Number(e.target.value)); setUrl(null) }}>
-            {[1, 7, 14, 30, 90].map((d) => <option key={d} value={d}>{d} {d === 1 ? t('day') : t('days')}</option>)}
+            {[1, 7, 14, 30, 90].map((d) => <option key={d} value={d}>{countText(locale, 'days', d)}</option>)}
           </select>
         </label>
         <button type="button" className="primary" onClick={create} data-testid="invite-create">{t('inviteCreate')}</button>

@@ -4,7 +4,8 @@ import { MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS } from '../../shared/limit
 import { useI18n } from '../i18n.ts'
 import { loadIdentity, saveIdentity, type Identity } from '../identity.ts'
 
-export function NameForm({ askOrg, onDone }: { askOrg: boolean; onDone: (id: Identity) => void }) {
+/** `autoFocus` (default on): off where the page has text to read first (the resident's join page). */
+export function NameForm({ askOrg, onDone, autoFocus = true }: { askOrg: boolean; onDone: (id: Identity) => void; autoFocus?: boolean }) {
   const { t } = useI18n()
   const known = loadIdentity()
   const [name, setName] = useState(known?.name ?? '')
@@ -20,7 +21,7 @@ export function NameForm({ askOrg, onDone }: { askOrg: boolean; onDone: (id: Ide
     <form className="card form" onSubmit={submit}>
       <label>
         {t('nameLabel')}
-        <input autoFocus required maxLength={MAX_PERSON_NAME_CHARS} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+        <input autoFocus={autoFocus} required maxLength={MAX_PERSON_NAME_CHARS} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
       </label>
       {askOrg && (
         <label>

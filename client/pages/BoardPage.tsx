@@ -1,5 +1,9 @@
-/** One case: header (who is here, connection, invite), the board, and the plan panel. */
-import { useEffect, useMemo, useState } from 'react'
+/**
+ * One case: header (who is here, connection, invite, resident mode, 'Inwoner aan het woord'), the
+ * board and the plan view side by side on a wide screen, or the plan view as the main view with
+ * the board one tab away on a phone or at 200 % zoom. Provides the meeting view (client/meeting).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { Me } from '../../shared/api.ts'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api } from '../api.ts'
@@ -15,9 +19,14 @@ import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
 import { InviteDialog } from '../components/InviteDialog.tsx'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 import { NameForm } from '../components/NameForm.tsx'
-import { PlanPanel } from '../components/PlanPanel.tsx'
+import { PlanView } from '../plan/PlanView.tsx'
+import { Switch } from '../plan/Switch.tsx'
+import { ViewTabs, type ViewTab } from '../plan/ViewTabs.tsx'
+import { MeetingViewContext, type MeetingView } from '../meeting/view.ts'
+import '../plan/page.css'
 import { PresenceList } from '../components/PresenceList.tsx'
 import { SnapshotPanel } from '../components/SnapshotPanel.tsx'
+import { MeetingBar } from '../components/MeetingBar.tsx'
 import { ExportImageButton } from '../components/ExportImage.tsx'
 import type { Editor } from 'tldraw'
 
@@ -86,8 +95,19 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
   const { t, locale } = useI18n()
   const conn = useCaseConnection(caseId, token)
   const [inviting, setInviting] = useState(false)
-  const [tab, setTab] = useState<'plan' | 'snapshots'>('plan')
+  const wide = useMediaQuery(WIDE_LAYOUT)
+  const [tab, setTab] = useState<BoardTab>('plan')
   const [editor, setEditor] = useState<Editor | null>(null)
+  // Resident mode: on by default on a resident's link; a shared screen's choice lasts for this tab.
+  const modeKey = `kt:residentMode:${caseId}`
+  const [residentMode, setResidentModeState] = useState(() => readSession(modeKey) ?? me.role === 'resident')
+  const setResidentMode = useCallback((on: boolean) => {
+    setResidentModeState(on)
+    try { sessionStorage.setItem(modeKey, on ? '1' : '0') } catch { /* storage off: the choice lasts until reload */ }
+  }, [modeKey])
+  const [residentSpeaking, setResidentSpeaking] = useState(false)
+  // While this screen presents, the board gets the whole width (the side column folds away).
+  const [presenting, setPresenting] = useState(false)
   const user: PresenceUser = useMemo(
     () => ({ name: identity.name, org: identity.org, role: me.role, color: colorFor(`${identity.name}|${identity.org}|${me.role}`) }),
     [identity.name, identity.org, me.role],
@@ -101,66 +121,132 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
   }, [title])
 
   const readOnly = !me.canWrite
-  return (
-    <div className="board-page">
-      <header className="topbar board-topbar">
-        <div className="topbar-row">
-          {me.scope === 'org' && (
-            <a href="/" className="back" onClick={(e) => { e.preventDefault(); navigate('/') }}>← {t('backToCases')}</a>
-          )}
-          <h1 className="case-title" data-testid="case-title" title={title}>{title}</h1>
-          {readOnly && <span className="badge">{t('readOnlyNote')}</span>}
-          <span className="spacer" />
-          <ConnectionBadge state={conn?.state ?? 'connecting'} />
-          {me.scope === 'org' && me.role === 'professional' && !conn?.fatalCode && (
-            <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
-          )}
-          <LocaleSwitch />
-        </div>
-        {!conn?.fatalCode && (
-          <div className="topbar-row subbar">
-            <span className="present-label" aria-hidden="true">{t('present')}:</span>
-            {conn && <PresenceList awareness={conn.provider.awareness} />}
-            {me.scope === 'org' && (
-              <a className="button-link" href="/review" onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewButton')}</a>
-            )}
-            <a className="button-link" href={`/cases/${caseId}/print`} target="_blank" rel="noopener" data-testid="print-link">{t('printButton')}</a>
-            <ExportImageButton editor={editor} title={title} />
-          </div>
-        )}
-      </header>
-      {conn?.fatalCode ? (
-        <main className="centered">
-          <p role="alert" className="error" data-testid="fatal-error" data-code={conn.fatalCode}>{fatalMessage(conn.fatalCode, t)}</p>
-          {NO_RELOAD.includes(conn.fatalCode) ? (
-            me.scope === 'org' && <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
-          ) : (
-            <button type="button" className="primary" onClick={() => location.reload()}>{t('reload')}</button>
-          )}
-        </main>
-      ) : !conn || !conn.synced ? (
-        <p className="centered">{t('loading')}</p>
-      ) : (
-        <div className="board-layout">
-          <div className="board-area">
-            <Board doc={conn.doc} awareness={conn.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} onEditor={setEditor} />
-          </div>
-          <div className="side-column">
-            <div className="tabs" role="tablist">
-              <button type="button" role="tab" aria-selected={tab === 'plan'} onClick={() => setTab('plan')} data-testid="tab-plan">{t('tabPlan')}</button>
-              <button type="button" role="tab" aria-selected={tab === 'snapshots'} onClick={() => setTab('snapshots')} data-testid="tab-snapshots">{t('tabSnapshots')}</button>
-            </div>
-            {tab === 'plan' ? (
-              <PlanPanel doc={conn.doc} readOnly={readOnly} />
-            ) : (
-              <SnapshotPanel caseId={caseId} token={token} canSave={me.canWrite && me.role === 'professional'} savedBy={identity.name} />
-            )}
-          </div>
-        </div>
-      )}
-      {inviting && <InviteDialog caseId={caseId} onClose={() => setInviting(false)} />}
+  const canSpeakForResident = me.role === 'professional' && me.canWrite
+  const speaking = canSpeakForResident && residentSpeaking
+  const view: MeetingView = useMemo(() => ({
+    residentMode, setResidentMode, residentSpeaking: speaking, setResidentSpeaking,
+    me: { name: identity.name, org: identity.org, role: me.role },
+  }), [residentMode, setResidentMode, speaking, identity.name, identity.org, me.role])
+  // The board is a tab of its own only in the narrow layout; in the wide one it is always there.
+  const shown = wide && tab === 'board' ? 'plan' : tab
+  const tabs: ViewTab<BoardTab>[] = [
+    { key: 'plan' as const, label: t('pb_viewPlan'), testId: 'tab-plan' },
+    ...(wide ? [] : [{ key: 'board' as const, label: t('pb_viewBoard'), testId: 'tab-board' }]),
+    { key: 'snapshots' as const, label: t('tabSnapshots'), testId: 'tab-snapshots' },
+  ]
+  const live = conn && conn.synced && !conn.fatalCode ? conn : null
+  const board = live && (
+    <div className="board-area">
+      <Board doc={live.doc} awareness={live.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} onEditor={setEditor} onPresentingChange={setPresenting} />
     </div>
   )
+  return (
+    <MeetingViewContext.Provider value={view}>
+      <div className={`board-page${residentMode ? ' resident-mode' : ''}${wide ? ' layout-wide' : ' layout-narrow'}`}>
+        <a className="skip-link" href="#plan-view" onClick={(e) => {
+          e.preventDefault()
+          setTab('plan')
+          requestAnimationFrame(() => document.getElementById('plan-view')?.focus())
+        }}>{t('pb_skipToPlan')}</a>
+        <header className="topbar board-topbar">
+          <div className="topbar-row">
+            {me.scope === 'org' && (
+              <a href="/" className="back" onClick={(e) => { e.preventDefault(); navigate('/') }}>← {t('backToCases')}</a>
+            )}
+            <h1 className="case-title" data-testid="case-title" title={title}>{title}</h1>
+            {readOnly && <span className="badge">{t('readOnlyNote')}</span>}
+            {!conn?.fatalCode && (
+              <MeetingBar caseId={caseId} token={token} awareness={conn?.provider.awareness ?? null} myName={identity.name} canRun={me.canWrite && me.role === 'professional'} />
+            )}
+            <span className="spacer" />
+            <ConnectionBadge state={conn?.state ?? 'connecting'} />
+            {me.scope === 'org' && me.role === 'professional' && !conn?.fatalCode && (
+              <button type="button" data-testid="invite-button" onClick={() => setInviting(true)}>{t('invite')}</button>
+            )}
+            <LocaleSwitch />
+          </div>
+          {!conn?.fatalCode && (
+            <div className="topbar-row subbar">
+              <div className="presence-wrap">
+                <span className="present-label" aria-hidden="true">{t('present')}:</span>
+                {conn && <PresenceList awareness={conn.provider.awareness} />}
+              </div>
+              <div className="header-actions">
+                <Switch on={residentMode} onChange={setResidentMode} label={t('pb_residentMode')} testId="resident-mode-switch" />
+                {canSpeakForResident && (
+                  <Switch on={speaking} onChange={setResidentSpeaking} label={t('pb_residentSpeaking')} testId="resident-speaking-switch" />
+                )}
+                {me.scope === 'org' && (
+                  <a className="button-link" href="/review" onClick={(e) => { e.preventDefault(); navigate('/review') }} data-testid="review-link">{t('reviewButton')}</a>
+                )}
+                <a className="button-link" href={`/cases/${caseId}/print`} target="_blank" rel="noopener" data-testid="print-link">{t('printButton')}</a>
+                {(wide || shown === 'board') && <ExportImageButton editor={editor} title={title} />}
+              </div>
+            </div>
+          )}
+          {speaking && (
+            <p className="speaking-bar" data-testid="resident-speaking-bar">{t('pb_residentSpeakingBar')}</p>
+          )}
+        </header>
+        {conn?.fatalCode ? (
+          <main className="centered">
+            <p role="alert" className="error" data-testid="fatal-error" data-code={conn.fatalCode}>{fatalMessage(conn.fatalCode, t)}</p>
+            {NO_RELOAD.includes(conn.fatalCode) ? (
+              me.scope === 'org' && <button type="button" onClick={() => navigate('/')}>{t('toHome')}</button>
+            ) : (
+              <button type="button" className="primary" onClick={() => location.reload()}>{t('reload')}</button>
+            )}
+          </main>
+        ) : !live ? (
+          <main className="centered"><p>{t('loading')}</p></main>
+        ) : (
+          <main className="board-layout">
+            {wide && board}
+            <div className="side-column" hidden={wide && presenting}>
+              <ViewTabs<BoardTab> tabs={tabs} selected={shown} onSelect={setTab} label={t('pb_views')} idPrefix="board-view" />
+              <div className="side-panel" role="tabpanel" id="board-view-panel" aria-labelledby={`board-view-tab-${shown}`}>
+                {shown === 'plan' ? (
+                  <PlanView doc={live.doc} awareness={live.provider.awareness} readOnly={readOnly} />
+                ) : shown === 'board' ? (
+                  board
+                ) : (
+                  <SnapshotPanel caseId={caseId} token={token} canSave={me.canWrite && me.role === 'professional'} savedBy={identity.name} awareness={live.provider.awareness} />
+                )}
+              </div>
+            </div>
+          </main>
+        )}
+        {inviting && <InviteDialog caseId={caseId} onClose={() => setInviting(false)} />}
+      </div>
+    </MeetingViewContext.Provider>
+  )
+}
+
+type BoardTab = 'plan' | 'board' | 'snapshots'
+
+/** Board and plan side by side from this width (CSS px); below it (phones, 200 % zoom) the plan view is the main view. */
+const WIDE_LAYOUT = '(min-width: 1000px)'
+
+function readSession(key: string): boolean | null {
+  try {
+    const v = sessionStorage.getItem(key)
+    return v === '1' ? true : v === '0' ? false : null
+  } catch {
+    return null
+  }
+}
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => typeof window.matchMedia === 'function' ? window.matchMedia(query).matches : true)
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return
+    const mq = window.matchMedia(query)
+    const on = () => setMatches(mq.matches)
+    on()
+    mq.addEventListener('change', on)
+    return () => mq.removeEventListener('change', on)
+  }, [query])
+  return matches
 }
 
 /** Final close codes where reloading cannot help (only a new link, login or another case can). */

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { LIVE } from '../../shared/snapshotApi.ts'
 import { api, type SnapshotMeta } from '../api.ts'
-import { fill, useI18n, type MessageKey } from '../i18n.ts'
+import { countText, useI18n, type MessageKey } from '../i18n.ts'
 import { diffLines, formatDateTime, highlightsFromDiff, type DiffSection } from '../planText.ts'
 import { navigate } from '../router.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
@@ -106,7 +106,7 @@ function Comparison(props: { caseId: string; token: string | null; from: string;
     <div className="compare-body">
       <section className="compare-list" data-testid="compare-list" aria-live="polite">
         <p className="compare-count" data-testid="compare-count">
-          {diff.count === 0 ? t('compareNothing') : diff.count === 1 ? t('compareCount1') : fill(t('compareCount'), { n: diff.count })}
+          {diff.count === 0 ? t('compareNothing') : countText(locale, 'changes', diff.count)}
         </p>
         {SECTIONS.map((section) => {
           const rows = lines.filter((l) => l.section === section)

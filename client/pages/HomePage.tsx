@@ -4,8 +4,9 @@ import type { CaseSummary, Me } from '../../shared/api.ts'
 import { MAX_TITLE_CHARS } from '../../shared/limits.ts'
 import { DEFAULT_TEMPLATE_ID, type LifeDomainTemplate } from '../../shared/templates.ts'
 import { api, ApiFailure } from '../api.ts'
-import { useI18n, type T } from '../i18n.ts'
+import { formatDateTime, useI18n, type T } from '../i18n.ts'
 import { navigate } from '../router.ts'
+import { errorMessage } from '../access.ts'
 import { takeNext } from '../identity.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 
@@ -74,11 +75,11 @@ function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
   )
 }
 
-/** A wrong key gets our own plain words (in the chosen language); anything else the server's message. */
+/** A wrong key gets its own plain words; anything else the words for the server's error code. */
 export function loginError(err: unknown, t: T): string {
   if (!(err instanceof ApiFailure) || err.status === 0) return t('offline')
   if (err.status === 401 || err.status === 403) return t('wrongKey')
-  return err.message
+  return errorMessage(err, t)
 }
 
 /** Newest case first (the server sends them so; this keeps it so whatever the order). */
@@ -95,7 +96,7 @@ function CaseList({ me }: { me: Me }) {
   const [error, setError] = useState<string | null>(null)
   const [listError, setListError] = useState<string | null>(null)
   useEffect(() => {
-    api.cases().then((l) => setCases(newestFirst(l)), (e: unknown) => setListError(e instanceof ApiFailure && e.status === 0 ? t('offline') : e instanceof Error ? e.message : String(e)))
+    api.cases().then((l) => setCases(newestFirst(l)), (e: unknown) => setListError(errorMessage(e, t)))
     api.templates().then(setTemplates, () => {})
   }, [])
   const [busy, setBusy] = useState(false)
@@ -108,11 +109,10 @@ function CaseList({ me }: { me: Me }) {
       const c = await api.createCase(title.trim(), template)
       navigate(`/cases/${c.id}`)
     } catch (err) {
-      setError(err instanceof ApiFailure && err.status === 0 ? t('offline') : err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err, t))
       setBusy(false)
     }
   }
-  const dateFmt = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
   const canCreate = me.role === 'professional'
   return (
     <main className="narrow wide">
@@ -136,7 +136,7 @@ function CaseList({ me }: { me: Me }) {
                 <strong>{c.title}</strong>
               </a>
               <span className="muted">
-                {templates.find((x) => x.id === c.template)?.name[locale] ?? c.template} · {t('lastChanged')} {dateFmt.format(new Date(c.updatedAt))}
+                {templates.find((x) => x.id === c.template)?.name[locale] ?? c.template} · {t('lastChanged')} {formatDateTime(locale, c.updatedAt)}
               </span>
             </li>
           ))}

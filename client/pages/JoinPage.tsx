@@ -1,4 +1,8 @@
-/** /join#<token>: an invited participant gives their name and goes to the case's board. */
+/**
+ * /join#<token>: an invited participant gives their name and goes to the case's board. A resident
+ * first reads, in plain words (B1), what is stored, who can see it, how long it is kept and whom to
+ * ask — before anything they write is stored (docs/security.md says what the server does).
+ */
 import { useEffect, useState } from 'react'
 import type { Me } from '../../shared/api.ts'
 import { api } from '../api.ts'
@@ -43,7 +47,9 @@ export function JoinPage() {
             <h2>{t('joinTitle')}</h2>
             <p className="case-name">{state.title}</p>
             <p>{t('joinExplain')}</p>
+            {state.me.role === 'resident' && <PrivacyNote />}
             <NameForm
+              autoFocus={state.me.role !== 'resident'}
               askOrg={state.me.role !== 'resident'}
               onDone={() => {
                 saveInviteToken(state.me.caseId as string, token as string)
@@ -54,5 +60,31 @@ export function JoinPage() {
         )}
       </main>
     </div>
+  )
+}
+
+/** What is stored, who sees it, how long, whom to ask: four short parts, each under its own heading. */
+function PrivacyNote() {
+  const { t } = useI18n()
+  return (
+    <section className="join-privacy card" aria-labelledby="join-privacy-title" data-testid="join-privacy">
+      <h3 id="join-privacy-title">{t('joinPrivacyTitle')}</h3>
+      <h4>{t('joinStoredTitle')}</h4>
+      <ul data-testid="join-stored">
+        <li>{t('joinStored1')}</li>
+        <li>{t('joinStored2')}</li>
+        <li>{t('joinStored3')}</li>
+      </ul>
+      <h4>{t('joinWhoTitle')}</h4>
+      <ul data-testid="join-who">
+        <li>{t('joinWho1')}</li>
+        <li>{t('joinWho2')}</li>
+        <li>{t('joinWho3')}</li>
+      </ul>
+      <h4>{t('joinHowLongTitle')}</h4>
+      <p data-testid="join-how-long">{t('joinHowLong')}</p>
+      <h4>{t('joinAskTitle')}</h4>
+      <p data-testid="join-ask">{t('joinAsk')}</p>
+    </section>
   )
 }

@@ -1,15 +1,18 @@
 /**
- * The coordinators' review (/review): per case the last meeting, open and overdue actions, cases
- * without a meeting for N weeks; and the signals for organisation and policy across cases.
+ * The coordinators' review (/review): per case the last meeting (meetings only, never automatic
+ * snapshots), the next meeting (cases whose next meeting is overdue first), open and overdue
+ * actions, cases without a meeting for N weeks; and the signals for organisation and policy.
  */
 import { useState } from 'react'
 import { api, type Review } from '../api.ts'
-import { fill, useI18n } from '../i18n.ts'
+import { countText, fill, formatDate, useI18n } from '../i18n.ts'
 import { formatDateTime, formatDue } from '../planText.ts'
 import { navigate } from '../router.ts'
 import { stringsFor } from '../board/strings.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 import { useLoad } from '../views/caseData.ts'
+import { meetingTime } from '../components/MeetingBar.tsx'
+import '../components/MeetingStyles.css'
 
 const WEEK_CHOICES = [1, 2, 3, 4, 6, 8, 12, 26]
 
@@ -36,7 +39,7 @@ export function ReviewPage() {
         <label className="weeks-choice">
           {t('reviewWeeks')}
           <select value={weeks} onChange={(e) => setWeeks(Number(e.target.value))} data-testid="review-weeks">
-            {WEEK_CHOICES.map((w) => <option key={w} value={w}>{w} {t('weeks')}</option>)}
+            {WEEK_CHOICES.map((w) => <option key={w} value={w}>{countText(locale, 'weeks', w)}</option>)}
           </select>
         </label>
         {data.state === 'loading' && <p>{t('loading')}</p>}
@@ -50,8 +53,22 @@ export function ReviewPage() {
 function ReviewTables({ review, locale }: { review: Review; locale: 'nl' | 'en' }) {
   const { t } = useI18n()
   const s = stringsFor(locale)
+  const lateMeetings = review.cases.filter((c) => c.nextMeetingOverdue)
   return (
     <>
+      {lateMeetings.length > 0 && (
+        <section aria-labelledby="review-next-overdue-title" data-testid="review-next-overdue">
+          <h2 id="review-next-overdue-title">{t('reviewNextOverdueTitle')}</h2>
+          <p className="help">{t('reviewNextOverdueExplain')}</p>
+          <ul className="review-overdue-meetings">
+            {lateMeetings.map((c) => (
+              <li key={c.id} data-testid="review-next-overdue-case" data-case-id={c.id}>
+                <Link to={`/cases/${c.id}`}>{c.title}</Link> — {formatDate(locale, c.nextMeeting as string, 'medium')}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {review.cases.length === 0 ? (
         <p className="empty">{t('reviewNoCases')}</p>
       ) : (
@@ -60,6 +77,7 @@ function ReviewTables({ review, locale }: { review: Review; locale: 'nl' | 'en' 
             <tr>
               <th scope="col">{t('reviewCase')}</th>
               <th scope="col">{t('reviewLastMeeting')}</th>
+              <th scope="col">{t('reviewNextMeeting')}</th>
               <th scope="col" className="num">{t('reviewOpen')}</th>
               <th scope="col" className="num">{t('reviewOverdue')}</th>
               <th scope="col">{t('reviewActions')}</th>
@@ -72,18 +90,23 @@ function ReviewTables({ review, locale }: { review: Review; locale: 'nl' | 'en' 
                   <strong data-testid="review-case-title">{c.title}</strong>
                   <div className="row-links">
                     <Link to={`/cases/${c.id}`} testid="review-open-board">{t('reviewOpenBoard')}</Link>
-                    {c.lastMeeting && (
-                      <Link to={`/cases/${c.id}/compare?to=live`} testid="review-what-changed">{t('reviewWhatChanged')}</Link>
+                    {c.compareFrom && (
+                      <Link to={`/cases/${c.id}/compare?from=${c.compareFrom}&to=live`} testid="review-what-changed">{t('reviewWhatChanged')}</Link>
                     )}
                   </div>
                 </td>
-                <td>
+                <td data-label={t('reviewLastMeeting')}>
                   {c.lastMeeting ? formatDateTime(c.lastMeeting, locale) : <span className="muted">{t('reviewNoMeeting')}</span>}
-                  {c.stale && <div className="stale" data-testid="review-stale">{fill(t('reviewStale'), { n: review.staleAfterWeeks })}</div>}
+                  {c.stale && <div className="stale" data-testid="review-stale">{fill(t('reviewStale'), { n: countText(locale, 'weeks', review.staleAfterWeeks) })}</div>}
+                  {c.meetingSince && <div className="review-busy" data-testid="review-meeting-busy">{fill(t('reviewMeetingBusy'), { time: meetingTime(locale, Date.parse(c.meetingSince)) })}</div>}
                 </td>
-                <td className="num" data-testid="review-open-count">{c.openActions.length}</td>
-                <td className={`num${c.overdueCount > 0 ? ' overdue' : ''}`} data-testid="review-overdue-count">{c.overdueCount}</td>
-                <td>
+                <td data-label={t('reviewNextMeeting')} data-testid="review-next" data-overdue={c.nextMeetingOverdue ? 'true' : 'false'} className={c.nextMeetingOverdue ? 'review-next late' : 'review-next'}>
+                  {c.nextMeeting ? formatDate(locale, c.nextMeeting, 'medium') : <span className="muted">{t('reviewNextNone')}</span>}
+                  {c.nextMeetingOverdue && <> — {t('reviewNextLate')}</>}
+                </td>
+                <td data-label={t('reviewOpen')} className="num" data-testid="review-open-count">{c.openActions.length}</td>
+                <td data-label={t('reviewOverdue')} className={`num${c.overdueCount > 0 ? ' overdue' : ''}`} data-testid="review-overdue-count">{c.overdueCount}</td>
+                <td data-label={t('reviewActions')}>
                   {c.openActions.length === 0 ? (
                     <span className="muted">{t('reviewNoActions')}</span>
                   ) : (
@@ -127,11 +150,11 @@ function ReviewTables({ review, locale }: { review: Review; locale: 'nl' | 'en' 
               {review.signals.map((x) => (
                 <tr key={`${x.caseId}-${x.itemId}-${x.type}`} data-testid="signal-row">
                   <td><Link to={`/cases/${x.caseId}`}>{x.caseTitle}</Link></td>
-                  <td>{t(x.type === 'signal' ? 'signalType_signal' : 'signalType_deviation')}</td>
-                  <td>{x.domain ?? '—'}</td>
-                  <td>{x.text.trim() || '—'}</td>
-                  <td>{x.rule || '—'}</td>
-                  <td>{x.motivation || '—'}</td>
+                  <td data-label={t('signalType')}>{t(x.type === 'signal' ? 'signalType_signal' : 'signalType_deviation')}</td>
+                  <td data-label={t('signalDomain')}>{x.domain ?? '—'}</td>
+                  <td data-label={t('signalText')}>{x.text.trim() || '—'}</td>
+                  <td data-label={t('signalRule')}>{x.rule || '—'}</td>
+                  <td data-label={t('signalMotivation')}>{x.motivation || '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,24 +1,38 @@
-/** A snapshot, read-only: /cases/:id/snapshots/:sid — its board and its plan as text. */
+/**
+ * A snapshot, read-only: /cases/:id/snapshots/:sid — its board and its plan as text; the banner
+ * says whether it ended a meeting (and who took part), was saved by hand or automatically.
+ */
 import { useEffect, useMemo, useState } from 'react'
 import type * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api } from '../api.ts'
 import { Board } from '../board/Board.tsx'
-import { fill, useI18n } from '../i18n.ts'
+import { fill, useI18n, type MessageKey } from '../i18n.ts'
+import type { SnapshotKind } from '../../shared/api.ts'
 import { loadIdentity } from '../identity.ts'
 import { formatDateTime } from '../planText.ts'
 import { navigate } from '../router.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 import { PlanDocument } from '../views/PlanDocument.tsx'
+import { labelSaysMore } from '../components/SnapshotPanel.tsx'
 import { loadSnapshotDoc, useCaseAccess, useLoad } from '../views/caseData.ts'
+
+/** The banner per kind of snapshot: the end of a meeting, saved by hand, or automatic. */
+const BANNER: Record<SnapshotKind, MessageKey> = { meeting: 'meetingBanner', saved: 'snapshotBanner', auto: 'meetingAutoBanner' }
 
 export function SnapshotPage({ caseId, snapshotId, licenseKey }: { caseId: string; snapshotId: string; licenseKey?: string }) {
   const { t, locale } = useI18n()
   const { token, access } = useCaseAccess(caseId)
   const data = useLoad(async () => {
-    const [snap, doc] = await Promise.all([api.snapshot(caseId, snapshotId, token), loadSnapshotDoc(caseId, snapshotId, token)])
-    return { ...snap, doc }
+    const [snap, doc, meetings] = await Promise.all([
+      api.snapshot(caseId, snapshotId, token),
+      loadSnapshotDoc(caseId, snapshotId, token),
+      // Who took part, when this snapshot ended a meeting (the view works without it).
+      api.meetings(caseId, token).catch(() => null),
+    ])
+    const meeting = snap.meta.meetingId ? meetings?.meetings.find((m) => m.id === snap.meta.meetingId) ?? null : null
+    return { ...snap, doc, meeting }
   }, [caseId, snapshotId, token])
   const doc = data.state === 'ok' ? data.value.doc : null
   useEffect(() => () => doc?.destroy(), [doc])
@@ -40,13 +54,19 @@ export function SnapshotPage({ caseId, snapshotId, licenseKey }: { caseId: strin
         )}
         <LocaleSwitch />
       </header>
+      <main className="snapshot-main">
       {data.state === 'loading' && <p className="centered">{t('loading')}</p>}
       {data.state === 'error' && <p className="centered error" role="alert" data-testid="snapshot-page-error">{data.message}</p>}
       {data.state === 'ok' && (
         <>
           <p className="view-banner" role="status" data-testid="snapshot-banner">
-            <strong>{fill(t('snapshotBanner'), { date: formatDateTime(data.value.meta.createdAt, locale) })}</strong>
-            <span className="muted"> · {data.value.meta.label}</span>
+            <strong>{fill(t(BANNER[data.value.meta.kind] ?? 'snapshotBanner'), { date: formatDateTime(data.value.meta.createdAt, locale) })}</strong>
+            {labelSaysMore(data.value.meta) && <span className="muted"> · {data.value.meta.label}</span>}
+            {data.value.meeting && data.value.meeting.participants.length > 0 && (
+              <span className="muted" data-testid="snapshot-participants">
+                {' · '}{fill(t('meetingWith'), { names: data.value.meeting.participants.map((p) => p.name).join(', ') })}
+              </span>
+            )}
           </p>
           <div className="board-layout">
             <div className="board-area">
@@ -59,6 +79,7 @@ export function SnapshotPage({ caseId, snapshotId, licenseKey }: { caseId: strin
           </div>
         </>
       )}
+      </main>
     </div>
   )
 }

@@ -7,6 +7,7 @@ import { isOverdue, type Plan } from '../../shared/derivePlan.ts'
 import { todayInNL } from '../../shared/diffPlans.ts'
 import { stringsFor } from '../board/strings.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
+import { Term } from '../components/Term.tsx'
 import { formatDue, groupPlanForPrint, type PrintItem } from '../planText.ts'
 
 /** `forResident`: written to the resident ('door mij'); otherwise about them ('door inwoner'). */
@@ -16,6 +17,7 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
   const p = groupPlanForPrint(plan, locale)
   const H = headingLevel === 2 ? 'h2' : 'h3'
   const H2 = headingLevel === 2 ? 'h3' : 'h4'
+  const H3 = headingLevel === 2 ? 'h4' : 'h5'
   const today = todayInNL()
   const mine = forResident ? t('printMine') : s.byResident
   const rung = (r: number | null) => (r ? t(`ladder${r}` as MessageKey) : '—')
@@ -29,13 +31,13 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
         <dl className="plan-doc-facts">
           {p.route && (
             <>
-              <dt>{t('printRoute')}</dt>
+              <dt><Term term="route">{t('printRoute')}</Term></dt>
               <dd data-testid="print-route">{t(`route_${p.route}`)}</dd>
             </>
           )}
           {(p.ladderNow || p.ladderGoal) && (
             <>
-              <dt>{t('printLadder')}</dt>
+              <dt><Term term="ladder">{t('printLadder')}</Term></dt>
               <dd data-testid="print-ladder">
                 {t('printLadderNow')}: {rung(p.ladderNow)} · {t('printLadderGoal')}: {rung(p.ladderGoal)}
               </dd>
@@ -49,10 +51,10 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
         {p.domains.map((d) => (
           <section className="plan-doc-domain" key={d.id || 'none'} data-testid="print-domain">
             <H2>{d.label}</H2>
-            <ItemGroup title={t('printProblems')} items={d.problems} testid="print-problems" mine={mine} />
-            <ItemGroup title={t('printWishes')} items={d.wishes} testid="print-wishes" mine={mine} />
-            <ItemGroup title={t('printStrengths')} items={d.strengths} testid="print-strengths" mine={mine} />
-            <ItemGroup title={t('printNotes')} items={d.notes} testid="print-notes" mine={mine} />
+            <ItemGroup title={t('printProblems')} items={d.problems} testid="print-problems" mine={mine} H={H3} />
+            <ItemGroup title={t('printWishes')} items={d.wishes} testid="print-wishes" mine={mine} H={H3} />
+            <ItemGroup title={t('printStrengths')} items={d.strengths} testid="print-strengths" mine={mine} H={H3} />
+            <ItemGroup title={t('printNotes')} items={d.notes} testid="print-notes" mine={mine} H={H3} />
           </section>
         ))}
       </section>
@@ -87,12 +89,12 @@ export function PlanDocument({ plan, headingLevel = 2, forResident = true }: { p
   )
 }
 
-function ItemGroup({ title, items, testid, mine }: { title: string; items: PrintItem[]; testid: string; mine: string }) {
+function ItemGroup({ title, items, testid, mine, H }: { title: string; items: PrintItem[]; testid: string; mine: string; H: 'h4' | 'h5' }) {
   const { t } = useI18n()
   if (items.length === 0) return null
   return (
     <div className="plan-doc-group" data-testid={testid}>
-      <h5>{title}</h5>
+      <H className="plan-doc-group-title">{title}</H>
       <ul>
         {items.map((i) => (
           <li key={i.id}>

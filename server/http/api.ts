@@ -1,6 +1,8 @@
 /**
  * The JSON API under /api (documented in docs/api.md). Thin handlers: validate, authorise, call
- * storage or rooms, answer. Every error leaves as {"error", "message"}. Snapshot, diff and review
+ * storage or rooms, answer. Every error leaves as {"error", "message"}: `error` is a stable code
+ * (shared/apiErrors.ts) that the client words in its own language; `message` is for developers and
+ * logs and is never shown to users. Snapshot, diff and review
  * routes live in snapshotRoutes.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -23,6 +25,7 @@ import {
 } from './apiKit.ts'
 import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
 import { snapshotRoutes } from './snapshotRoutes.ts'
+import { meetingRoutes } from './meetingRoutes.ts'
 
 export type { ApiDeps }
 
@@ -42,6 +45,7 @@ export function createApi(deps: ApiDeps) {
     { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)$/, handler: eraseCase },
     { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: createInvite },
     ...snapshotRoutes(deps),
+    ...meetingRoutes(deps),
   ]
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -79,7 +83,7 @@ export function createApi(deps: ApiDeps) {
     const role = await deps.access.keyRole(body.key, sourceOf(req.socket.remoteAddress), now)
     if (!role) {
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
-      throw new HttpError(401, ApiError.unauthorized, 'Deze toegangssleutel klopt niet.')
+      throw new HttpError(401, ApiError.unauthorized, 'This access key is not valid.')
     }
     const sid = newToken('session')
     const idHash = hashToken(sid)

@@ -37,7 +37,7 @@ export interface Route {
 }
 
 export function requireAccess(who: Access | null): Access {
-  if (!who) throw new HttpError(401, ApiError.unauthorized, 'Log eerst in, of open de uitnodigingslink opnieuw.')
+  if (!who) throw new HttpError(401, ApiError.unauthorized, 'Sign in, or open the invitation link again.')
   return who
 }
 
@@ -55,10 +55,10 @@ export function requireProfessional(who: Access | null): Access {
 }
 
 export function forbidden(): HttpError {
-  return new HttpError(403, ApiError.forbidden, 'Dit mag u met deze toegang niet doen.')
+  return new HttpError(403, ApiError.forbidden, 'This access does not allow that.')
 }
 
-export function notFound(message = 'Deze casus bestaat niet.'): HttpError {
+export function notFound(message = 'No such case.'): HttpError {
   return new HttpError(404, ApiError.notFound, message)
 }
 

@@ -1,6 +1,8 @@
 /**
  * Snapshots, diffs, restore, plan export and the coordinators' review (docs/api.md).
  * Rights: professionals save and restore; everyone with a right on the case reads.
+ * The review's last meeting, stale cases and overdue next meetings come from meetings
+ * (meetingRoutes.ts), never from automatic snapshots.
  */
 import * as Y from 'yjs'
 import { ApiError } from '../../shared/apiErrors.ts'
@@ -10,6 +12,7 @@ import { restoreContent } from '../../shared/restore.ts'
 import { CreateSnapshotBody, DEFAULT_STALE_WEEKS, LIVE } from '../../shared/snapshotApi.ts'
 import { ENTITY_ID_PATTERN } from '../../shared/ids.ts'
 import { loadSnapshotDoc, loadSnapshotPlan, saveSnapshot } from '../snapshots.ts'
+import { meetingStatus } from '../meetings.ts'
 import type { Access } from '../auth/access.ts'
 import type { CaseRecord, SnapshotRecord } from '../storage/storage.ts'
 import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
@@ -121,13 +124,19 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     const signals = []
     for (const c of cases) {
       const plan = await rooms.withDoc(c.id, derivePlan)
-      const last = storage.latestSnapshot(c.id)?.meta.createdAt ?? null
+      // Meetings only: an automatic snapshot (someone fixed a typo and left) is no meeting.
+      const m = meetingStatus(storage, c.id, today)
+      const last = m.lastMeeting
       const open = plan.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')
       const labelOf = (domainId: string | null) => plan.domains.find((d) => d.id === domainId)?.label ?? null
       rows.push({
         id: c.id, title: c.title, template: c.template,
         lastMeeting: last === null ? null : new Date(last).toISOString(),
         stale: (last ?? c.createdAt) < staleBefore,
+        compareFrom: m.compareFrom,
+        meetingSince: m.current ? new Date(m.current.startedAt).toISOString() : null,
+        nextMeeting: m.nextMeeting,
+        nextMeetingOverdue: m.nextMeetingOverdue,
         openActions: open.map((x) => ({ id: x.id, text: x.text, owner: x.owner, ownerOrg: x.ownerOrg, due: x.due, status: x.status, overdue: isOverdue(x, today) })),
         overdueCount: open.filter((x) => isOverdue(x, today)).length,
       })

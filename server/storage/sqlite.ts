@@ -11,7 +11,8 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
-import type { AuditEntry, CaseRecord, InviteRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { AuditEntry, CaseRecord, InviteRecord, MeetingEnd, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
 import { StorageHealth } from './health.ts'
@@ -50,6 +51,22 @@ const MIGRATIONS: string[] = [
    ALTER TABLE case_state ADD COLUMN sum TEXT;`,
   // Snapshots stored as the difference to a full 'keyframe' snapshot of the same case.
   `ALTER TABLE snapshots ADD COLUMN base_id TEXT;`,
+  // Meetings ('gesprekken'): a start, an end with who took part and the meeting's snapshot; at
+  // most one going on per case. The next meeting's date per case. Snapshots people saved before
+  // meetings existed were saved at the end of a meeting: each becomes an ended meeting (without
+  // participants), except the copies kept before a restore.
+  `CREATE TABLE meetings (
+     id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+     started_at INTEGER NOT NULL, started_by TEXT NOT NULL,
+     ended_at INTEGER, ended_by TEXT, participants TEXT NOT NULL DEFAULT '[]', note TEXT NOT NULL DEFAULT '',
+     snapshot_id TEXT REFERENCES snapshots(id) ON DELETE SET NULL);
+   CREATE INDEX meetings_case ON meetings(case_id, started_at);
+   CREATE UNIQUE INDEX meetings_going_on ON meetings(case_id) WHERE ended_at IS NULL;
+   CREATE INDEX meetings_snapshot ON meetings(snapshot_id);
+   ALTER TABLE cases ADD COLUMN next_meeting TEXT;
+   INSERT INTO meetings (id, case_id, started_at, started_by, ended_at, ended_by, participants, note, snapshot_id)
+     SELECT 'm-' || id, case_id, created_at, saved_by, created_at, saved_by, '[]', '', id FROM snapshots
+     WHERE auto = 0 AND label NOT LIKE 'Voor het terugzetten %' AND label NOT LIKE 'Before restoring %';`,
 ]
 
 /**
@@ -133,14 +150,22 @@ export class SqliteStorage implements Storage {
       purgeInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
       audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id) VALUES (?, ?, ?, ?, ?)'),
       insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary, base_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      listSnapshots: db.prepare<[string], SnapshotMetaRow>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC'),
-      getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? AND id = ?'),
+      listSnapshots: db.prepare<[string], SnapshotMetaRow>(`SELECT ${SNAPSHOT_META} FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? ORDER BY s.created_at DESC, s.rowid DESC`),
+      getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>(`SELECT ${SNAPSHOT_META}, s.plan FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? AND s.id = ?`),
       getSnapshotState: db.prepare<[string, string], { state: Buffer; schema_version: number; base_id: string | null }>('SELECT state, schema_version, base_id FROM snapshots WHERE case_id = ? AND id = ?'),
       latestFullSnapshot: db.prepare<[string], { id: string; state: Buffer }>('SELECT id, state FROM snapshots WHERE case_id = ? AND base_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1'),
       listDependents: db.prepare<[string, string], { id: string; state: Buffer }>('SELECT id, state FROM snapshots WHERE case_id = ? AND base_id = ? ORDER BY created_at DESC, rowid DESC'),
       setSnapshotState: db.prepare('UPDATE snapshots SET state = ?, base_id = ? WHERE case_id = ? AND id = ?'),
       deleteSnapshot: db.prepare('DELETE FROM snapshots WHERE case_id = ? AND id = ?'),
-      latestSnapshot: db.prepare<[string], SnapshotMetaRow & { plan: string }>('SELECT id, case_id, label, created_at, saved_by, auto, schema_version, summary, plan FROM snapshots WHERE case_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+      latestSnapshot: db.prepare<[string], SnapshotMetaRow & { plan: string }>(`SELECT ${SNAPSHOT_META}, s.plan FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1`),
+      insertMeeting: db.prepare('INSERT INTO meetings (id, case_id, started_at, started_by, ended_at, ended_by, participants, note, snapshot_id) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL) ON CONFLICT DO NOTHING'),
+      currentMeeting: db.prepare<[string], MeetingRow>('SELECT * FROM meetings WHERE case_id = ? AND ended_at IS NULL'),
+      getMeeting: db.prepare<[string, string], MeetingRow>('SELECT * FROM meetings WHERE case_id = ? AND id = ?'),
+      listMeetings: db.prepare<[string], MeetingRow>('SELECT * FROM meetings WHERE case_id = ? ORDER BY started_at DESC, rowid DESC'),
+      lastEndedMeeting: db.prepare<[string], MeetingRow>('SELECT * FROM meetings WHERE case_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC, rowid DESC LIMIT 1'),
+      endMeeting: db.prepare('UPDATE meetings SET ended_at = ?, ended_by = ?, participants = ?, note = ?, snapshot_id = ? WHERE case_id = ? AND id = ? AND ended_at IS NULL'),
+      getNextMeeting: db.prepare<[string], { next_meeting: string | null }>('SELECT next_meeting FROM cases WHERE id = ?'),
+      setNextMeeting: db.prepare('UPDATE cases SET next_meeting = ? WHERE id = ?'),
     }
   }
 
@@ -248,10 +273,10 @@ export class SqliteStorage implements Storage {
     }
     this.stmts.insertSnapshot.run(r.id, r.caseId, r.label, r.createdAt, JSON.stringify(r.savedBy), r.auto ? 1 : 0, r.schemaVersion, Buffer.from(stored), planJson, JSON.stringify(r.summary), baseId)
   }
-  listSnapshots(caseId: string): SnapshotRecord[] {
+  listSnapshots(caseId: string): ListedSnapshot[] {
     return this.stmts.listSnapshots.all(caseId).map(toSnapshot)
   }
-  getSnapshot(caseId: string, id: string): { meta: SnapshotRecord; planJson: string } | null {
+  getSnapshot(caseId: string, id: string): { meta: ListedSnapshot; planJson: string } | null {
     const r = this.stmts.getSnapshot.get(caseId, id)
     return r ? { meta: toSnapshot(r), planJson: r.plan } : null
   }
@@ -263,7 +288,7 @@ export class SqliteStorage implements Storage {
     if (!base) return null
     return { state: Y.mergeUpdates([new Uint8Array(base.state), new Uint8Array(r.state)]), schemaVersion: r.schema_version }
   }
-  latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null {
+  latestSnapshot(caseId: string): { meta: ListedSnapshot; planJson: string } | null {
     const r = this.stmts.latestSnapshot.get(caseId)
     return r ? { meta: toSnapshot(r), planJson: r.plan } : null
   }
@@ -303,6 +328,41 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  startMeeting(m: MeetingRecord): boolean {
+    // The partial unique index allows one meeting going on per case: a second start does nothing.
+    return this.stmts.insertMeeting.run(m.id, m.caseId, m.startedAt, JSON.stringify(m.startedBy), JSON.stringify(m.participants), m.note).changes > 0
+  }
+  currentMeeting(caseId: string): MeetingRecord | null {
+    const r = this.stmts.currentMeeting.get(caseId)
+    return r ? toMeeting(r) : null
+  }
+  getMeeting(caseId: string, id: string): MeetingRecord | null {
+    const r = this.stmts.getMeeting.get(caseId, id)
+    return r ? toMeeting(r) : null
+  }
+  listMeetings(caseId: string): MeetingRecord[] {
+    return this.stmts.listMeetings.all(caseId).map(toMeeting)
+  }
+  lastEndedMeeting(caseId: string): MeetingRecord | null {
+    const r = this.stmts.lastEndedMeeting.get(caseId)
+    return r ? toMeeting(r) : null
+  }
+  endMeeting(e: MeetingEnd): boolean {
+    return this.db.transaction(() => {
+      if (this.stmts.currentMeeting.get(e.caseId)?.id !== e.id) return false
+      this.createSnapshot(e.snapshot.record, e.snapshot.state, e.snapshot.planJson)
+      this.stmts.endMeeting.run(e.endedAt, JSON.stringify(e.endedBy), JSON.stringify(e.participants), e.note, e.snapshot.record.id, e.caseId, e.id)
+      this.stmts.setNextMeeting.run(e.nextMeeting, e.caseId)
+      return true
+    })()
+  }
+  nextMeeting(caseId: string): string | null {
+    return this.stmts.getNextMeeting.get(caseId)?.next_meeting ?? null
+  }
+  setNextMeeting(caseId: string, day: string | null): void {
+    this.stmts.setNextMeeting.run(day, caseId)
+  }
+
   async close(): Promise<void> {
     await this.docLog.close()
     this.retryPending()
@@ -310,12 +370,31 @@ export class SqliteStorage implements Storage {
   }
 }
 
-interface SnapshotMetaRow { id: string; case_id: string; label: string; created_at: number; saved_by: string; auto: number; schema_version: number; summary: string }
+/** A snapshot's listed columns, with the meeting it ended (if any). */
+const SNAPSHOT_META = 's.id, s.case_id, s.label, s.created_at, s.saved_by, s.auto, s.schema_version, s.summary, m.id AS meeting_id'
+const MEETING_OF = 'LEFT JOIN meetings m ON m.snapshot_id = s.id AND m.case_id = s.case_id'
 
-function toSnapshot(r: SnapshotMetaRow): SnapshotRecord {
+interface SnapshotMetaRow { id: string; case_id: string; label: string; created_at: number; saved_by: string; auto: number; schema_version: number; summary: string; meeting_id: string | null }
+
+function toSnapshot(r: SnapshotMetaRow): ListedSnapshot {
+  const auto = r.auto === 1
   return {
     id: r.id, caseId: r.case_id, label: r.label, createdAt: r.created_at, savedBy: JSON.parse(r.saved_by),
-    auto: r.auto === 1, schemaVersion: r.schema_version, summary: JSON.parse(r.summary),
+    auto, schemaVersion: r.schema_version, summary: JSON.parse(r.summary),
+    kind: auto ? 'auto' : r.meeting_id ? 'meeting' : 'saved', meetingId: r.meeting_id,
+  }
+}
+
+interface MeetingRow {
+  id: string; case_id: string; started_at: number; started_by: string; ended_at: number | null; ended_by: string | null
+  participants: string; note: string; snapshot_id: string | null
+}
+
+function toMeeting(r: MeetingRow): MeetingRecord {
+  return {
+    id: r.id, caseId: r.case_id, startedAt: r.started_at, startedBy: JSON.parse(r.started_by),
+    endedAt: r.ended_at, endedBy: r.ended_by === null ? null : JSON.parse(r.ended_by),
+    participants: JSON.parse(r.participants), note: r.note, snapshotId: r.snapshot_id,
   }
 }
 

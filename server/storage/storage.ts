@@ -4,6 +4,7 @@
  * writes. Only the module implementing these touches the database, so a second backend
  * (PostgreSQL) can stand beside SQLite.
  */
+import type { ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
 import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
 import type { DocLog } from './docLog.ts'
@@ -74,13 +75,48 @@ export interface SessionStore {
 export interface SnapshotStore {
   /** The full document state, the derived plan (JSON text) and a summary. */
   createSnapshot(record: SnapshotRecord, state: Uint8Array, planJson: string): void
-  /** Newest first, without state or plan. */
-  listSnapshots(caseId: string): SnapshotRecord[]
-  getSnapshot(caseId: string, id: string): { meta: SnapshotRecord; planJson: string } | null
+  /** Newest first, without state or plan; with their kind (meeting, saved, auto). */
+  listSnapshots(caseId: string): ListedSnapshot[]
+  getSnapshot(caseId: string, id: string): { meta: ListedSnapshot; planJson: string } | null
   getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null
-  latestSnapshot(caseId: string): { meta: SnapshotRecord; planJson: string } | null
+  latestSnapshot(caseId: string): { meta: ListedSnapshot; planJson: string } | null
   /** Remove snapshots by id (pruning automatic ones). */
   deleteSnapshots(caseId: string, ids: string[]): void
+}
+
+/** Meetings are stored as the API shows them. */
+export type MeetingRecord = Meeting
+
+/** How a meeting ends: who, when, who took part, and the snapshot saved with it. */
+export interface MeetingEnd {
+  caseId: string
+  id: string
+  endedAt: number
+  endedBy: MeetingActor
+  participants: MeetingParticipant[]
+  note: string
+  /** The case's next meeting date (YYYY-MM-DD) from now on; null: none agreed. */
+  nextMeeting: string | null
+  snapshot: { record: SnapshotRecord; state: Uint8Array; planJson: string }
+}
+
+export interface MeetingStore {
+  /** Start a meeting. False (nothing written) when one is already going on for the case. */
+  startMeeting(record: MeetingRecord): boolean
+  /** The meeting going on now, if any. */
+  currentMeeting(caseId: string): MeetingRecord | null
+  getMeeting(caseId: string, id: string): MeetingRecord | null
+  /** Newest first. */
+  listMeetings(caseId: string): MeetingRecord[]
+  /** The latest meeting that ended (what 'Laatste gesprek' means). */
+  lastEndedMeeting(caseId: string): MeetingRecord | null
+  /**
+   * End a meeting that is going on: store its snapshot, end it and set the case's next meeting
+   * date, all in one transaction. False (nothing written) when it is not going on.
+   */
+  endMeeting(end: MeetingEnd): boolean
+  nextMeeting(caseId: string): string | null
+  setNextMeeting(caseId: string, day: string | null): void
 }
 
 export interface AuditLog {
@@ -92,7 +128,7 @@ export interface AuditLog {
 }
 
 /** The storage of one installation, by concern. Only the implementing module touches the database. */
-export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, AuditLog {
+export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, MeetingStore, AuditLog {
   readonly docLog: DocLog
   readonly health: StorageHealth
   /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */

@@ -98,6 +98,9 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     // Then changes the board: one more problem.
     await p.page.keyboard.press('Escape')
     await p.page.getByTestId('add-problem').click()
+    // With nothing selected the board asks for the life domain first.
+    const choice = p.page.getByTestId('domain-choice').first()
+    if (await choice.isVisible()) await choice.click()
     await expect.poll(() => itemCount(caseId), { timeout: 15_000 }).toBe(6)
     await p.page.keyboard.press('Escape')
     const diff = (await api(server.url, 'GET', `/api/cases/${caseId}/diff?from=${saved.id}&to=live`)).body.diff

@@ -118,7 +118,7 @@ describe('automatic snapshots', () => {
     const bytesBefore = dbFileBytes(dataDir)
     s = await start(dataDir)
 
-    let meeting: { id: string } | null = null
+    let meeting: { id: string; endedAt: number } | null = null
     let last: TestClient | null = null
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
       const c = client(s, id, cycle % 2 === 0 ? resident : TEST_ORG_KEY)
@@ -127,7 +127,10 @@ describe('automatic snapshots', () => {
       setItemText(c.doc, itemIds[cycle]!, text)
       await serverHas(s, id, (doc) => listItems(doc).find((i) => i.id === itemIds[cycle])?.text === text)
       if (cycle === CYCLES / 2) {
-        meeting = (await api(s.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'Overleg' } })).body
+        // A meeting in the middle: started and ended ('Gesprek afronden' saves its snapshot).
+        const started = (await api(s.url, 'POST', `/api/cases/${id}/meetings`, { body: { startedBy: 'Sanne' } })).body
+        const ended = (await api(s.url, 'POST', `/api/cases/${id}/meetings/${started.id}/end`, { body: { participants: [{ name: 'Sanne' }] } })).body
+        meeting = { id: ended.snapshot.id, endedAt: ended.meeting.endedAt }
       }
       if (cycle === CYCLES) {
         last = c
@@ -138,11 +141,14 @@ describe('automatic snapshots', () => {
     const expected = contentOf(last!.doc)
     await leave(s, last!)
 
-    const list = (await api(s.url, 'GET', `/api/cases/${id}/snapshots`)).body as { id: string; auto: boolean }[]
+    const list = (await api(s.url, 'GET', `/api/cases/${id}/snapshots`)).body as { id: string; auto: boolean; kind: string }[]
     const autos = list.filter((x) => x.auto)
     console.log(`snapshots after ${CYCLES} cycles: ${autos.length} automatic, ${list.length - autos.length} by people; full snapshot ${fullSnapshotBytes} bytes`)
     expect(autos).toHaveLength(1)
-    expect(list.filter((x) => !x.auto).map((x) => x.id)).toEqual([meeting!.id])
+    expect(list.filter((x) => !x.auto).map((x) => [x.id, x.kind])).toEqual([[meeting!.id, 'meeting']])
+    // Eleven leaves after the meeting saved automatic snapshots; the last meeting is still the meeting.
+    const row = (await api(s.url, 'GET', '/api/review')).body.cases.find((x: { id: string }) => x.id === id)
+    expect(new Date(row.lastMeeting).getTime()).toBe(meeting!.endedAt)
     const latest = await snapshotDoc(s, id, autos[0]!.id)
     expect(contentOf(latest)).toBe(expected)
     latest.destroy()

@@ -1,19 +1,18 @@
 /**
- * Pure projection: document entities -> tldraw records. No store, no doc access, no side effects.
+ * Pure projection: document entities (and where the board's layout put them) -> tldraw records.
+ * No store, no doc access, no side effects.
  */
 import {
   PageRecordType, toRichText,
-  type IndexKey, type TLArrowBinding, type TLArrowShape, type TLDefaultColorStyle, type TLPageId,
-  type TLParentId, type TLShape,
+  type IndexKey, type TLArrowShape, type TLDefaultColorStyle, type TLPageId,
+  type TLParentId,
 } from 'tldraw'
 import type { DomainFields, ItemFields, LinkFields, LinkKind, PlanFields } from '../../../shared/schema.ts'
-import { RESIDENT_SIZE } from '../../../shared/schema.ts'
 import {
-  DOMAIN_TYPE, ITEM_TYPE, RESIDENT_TYPE,
-  type DomainShape, type ItemShape, type ItemShapeProps, type ResidentShape,
+  DOMAIN_TYPE, ITEM_TYPE, RESIDENT_TYPE, UNASSIGNED_AREA_ID,
+  type CardLink, type DomainShape, type ItemShape, type ItemShapeProps, type ResidentShape,
 } from '../shapes/defs.ts'
-import { RESIDENT_ENTITY_ID, linkBindingId, shapeIdFor } from './ids.ts'
-import type { BoardStrings } from '../strings.ts'
+import { RESIDENT_ENTITY_ID, shapeIdFor } from './ids.ts'
 
 /** The one page of a board. Every client's store has it (createTLStore's default page). */
 export const BOARD_PAGE_ID: TLPageId = PageRecordType.createId('page')
@@ -37,34 +36,52 @@ function base(id: string, x: number, y: number, p: Placement, isLocked = false) 
   }
 }
 
-export function itemProps(f: ItemFields): ItemShapeProps {
+/** Where the layout put a shape (see ../layout/computeLayout.ts). */
+export interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export function itemProps(f: ItemFields, view: { w: number; h: number; links: CardLink[] }): ItemShapeProps {
   return {
-    w: f.size.w, h: f.size.h,
+    w: view.w, h: view.h,
     kind: f.kind, text: f.text, domainId: f.domainId,
     stress: f.stress, signal: f.signal,
     owner: f.owner, ownerOrg: f.ownerOrg, due: f.due, status: f.status,
     deviation: f.deviation, deviationRule: f.deviationRule, deviationMotivation: f.deviationMotivation,
     authorName: f.author.name, authorOrg: f.author.org, authorRole: f.author.role,
+    recordedBy: f.recordedBy ? { name: f.recordedBy.name, org: f.recordedBy.org } : null,
+    links: view.links,
   }
 }
 
-export function itemShape(f: ItemFields, p: Placement): ItemShape {
-  return { ...base(f.id, f.pos.x, f.pos.y, p), type: ITEM_TYPE, props: itemProps(f) }
+export function itemShape(f: ItemFields, at: Rect, links: CardLink[], p: Placement): ItemShape {
+  return { ...base(f.id, at.x, at.y, p), type: ITEM_TYPE, props: itemProps(f, { w: at.w, h: at.h, links }) }
 }
 
-export function domainShape(f: DomainFields, p: Placement): DomainShape {
+export function domainShape(f: DomainFields, at: Rect, p: Placement): DomainShape {
   return {
-    ...base(f.id, f.pos.x, f.pos.y, p), type: DOMAIN_TYPE,
-    props: { w: f.size.w, h: f.size.h, label: f.label, key: f.key, score: f.score },
+    ...base(f.id, at.x, at.y, p), type: DOMAIN_TYPE,
+    props: { w: at.w, h: at.h, label: f.label, key: f.key, score: f.score },
   }
 }
 
-/** The resident sits in the middle (centre at 0,0); locked: it is no thing to move or delete. */
-export function residentShape(plan: PlanFields, p: Placement): ResidentShape {
+/** The area where cards without a (known) domain flow; a domain shape that belongs to no entity. */
+export function unassignedShape(at: Rect, p: Placement): DomainShape {
   return {
-    ...base(RESIDENT_ENTITY_ID, -RESIDENT_SIZE.w / 2, -RESIDENT_SIZE.h / 2, p, true), type: RESIDENT_TYPE,
+    ...base(UNASSIGNED_AREA_ID, at.x, at.y, p), type: DOMAIN_TYPE,
+    props: { w: at.w, h: at.h, label: '', key: UNASSIGNED_AREA_ID, score: null },
+  }
+}
+
+/** The resident card at the top; locked: it is no thing to move or delete. */
+export function residentShape(plan: PlanFields, at: Rect, p: Placement): ResidentShape {
+  return {
+    ...base(RESIDENT_ENTITY_ID, at.x, at.y, p, true), type: RESIDENT_TYPE,
     props: {
-      w: RESIDENT_SIZE.w, h: RESIDENT_SIZE.h,
+      w: at.w, h: at.h,
       goal: plan.goal, route: plan.route, ladderNow: plan.ladderNow, ladderGoal: plan.ladderGoal,
     },
   }
@@ -77,40 +94,55 @@ export const LINK_COLORS: Record<LinkKind, TLDefaultColorStyle> = {
   blocks: 'violet',
 }
 
-/**
- * A link as an arrow between two item shapes, plus its two bindings (so it stays attached when
- * the items move). `from`/`to` are the current item shapes (for a sensible unbound fallback).
- */
-export function linkRecords(
-  link: LinkFields, from: TLShape, to: TLShape, p: Placement, strings: BoardStrings,
-): { arrow: TLArrowShape; bindings: TLArrowBinding[] } {
-  const fc = centreOf(from)
-  const tc = centreOf(to)
-  const arrow: TLArrowShape = {
-    ...base(link.id, fc.x, fc.y, p), type: 'arrow',
-    props: {
-      kind: 'arc', elbowMidPoint: 0.5, dash: link.kind === 'blocks' ? 'dashed' : 'solid', size: 'm', fill: 'none',
-      color: LINK_COLORS[link.kind], labelColor: LINK_COLORS[link.kind],
-      bend: 0, start: { x: 0, y: 0 }, end: { x: tc.x - fc.x, y: tc.y - fc.y },
-      arrowheadStart: 'none', arrowheadEnd: 'arrow',
-      richText: toRichText(strings.link[link.kind]), labelPosition: 0.5, font: 'sans', scale: 1,
-    },
-  }
-  const binding = (terminal: 'start' | 'end', target: TLShape): TLArrowBinding => ({
-    id: linkBindingId(link.id, terminal),
-    typeName: 'binding',
-    type: 'arrow',
-    fromId: arrow.id,
-    toId: target.id,
-    props: { terminal, normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' },
-    meta: {},
-  })
-  return { arrow, bindings: [binding('start', from), binding('end', to)] }
+/** The dash tells the kind too (for who does not see the colours). */
+export const LINK_DASH: Record<LinkKind, TLArrowShape['props']['dash']> = {
+  reinforces: 'solid',
+  causes: 'solid',
+  helps: 'dotted',
+  blocks: 'dashed',
 }
 
-function centreOf(s: TLShape): { x: number; y: number } {
-  const props = s.props as { w?: unknown; h?: unknown }
-  const w = typeof props.w === 'number' ? props.w : 0
-  const h = typeof props.h === 'number' ? props.h : 0
-  return { x: s.x + w / 2, y: s.y + h / 2 }
+/**
+ * A link as a straight arrow from the edge of one card to the edge of the other. No text on the
+ * line (labels ran over cards): colour and dash say the kind; the cards and the plan view say it
+ * in words. Not bound to the cards (tldraw would lift a bound arrow above them): the board draws
+ * it anew whenever the cards move.
+ */
+export function linkArrow(link: LinkFields, from: ItemShape, to: ItemShape, p: Placement): TLArrowShape {
+  const a = rectOf(from)
+  const b = rectOf(to)
+  const start = edgePoint(a, centre(b))
+  const end = edgePoint(b, centre(a))
+  return {
+    ...base(link.id, start.x, start.y, p), type: 'arrow',
+    props: {
+      kind: 'arc', elbowMidPoint: 0.5, dash: LINK_DASH[link.kind], size: 'm', fill: 'none',
+      color: LINK_COLORS[link.kind], labelColor: LINK_COLORS[link.kind],
+      bend: 0, start: { x: 0, y: 0 }, end: { x: end.x - start.x, y: end.y - start.y },
+      arrowheadStart: 'none', arrowheadEnd: 'arrow',
+      richText: toRichText(''), labelPosition: 0.5, font: 'sans', scale: 1,
+    },
+  }
+}
+
+/** Space between a card's edge and the end of a link's line. */
+const LINK_GAP = 6
+
+function rectOf(s: ItemShape): Rect {
+  return { x: s.x, y: s.y, w: s.props.w, h: s.props.h }
+}
+function centre(r: Rect): { x: number; y: number } {
+  return { x: r.x + r.w / 2, y: r.y + r.h / 2 }
+}
+
+/** Where the line from the middle of `r` towards `towards` leaves `r` (plus a small gap). */
+export function edgePoint(r: Rect, towards: { x: number; y: number }): { x: number; y: number } {
+  const c = centre(r)
+  const dx = towards.x - c.x
+  const dy = towards.y - c.y
+  if (dx === 0 && dy === 0) return c
+  const hw = r.w / 2 + LINK_GAP
+  const hh = r.h / 2 + LINK_GAP
+  const t = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy))
+  return { x: c.x + dx * t, y: c.y + dy * t }
 }

@@ -1,12 +1,16 @@
 /**
  * Composes the bridge binders for a mounted editor. Each binder returns its unsubscribe.
+ * Cards are measured with the real font inside the editor's container (../layout/measureDom.ts).
  */
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
-import type { Editor, TLStore } from 'tldraw'
+import type { Editor, TLShapeId, TLStore } from 'tldraw'
 import type { PresenceUser } from '../../../shared/awareness.ts'
-import type { BoardStrings } from '../strings.ts'
+import type { Locale } from '../../i18n.ts'
+import { authorForNewItem, useMeetingView } from '../../meeting/view.ts'
+import { stringsFor, type BoardStrings } from '../strings.ts'
+import { createDomMeasurer } from '../layout/measureDom.ts'
 import { bindDocToStore } from './bindDocToStore.ts'
 import { bindStoreToDoc } from './bindStoreToDoc.ts'
 import { bindLocalPresence, bindRemotePresence } from './bindPresence.ts'
@@ -20,29 +24,57 @@ export interface BridgeArgs {
   me: PresenceUser
   readOnly: boolean
   strings: BoardStrings
+  /** The board's language (default: the language of `strings`). */
+  locale?: Locale
   undo: Y.UndoManager
   onError: (err: unknown) => void
+  /** A deletion the user may not do was refused (a resident deleting what someone else added). */
+  onDeleteRefused?: (itemId: string) => void
 }
 
-export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, strings, undo, onError }: BridgeArgs): void {
+export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, strings, locale, undo, onError, onDeleteRefused }: BridgeArgs): void {
+  const lang: Locale = locale ?? (strings.kind.problem === stringsFor('en').kind.problem ? 'en' : 'nl')
+  // Who new items are by follows the meeting view ('Inwoner aan het woord') without rebinding.
+  const view = useMeetingView()
+  const viewRef = useRef(view)
+  viewRef.current = view
+  const refusedRef = useRef(onDeleteRefused)
+  refusedRef.current = onDeleteRefused
+
   // Document <-> store.
   useEffect(() => {
     if (!editor) return
     editor.updateInstanceState({ isReadonly: readOnly })
-    const docToStore = bindDocToStore(doc, store, { strings, onError })
-    const offs: (() => void)[] = [protectEntities(store), docToStore]
+    const measurer = createDomMeasurer(editor.getContainer())
+    const isHeld = (id: TLShapeId) => editor.isIn('select.translating') && editor.getSelectedShapeIds().includes(id)
+    const offProtect = protectEntities(store, { doc, role: me.role, onRefused: (id) => refusedRef.current?.(id) })
+    const docToStore = bindDocToStore(doc, store, { locale: lang, measurer, isHeld, onError })
+    const onFonts = () => docToStore.relayout()
+    document.fonts?.addEventListener?.('loadingdone', onFonts)
+    const offs: (() => void)[] = [
+      offProtect, docToStore, () => measurer.dispose(), () => document.fonts?.removeEventListener?.('loadingdone', onFonts),
+    ]
     if (!readOnly) {
+      const person = { name: me.name, org: me.org, role: me.role }
       const writer = bindStoreToDoc(store, doc, {
-        onLinksMade: (ids) => setTimeout(() => docToStore.restyleLinks(ids), 0),
         isInteracting: () => editor.inputs.getIsPointing() || editor.inputs.getIsDragging(),
-        author: { name: me.name, org: me.org, role: me.role },
+        author: () => authorForNewItem(viewRef.current.me.name ? viewRef.current : { residentSpeaking: viewRef.current.residentSpeaking, me: person }),
+        by: person,
+        layout: () => docToStore.layout(),
+        onSettled: () => docToStore.relayout(),
         onError,
       })
       const onEvent = (info: { type: string; name: string }) => {
         if (info.type !== 'pointer') return
-        // Each gesture is its own undo step; its end is written at once.
+        // Each gesture is its own undo step; its end is written at once, and every card goes
+        // back to its place (or to the one it was dropped in).
         if (info.name === 'pointer_down') undo.stopCapturing()
-        if (info.name === 'pointer_up') setTimeout(() => writer.flush(), 0)
+        if (info.name === 'pointer_up') {
+          setTimeout(() => {
+            writer.flush()
+            docToStore.relayout()
+          }, 0)
+        }
       }
       editor.on('event', onEvent)
       offs.push(() => editor.off('event', onEvent), () => writer.unsubscribe())
@@ -50,7 +82,7 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
     return () => {
       for (const off of offs.reverse()) off()
     }
-  }, [editor, store, doc, readOnly, strings, undo, onError, me.name, me.org, me.role])
+  }, [editor, store, doc, readOnly, lang, undo, onError, me.name, me.org, me.role])
 
   // Presence.
   useEffect(() => {

@@ -1,10 +1,11 @@
 // Dev harness: two Boards on two Y.Docs (and two awarenesses) synced in the page.
-// Serve: npx vite --port 5199 client/board/dev   (query: ?locale=en&readOnly=1&template=zrm&single=1)
+// Serve: npx vite --port 5199 client/board/dev   (query: ?locale=en&readOnly=1&template=zrm&single=1&resident=1)
 import { createRoot } from 'react-dom/client'
 import * as Y from 'yjs'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { addItem, addLink, initCaseDoc, listDomains, setGoal, updateItem, updatePlan } from '../../../shared/doc.ts'
 import { Board } from '../Board.tsx'
+import { MeetingViewContext, type MeetingView } from '../../meeting/view.ts'
 
 const q = new URLSearchParams(location.search)
 const locale = q.get('locale') === 'en' ? 'en' : 'nl'
@@ -46,13 +47,23 @@ if (q.get('demo') !== '0') {
 const meA = { name: 'Sanne de Vries', org: 'Sociaal wijkteam', role: 'professional' as const, color: '#2e86ab' }
 const meB = { name: 'Fatima', org: '', role: 'resident' as const, color: '#d1495b' }
 const readOnly = q.get('readOnly') === '1'
+const view = (me: typeof meA | typeof meB): MeetingView => ({
+  residentMode: q.get('resident') === '1' || me.role === 'resident', setResidentMode: () => {},
+  residentSpeaking: false, setResidentSpeaking: () => {}, me,
+})
 createRoot(document.getElementById('root')!).render(
   q.get('single') === '1' ? (
-    <div style={{ height: '100%' }}><Board doc={a} awareness={awA} me={meA} readOnly={readOnly} locale={locale} /></div>
+    <MeetingViewContext.Provider value={view(meA)}>
+      <div style={{ height: '100%' }}><Board doc={a} awareness={awA} me={meA} readOnly={readOnly} locale={locale} /></div>
+    </MeetingViewContext.Provider>
   ) : (
     <div className="pair">
-      <div><Board doc={a} awareness={awA} me={meA} readOnly={false} locale={locale} /></div>
-      <div><Board doc={b} awareness={awB} me={meB} readOnly={readOnly} locale={locale} /></div>
+      <MeetingViewContext.Provider value={view(meA)}>
+        <div><Board doc={a} awareness={awA} me={meA} readOnly={false} locale={locale} /></div>
+      </MeetingViewContext.Provider>
+      <MeetingViewContext.Provider value={view(meB)}>
+        <div><Board doc={b} awareness={awB} me={meB} readOnly={readOnly} locale={locale} /></div>
+      </MeetingViewContext.Provider>
     </div>
   ),
 )

@@ -1,12 +1,22 @@
-/** A life domain ('leefgebied'): a labelled region on the canvas, with a score on scaled templates. */
-import { Group2d, HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, type Geometry2d, type TLResizeInfo } from 'tldraw'
+/**
+ * A life domain ('leefgebied'): a labelled region on the canvas, with a score on scaled templates.
+ * The board's layout places and sizes it (it grows with its cards); it cannot be moved or resized
+ * by hand. The same shape, with a fixed id of no entity, shows the 'Nog geen leefgebied' area.
+ */
+import { Group2d, HTMLContainer, Rectangle2d, ShapeUtil, stopEventPropagation, type Geometry2d } from 'tldraw'
 import { updateDomain } from '../../../shared/doc.ts'
-import { DOMAIN_SIZE, getTemplate } from '../../../shared/templates.ts'
+import { translator } from '../../i18n.ts'
 import { useBoard, writeUi } from '../context.ts'
 import { entityIdOf } from '../bridge/ids.ts'
-import { DOMAIN_TYPE, domainShapeMigrations, domainShapeProps, type DomainShape } from './defs.ts'
+import { domainLabel } from '../ui/domainLabel.ts'
+import { DOMAIN_HEAD, DOMAIN_W } from '../layout/metrics.ts'
+import { DOMAIN_TYPE, UNASSIGNED_AREA_ID, domainShapeMigrations, domainShapeProps, type DomainShape } from './defs.ts'
+import { boardLocale } from './ItemShapeUtil.tsx'
 
+/** Height of the title bar (the rest of DOMAIN_HEAD is space above the first cards). */
 export const DOMAIN_HEAD_HEIGHT = 48
+/** `key` of the 'no domain' area (no template domain has it). */
+export const UNASSIGNED_KEY = UNASSIGNED_AREA_ID
 
 export class DomainShapeUtil extends ShapeUtil<DomainShape> {
   static override type = DOMAIN_TYPE
@@ -14,7 +24,7 @@ export class DomainShapeUtil extends ShapeUtil<DomainShape> {
   static override migrations = domainShapeMigrations
 
   getDefaultProps(): DomainShape['props'] {
-    return { w: DOMAIN_SIZE.w, h: DOMAIN_SIZE.h, label: '', key: '', score: null }
+    return { w: DOMAIN_W, h: DOMAIN_HEAD + 120, label: '', key: '', score: null }
   }
   getGeometry(shape: DomainShape): Geometry2d {
     // Hollow with a solid title bar: the region is taken by its title bar or edge, so a drag
@@ -32,14 +42,20 @@ export class DomainShapeUtil extends ShapeUtil<DomainShape> {
   override canEdit(): boolean {
     return false
   }
+  override canResize(): boolean {
+    return false
+  }
+  override canSnap(): boolean {
+    return false
+  }
+  override hideResizeHandles(): boolean {
+    return true
+  }
   override hideRotateHandle(): boolean {
     return true
   }
   override getText(shape: DomainShape): string {
-    return shape.props.label
-  }
-  override onResize(shape: DomainShape, info: TLResizeInfo<DomainShape>) {
-    return resizeBox(shape, info, { minWidth: 240, minHeight: 160 })
+    return shape.props.key === UNASSIGNED_KEY ? translator(boardLocale(this.editor.user.getLocale()))('layoutUnassigned') : shape.props.label
   }
   component(shape: DomainShape) {
     return (
@@ -55,24 +71,21 @@ export class DomainShapeUtil extends ShapeUtil<DomainShape> {
   }
 }
 
-/** A label that is still the template's Dutch wording is shown in the UI language. */
-function shownLabel(label: string, key: string, locale: 'nl' | 'en', templateId: string): string {
-  if (locale === 'nl') return label
-  const d = getTemplate(templateId)?.domains.find((x) => x.key === key)
-  return d && d.nl === label ? d.en : label
-}
-
 function DomainRegion({ shape }: { shape: DomainShape }) {
   const ctx = useBoard()
   const id = entityIdOf(shape.id) ?? ''
   const { score, w, h } = shape.props
-  const label = shownLabel(shape.props.label, shape.props.key, ctx.locale, ctx.templateId)
+  const unassigned = shape.props.key === UNASSIGNED_KEY
+  const label = unassigned
+    ? translator(ctx.locale)('layoutUnassigned')
+    : domainLabel(shape.props, { locale: ctx.locale, templateId: ctx.templateId, residentMode: ctx.residentMode ?? false })
   const level = ctx.scale?.find((l) => l.value === score)
   return (
-    <div className="kt-domain" data-testid="kt-domain" data-domain-id={id} data-score={score ?? ''} style={{ width: w, height: h }}>
-      <div className="kt-domain-head">
+    <div className={`kt-domain${unassigned ? ' kt-domain-unassigned' : ''}`} data-testid={unassigned ? 'kt-unassigned' : 'kt-domain'}
+      data-domain-id={id} data-score={score ?? ''} style={{ width: w, height: h, boxSizing: 'border-box' }}>
+      <div className="kt-domain-head" style={{ height: DOMAIN_HEAD_HEIGHT, boxSizing: 'border-box' }}>
         <span className="kt-domain-label">{label}</span>
-        {ctx.scale && (
+        {ctx.scale && !unassigned && (
           <label className={`kt-score kt-score-${score ?? 'none'}`} title={level ? level[ctx.locale] : ctx.strings.noScore}>
             <span className="kt-score-caption">{ctx.strings.score}</span>
             <select

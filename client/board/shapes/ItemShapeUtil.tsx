@@ -1,13 +1,18 @@
-/** A plan item card: problem, wish, strength, action or note. */
-import {
-  HTMLContainer, Rectangle2d, ShapeUtil, resizeBox,
-  type Geometry2d, type TLResizeInfo, type TLShapeUtilCanBindOpts,
-} from 'tldraw'
-import { ITEM_SIZE } from '../../../shared/schema.ts'
+/**
+ * A plan item card: problem, wish, strength, action or note. Its place and size come from the
+ * board's layout (../layout/): it cannot be resized by hand (it grows with its text), and a
+ * card dragged somewhere is put into the flow of the domain it was dropped in.
+ */
+import { HTMLContainer, Rectangle2d, ShapeUtil, type Geometry2d, type TLShapeUtilCanBindOpts } from 'tldraw'
+import { CARD_W } from '../layout/metrics.ts'
 import { ITEM_TYPE, itemShapeMigrations, itemShapeProps, type ItemShape } from './defs.ts'
 import { ItemCard } from './ItemCard.tsx'
+import { cardAriaLabel } from './cardContent.ts'
 
-export const ITEM_MIN_SIZE = { w: 140, h: 80 }
+/** The board's language as tldraw knows it (Board sets the user's locale). */
+export function boardLocale(locale: string | undefined): 'nl' | 'en' {
+  return locale?.startsWith('en') ? 'en' : 'nl'
+}
 
 export class ItemShapeUtil extends ShapeUtil<ItemShape> {
   static override type = ITEM_TYPE
@@ -16,9 +21,9 @@ export class ItemShapeUtil extends ShapeUtil<ItemShape> {
 
   getDefaultProps(): ItemShape['props'] {
     return {
-      w: ITEM_SIZE.w, h: ITEM_SIZE.h, kind: 'note', text: '', domainId: null, stress: false, signal: false,
+      w: CARD_W, h: 120, kind: 'note', text: '', domainId: null, stress: false, signal: false,
       owner: '', ownerOrg: '', due: '', status: 'open', deviation: false, deviationRule: '', deviationMotivation: '',
-      authorName: '', authorOrg: '', authorRole: 'professional',
+      authorName: '', authorOrg: '', authorRole: 'professional', recordedBy: null, links: [],
     }
   }
 
@@ -30,23 +35,28 @@ export class ItemShapeUtil extends ShapeUtil<ItemShape> {
     return true
   }
   override canResize(): boolean {
+    return false
+  }
+  override hideResizeHandles(): boolean {
     return true
   }
   override hideRotateHandle(): boolean {
     return true
   }
+  override isAspectRatioLocked(): boolean {
+    return true
+  }
   override canBind(opts: TLShapeUtilCanBindOpts): boolean {
     return opts.bindingType === 'arrow'
+  }
+  override canSnap(): boolean {
+    return false
   }
   override getText(shape: ItemShape): string {
     return shape.props.text
   }
   override getAriaDescriptor(shape: ItemShape): string {
-    return `${shape.props.kind}: ${shape.props.text}`
-  }
-
-  override onResize(shape: ItemShape, info: TLResizeInfo<ItemShape>) {
-    return resizeBox(shape, info, { minWidth: ITEM_MIN_SIZE.w, minHeight: ITEM_MIN_SIZE.h })
+    return cardAriaLabel(shape.props, boardLocale(this.editor.user.getLocale()))
   }
 
   component(shape: ItemShape) {

@@ -1,8 +1,15 @@
-/** The resident in the middle, with the long-term goal, route and ladder (read-only here). */
+/**
+ * The resident card at the top of the board: the whole long-term goal, the route and the ladder
+ * (read-only here; the plan view edits them). It grows with the goal (the layout measures it).
+ */
+import { useMemo } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, type Geometry2d } from 'tldraw'
-import { RESIDENT_SIZE, isLadderRung, isRoute } from '../../../shared/schema.ts'
 import { useBoard } from '../context.ts'
+import { RESIDENT_MIN_H, RESIDENT_W } from '../layout/metrics.ts'
 import { RESIDENT_TYPE, residentShapeMigrations, residentShapeProps, type ResidentShape } from './defs.ts'
+import { ResidentBody } from './CardBody.tsx'
+import { residentContent } from './cardContent.ts'
+import { boardLocale } from './ItemShapeUtil.tsx'
 
 export class ResidentShapeUtil extends ShapeUtil<ResidentShape> {
   static override type = RESIDENT_TYPE
@@ -10,7 +17,7 @@ export class ResidentShapeUtil extends ShapeUtil<ResidentShape> {
   static override migrations = residentShapeMigrations
 
   getDefaultProps(): ResidentShape['props'] {
-    return { w: RESIDENT_SIZE.w, h: RESIDENT_SIZE.h, goal: '', route: null, ladderNow: null, ladderGoal: null }
+    return { w: RESIDENT_W, h: RESIDENT_MIN_H, goal: '', route: null, ladderNow: null, ladderGoal: null }
   }
   getGeometry(shape: ResidentShape): Geometry2d {
     return new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: true })
@@ -24,6 +31,9 @@ export class ResidentShapeUtil extends ShapeUtil<ResidentShape> {
   override canEdit(): boolean {
     return false
   }
+  override canSnap(): boolean {
+    return false
+  }
   override hideRotateHandle(): boolean {
     return true
   }
@@ -32,6 +42,10 @@ export class ResidentShapeUtil extends ShapeUtil<ResidentShape> {
   }
   override getText(shape: ResidentShape): string {
     return shape.props.goal
+  }
+  override getAriaDescriptor(shape: ResidentShape): string {
+    const c = residentContent(shape.props, boardLocale(this.editor.user.getLocale()))
+    return [`${c.title} — ${c.goalLabel}: ${c.goal || c.placeholder}`, ...c.facts.map((f) => `${f.label}: ${f.value}`)].join('. ')
   }
   component(shape: ResidentShape) {
     return (
@@ -48,28 +62,7 @@ export class ResidentShapeUtil extends ShapeUtil<ResidentShape> {
 }
 
 function ResidentCard({ shape }: { shape: ResidentShape }) {
-  const { strings: s } = useBoard()
-  const { goal, route, ladderNow, ladderGoal, w, h } = shape.props
-  const rung = (n: number | null) => (isLadderRung(n) ? `${n} · ${s.ladderRung[n]}` : '–')
-  return (
-    <div className="kt-resident" data-testid="kt-resident" style={{ width: w, height: h }}>
-      <div className="kt-resident-title">{s.resident}</div>
-      <div className="kt-resident-goal-label">{s.goal}</div>
-      <div className="kt-resident-goal" data-testid="kt-resident-goal">
-        {goal ? goal : <span className="kt-placeholder">{s.noGoal}</span>}
-      </div>
-      <dl className="kt-resident-facts">
-        <div>
-          <dt>{s.routeLabel}</dt>
-          <dd data-testid="kt-resident-route">{isRoute(route) ? s.route[route] : '–'}</dd>
-        </div>
-        <div>
-          <dt>{s.ladder}</dt>
-          <dd data-testid="kt-resident-ladder">
-            {s.ladderNow} {rung(ladderNow)} → {s.ladderGoal} {rung(ladderGoal)}
-          </dd>
-        </div>
-      </dl>
-    </div>
-  )
+  const { locale } = useBoard()
+  const content = useMemo(() => residentContent(shape.props, locale), [shape.props, locale])
+  return <ResidentBody content={content} height={shape.props.h} />
 }

@@ -8,21 +8,38 @@ import {
   T, createShapePropsMigrationSequence,
   type RecordProps, type TLPropsMigrations, type TLShape,
 } from 'tldraw'
-import type { ActionFieldName, ItemFields, Role } from '../../../shared/schema.ts'
+import { LINK_KINDS, type ActionFieldName, type ItemFields, type LinkKind, type Role } from '../../../shared/schema.ts'
 import { authorSchema, domainSchema, itemSchema, planSchema } from '../../../shared/entities/index.ts'
 
 export const ITEM_TYPE = 'kt-item'
 export const DOMAIN_TYPE = 'kt-domain'
 export const RESIDENT_TYPE = 'kt-resident'
 export const ENTITY_SHAPE_TYPES: readonly string[] = [ITEM_TYPE, DOMAIN_TYPE, RESIDENT_TYPE]
+/**
+ * Id (after 'shape:') and `key` of the 'Nog geen leefgebied' area: a domain shape of no entity
+ * (the '~' cannot occur in an entity id).
+ */
+export const UNASSIGNED_AREA_ID = '~unassigned'
 
-/** An item card shows the item's own fields (as the schema defines them), its size and its author. */
+/** One line on a card about a link: its kind, its direction and the other card's (short) text. */
+export interface CardLink {
+  kind: LinkKind
+  dir: 'out' | 'in'
+  other: string
+}
+
+/**
+ * An item card shows the item's own fields (as the schema defines them), its author (and who
+ * wrote it down), its links in words, and the size the board's layout gave it.
+ */
 export interface ItemShapeProps extends Pick<ItemFields, 'kind' | 'text' | 'domainId' | 'stress' | 'signal' | ActionFieldName> {
   w: number
   h: number
   authorName: string
   authorOrg: string
   authorRole: Role
+  recordedBy: { name: string; org: string } | null
+  links: CardLink[]
 }
 
 export interface DomainShapeProps {
@@ -80,6 +97,12 @@ export const itemShapeProps: RecordProps<ItemShape> = {
   authorName: T.string,
   authorOrg: T.string,
   authorRole: T.literalEnum(...authorSchema.shape.role.options),
+  recordedBy: T.object({ name: T.string, org: T.string }).nullable(),
+  links: T.arrayOf(T.object({
+    kind: T.literalEnum(...LINK_KINDS),
+    dir: T.literalEnum('out', 'in'),
+    other: T.string,
+  })),
 }
 
 export const domainShapeProps: RecordProps<DomainShape> = {
@@ -95,8 +118,10 @@ export const ITEM_CARD_ENTITY_FIELDS = [
   'kind', 'text', 'domainId', 'stress', 'signal', 'owner', 'ownerOrg', 'due', 'status', 'deviation', 'deviationRule',
   'deviationMotivation',
 ] as const satisfies readonly (keyof typeof item)[]
-/** Card props derived from entity fields: w/h from `size`, author* from `author`. */
-export const ITEM_CARD_DERIVED_FIELDS = { w: 'size', h: 'size', authorName: 'author', authorOrg: 'author', authorRole: 'author' } as const
+/** Card props derived from entity fields: author* from `author`, recordedBy from `recordedBy`. */
+export const ITEM_CARD_DERIVED_FIELDS = { authorName: 'author', authorOrg: 'author', authorRole: 'author', recordedBy: 'recordedBy' } as const
+/** Card props that come from elsewhere: w/h from the board's layout, links from the links map. */
+export const ITEM_CARD_VIEW_FIELDS = ['w', 'h', 'links'] as const
 /** Domain and resident props likewise come from the domain entity and the plan. */
 export const DOMAIN_CARD_ENTITY_FIELDS = ['label', 'key', 'score'] as const satisfies readonly (keyof typeof domainSchema.shape)[]
 export const RESIDENT_CARD_PLAN_FIELDS = ['goal', 'route', 'ladderNow', 'ladderGoal'] as const satisfies readonly (keyof typeof planSchema.shape)[]

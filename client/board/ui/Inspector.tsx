@@ -1,39 +1,73 @@
-/** The panel for the one selected card or link. Every write goes through the shared/doc.ts helpers. */
+/**
+ * The inspector, docked beside the canvas (below it on narrow screens; never over it): the one
+ * selected card's fields, its life domain, 'Verband leggen' and its links, and deleting (soft, with
+ * undo; only what the role may delete). A selected link's kind. Writes go through shared/doc.ts.
+ */
 import { useValue, type Editor, type TLShape } from 'tldraw'
 import * as Y from 'yjs'
 import {
-  deleteItem, deleteLink, parts, readLink, setLinkKind, updateItem, type ItemPatch,
+  canDeleteItem, deleteLink, listDomains, moveItem, parts, readItem, readLink, setItemText, setLinkKind, updateItem,
+  type ItemPatch,
 } from '../../../shared/doc.ts'
-import { MAX_LONG_FIELD_CHARS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS } from '../../../shared/limits.ts'
+import { MAX_ITEM_TEXT_CHARS, MAX_LONG_FIELD_CHARS, MAX_PERSON_NAME_CHARS, MAX_SHORT_FIELD_CHARS } from '../../../shared/limits.ts'
 import { ACTION_STATUSES, LINK_KINDS, isActionStatus, isLinkKind } from '../../../shared/schema.ts'
+import { useI18n } from '../../i18n.ts'
 import { useBoard, writeUi } from '../context.ts'
 import { entityIdOf } from '../bridge/ids.ts'
 import { ITEM_TYPE, type ItemShape } from '../shapes/defs.ts'
+import { useBoardUi } from './boardUi.ts'
 import { DraftField } from './DraftField.tsx'
+import { domainLabel } from './domainLabel.ts'
+import { LinkMaker } from './LinkMaker.tsx'
 import { useDocVersion } from './useDocVersion.ts'
 
+/** What the inspector shows for a selection (null: nothing, and the dock closes). */
+export function inspectedShape(editor: Editor): TLShape | null {
+  const sel = editor.getOnlySelectedShape()
+  if (!sel) return null
+  if (sel.type === ITEM_TYPE) return sel
+  if (sel.type === 'arrow' && entityIdOf(sel.id)) return sel
+  return null
+}
+
 export function Inspector({ editor }: { editor: Editor }) {
-  const selected = useValue('kt inspector selection', () => editor.getOnlySelectedShape(), [editor])
+  const selected = useValue('kt inspector selection', () => inspectedShape(editor), [editor])
   if (!selected) return null
   if (selected.type === ITEM_TYPE) return <ItemInspector shape={selected as ItemShape} />
-  if (selected.type === 'arrow') return <LinkInspector shape={selected} />
-  return null
+  return <LinkInspector shape={selected} />
 }
 
 function ItemInspector({ shape }: { shape: ItemShape }) {
   const ctx = useBoard()
+  const ui = useBoardUi()
+  const { t } = useI18n()
+  useDocVersion(ctx.doc)
   const s = ctx.strings
   const id = entityIdOf(shape.id) ?? ''
+  const m = parts(ctx.doc).items.get(id)
+  const item = m instanceof Y.Map ? readItem(m) : null
   const p = shape.props
   const ro = ctx.readOnly
   const patch = (v: ItemPatch) => writeUi(ctx, (doc) => updateItem(doc, id, v))
   const f = (name: string) => `kt-inspector-${name}-${id}`
+  if (!item) return null
+  const domains = listDomains(ctx.doc)
   return (
-    <section className="kt-inspector" aria-label={s.inspector} data-testid="inspector">
-      <h2 className={`kt-inspector-title kt-kind-${p.kind}`}>{s.inspector}: {s.kind[p.kind]}</h2>
+    <section className="kt-inspector" aria-labelledby={f('title')} data-testid="inspector">
+      <div className="kt-inspector-head">
+        <h2 id={f('title')} className={`kt-inspector-title kt-kind-${p.kind}`}>{s.inspector}: {s.kind[p.kind]}</h2>
+        <button type="button" className="kt-quiet" data-testid="inspector-close" onClick={() => ui.editor.selectNone()}>{t('bd_close')}</button>
+      </div>
+      <label htmlFor={f('text')}>{s.textLabel}</label>
+      <DraftField id={f('text')} testId="inspector-text" multiline value={item.text} maxLength={MAX_ITEM_TEXT_CHARS}
+        disabled={ro} onCommit={(v) => writeUi(ctx, (doc) => setItemText(doc, id, v))} />
+      <label htmlFor={f('domain')}>{t('bd_domainField')}</label>
+      <select id={f('domain')} data-testid="inspector-domain" value={item.domainId ?? ''} disabled={ro}
+        onChange={(e) => { const v = e.currentTarget.value; writeUi(ctx, (doc) => moveItem(doc, id, v || null)) }}>
+        <option value="">{t('bd_noDomainOption')}</option>
+        {domains.map((d) => <option key={d.id} value={d.id}>{domainLabel(d, ctx)}</option>)}
+      </select>
       {/* An item's kind never changes after creation (the server refuses it): shown, not edited. */}
-      <label htmlFor={f('kind')}>{s.kindLabel}</label>
-      <output id={f('kind')} data-testid="inspector-kind">{s.kind[p.kind]}</output>
       <label className="kt-check">
         <input type="checkbox" data-testid="inspector-stress" checked={p.stress} disabled={ro}
           onChange={(e) => patch({ stress: e.currentTarget.checked })} />
@@ -79,9 +113,9 @@ function ItemInspector({ shape }: { shape: ItemShape }) {
           )}
         </>
       )}
-      {!ro && (
-        <button type="button" className="kt-delete" data-testid="inspector-delete"
-          onClick={() => writeUi(ctx, (doc) => deleteItem(doc, id))}>
+      <LinkMaker item={item} />
+      {!ro && canDeleteItem(ctx.me.role, item) && (
+        <button type="button" className="kt-delete" data-testid="inspector-delete" onClick={() => ui.requestDelete([id])}>
           {s.delete}
         </button>
       )}

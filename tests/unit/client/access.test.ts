@@ -47,8 +47,13 @@ describe('logging in', () => {
     expect(loginError(new ApiFailure(401, 'unauthorized', 'Invalid key'), translator('nl'))).toBe(MESSAGES.nl.wrongKey)
     expect(loginError(new ApiFailure(401, 'unauthorized', 'Ongeldig'), translator('en'))).toBe(MESSAGES.en.wrongKey)
     expect(loginError(new ApiFailure(0, 'network', 'offline'), translator('nl'))).toBe(MESSAGES.nl.offline)
-    expect(loginError(new ApiFailure(429, 'too_many_requests', 'Probeer het over een minuut opnieuw.'), translator('nl')))
-      .toBe('Probeer het over een minuut opnieuw.')
+    // Too many attempts: worded by the client from the code and Retry-After, never the server's (Dutch) text.
+    expect(loginError(new ApiFailure(429, 'too_many_requests', 'Probeer het over een minuut opnieuw.', 60), translator('nl')))
+      .toBe('Te veel pogingen in korte tijd. Probeer het over 1 minuut opnieuw.')
+    expect(loginError(new ApiFailure(429, 'too_many_requests', 'Probeer het over een minuut opnieuw.', 600), translator('en')))
+      .toBe('Too many attempts in a short time. Try again in 10 minutes.')
+    expect(loginError(new ApiFailure(500, 'internal_error', 'Er ging iets mis op de server.'), translator('en')))
+      .toBe(MESSAGES.en.apiError_internal_error)
   })
 })
 

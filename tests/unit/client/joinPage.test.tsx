@@ -1,13 +1,15 @@
 // @vitest-environment jsdom
 /**
  * The join page against a fake API: the token leaves the address bar at once, goes to the server
- * only as a Bearer header, is remembered for its case, and the resident is asked only their name.
+ * only as a Bearer header, is remembered for its case, and the resident is asked only their name —
+ * after reading, in their language, what is stored, who sees it, how long, and whom to ask.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { JoinPage } from '../../../client/pages/JoinPage.tsx'
 import { loadIdentity } from '../../../client/identity.ts'
+import { LocaleContext, MESSAGES, translator } from '../../../client/i18n.ts'
 
 ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
@@ -72,6 +74,49 @@ describe('joining by invite link', () => {
     expect(localStorage.getItem(`kt.invite.${CASE}`)).toBe(TOKEN)
     expect(loadIdentity()?.name).toBe('Jan')
     expect(location.pathname).toBe(`/cases/${CASE}`)
+  })
+
+  it('tells the resident, before joining, what is stored, who sees it, how long it is kept and whom to ask', async () => {
+    fakeApi(true)
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(<JoinPage />))
+    await settle()
+    const note = container.querySelector('[data-testid="join-privacy"]')!
+    const text = note.textContent!
+    // What is stored: the board's content, their name and who wrote what, the saved copies.
+    expect(text).toContain('Alles wat op het bord en in het plan wordt geschreven.')
+    expect(text).toContain('Uw naam, en wie wat heeft geschreven.')
+    expect(text).toMatch(/kopie van het plan aan het eind van elk gesprek/)
+    // Who sees it: the professionals at the table, their coordinators (read only), invited people.
+    expect(note.querySelector('[data-testid="join-who"]')!.textContent).toMatch(/professionals van de organisaties.*coördinatoren.*alleen lezen/s)
+    // How long, and whom to ask.
+    expect(note.querySelector('[data-testid="join-how-long"]')!.textContent).toMatch(/bewaard tot een professional het wist/)
+    expect(note.querySelector('[data-testid="join-ask"]')!.textContent).toMatch(/professional die u heeft uitgenodigd/)
+    // It comes before the name field, and the field does not pull the focus past it.
+    const form = container.querySelector('form')!
+    expect(note.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+    expect(document.activeElement).not.toBe(container.querySelector('input'))
+  })
+
+  it('says the same in English, with no Dutch left', async () => {
+    fakeApi(true)
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(
+      <LocaleContext.Provider value={{ locale: 'en', t: translator('en'), setLocale: () => {} }}><JoinPage /></LocaleContext.Provider>,
+    ))
+    await settle()
+    const text = container.querySelector('[data-testid="join-privacy"]')!.textContent!
+    for (const k of ['joinStored1', 'joinWho2', 'joinHowLong', 'joinAsk'] as const) expect(text).toContain(MESSAGES.en[k])
+    expect(text).not.toMatch(/\b(het|een|uw|wordt)\b/)
+  })
+
+  it('does not show the resident\'s privacy note to an invited professional', async () => {
+    fakeApi(true, 'professional')
+    history.replaceState(null, '', `/join#${TOKEN}`)
+    act(() => root.render(<JoinPage />))
+    await settle()
+    expect(container.querySelector('form')).not.toBeNull()
+    expect(container.querySelector('[data-testid="join-privacy"]')).toBeNull()
   })
 
   it('asks an invited professional for their organisation, prefilled from last time', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { matchRoute } from '../../../client/router.ts'
 import { tokenFromHash } from '../../../client/identity.ts'
 import { closeCodeForHttpStatus, wsBaseUrl } from '../../../client/connection.ts'
-import { shift } from '../../../client/components/PlanPanel.tsx'
+import { shift } from '../../../client/plan/BoundText.tsx'
 import { MESSAGES } from '../../../client/i18n.ts'
 import { CloseCode, isFatalCloseCode } from '../../../shared/closeCodes.ts'
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DOMAIN_CARD_ENTITY_FIELDS, ITEM_CARD_DERIVED_FIELDS, ITEM_CARD_ENTITY_FIELDS, RESIDENT_CARD_PLAN_FIELDS,
+  DOMAIN_CARD_ENTITY_FIELDS, ITEM_CARD_DERIVED_FIELDS, ITEM_CARD_ENTITY_FIELDS, ITEM_CARD_VIEW_FIELDS, RESIDENT_CARD_PLAN_FIELDS,
   domainShapeProps, itemShapeProps, residentShapeProps,
 } from '../../../../client/board/shapes/defs.ts'
 import { domainSchema, itemSchema, planSchema } from '../../../../shared/entities/index.ts'
 
 describe('the board shape props', () => {
-  it('of an item card are item fields, or derived from one', () => {
+  it('of an item card are item fields, derived from one, or the view (layout size, links)', () => {
     const props = Object.keys(itemShapeProps).sort()
-    expect(props).toEqual([...ITEM_CARD_ENTITY_FIELDS, ...Object.keys(ITEM_CARD_DERIVED_FIELDS)].sort())
+    expect(props).toEqual([...ITEM_CARD_ENTITY_FIELDS, ...Object.keys(ITEM_CARD_DERIVED_FIELDS), ...ITEM_CARD_VIEW_FIELDS].sort())
     for (const f of [...ITEM_CARD_ENTITY_FIELDS, ...Object.values(ITEM_CARD_DERIVED_FIELDS)]) {
       expect(Object.keys(itemSchema.shape), f).toContain(f)
     }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /**
- * The plan panel in a real React tree (jsdom) on a real Y.Doc that syncs with a second "remote"
+ * The plan view's goal, route, ladder and scores in a real React tree (jsdom) on a real Y.Doc that syncs with a second "remote"
  * doc: typing becomes minimal edits that merge with concurrent typing, remote edits show live and
  * leave the local cursor where it was, read-only roles cannot change anything.
  */
@@ -9,7 +9,7 @@ import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import * as Y from 'yjs'
 import { initCaseDoc, listDomains, parts, readPlanFields, setGoal, updateDomain, updatePlan } from '../../../shared/doc.ts'
-import { PlanPanel } from '../../../client/components/PlanPanel.tsx'
+import { PlanView } from '../../../client/plan/PlanView.tsx'
 
 ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
@@ -66,7 +66,7 @@ const q = <T extends Element>(testId: string) => container.querySelector(`[data-
 describe('the goal field', () => {
   it('sends typing as small edits, so concurrent typing at both ends merges', () => {
     const { local, remote, net } = pair()
-    act(() => root.render(<PlanPanel doc={local} readOnly={false} />))
+    act(() => root.render(<PlanView doc={local} readOnly={false} />))
     const goal = q<HTMLTextAreaElement>('plan-goal')
     act(() => typeInto(goal, 'werk'))
     expect(readPlanFields(remote).goal).toBe('werk')
@@ -85,7 +85,7 @@ describe('the goal field', () => {
 
   it('shows remote edits live and keeps the local cursor in place, also for many edits in a row', () => {
     const { local, remote } = pair()
-    act(() => root.render(<PlanPanel doc={local} readOnly={false} />))
+    act(() => root.render(<PlanView doc={local} readOnly={false} />))
     const goal = q<HTMLTextAreaElement>('plan-goal')
     goal.focus()
     act(() => typeInto(goal, 'Over een jaar werk ', 'Over een jaar'.length))
@@ -122,7 +122,7 @@ describe('the goal field', () => {
 describe('route, ladder and scores', () => {
   it('write to the document and follow remote changes', () => {
     const { local, remote } = pair('zrm')
-    act(() => root.render(<PlanPanel doc={local} readOnly={false} />))
+    act(() => root.render(<PlanView doc={local} readOnly={false} />))
     act(() => select(q('plan-route'), 'care_first'))
     act(() => select(q('plan-ladder-now'), '2'))
     act(() => select(q('plan-ladder-goal'), '5'))
@@ -141,13 +141,13 @@ describe('route, ladder and scores', () => {
 
   it('has no scores for a template without a scale', () => {
     const { local } = pair('integrale-intake')
-    act(() => root.render(<PlanPanel doc={local} readOnly={false} />))
+    act(() => root.render(<PlanView doc={local} readOnly={false} />))
     expect(container.querySelectorAll('[data-testid="plan-score"]').length).toBe(0)
   })
 
   it('is all disabled for a read-only role', () => {
     const { local } = pair('zrm')
-    act(() => root.render(<PlanPanel doc={local} readOnly />))
+    act(() => root.render(<PlanView doc={local} readOnly />))
     expect(q<HTMLTextAreaElement>('plan-goal').readOnly).toBe(true)
     for (const id of ['plan-route', 'plan-ladder-now', 'plan-ladder-goal']) expect(q<HTMLSelectElement>(id).disabled, id).toBe(true)
     for (const s of container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')) expect(s.disabled).toBe(true)
