@@ -539,6 +539,7 @@ const nl = {
   bd_following: 'u ziet wat {name} ziet',
   bd_notFollowing: 'u kijkt zelf rond',
   bd_someone: 'Iemand',
+  bd_canvasLabel: 'Bord. Enter: kaart bewerken. Tab: naar de gegevens van de kaart. Esc: naar de knoppen.',
 } as const
 
 export type MessageKey = keyof typeof nl
@@ -1063,6 +1064,7 @@ const en: Record<MessageKey, string> = {
   bd_following: 'you see what {name} sees',
   bd_notFollowing: 'you are looking around yourself',
   bd_someone: 'Someone',
+  bd_canvasLabel: 'Board. Enter: edit the card. Tab: to the card’s details. Esc: to the buttons.',
 }
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { nl, en }

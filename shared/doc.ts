@@ -254,8 +254,13 @@ export function addItem(doc: Y.Doc, input: NewItem, now = Date.now()): string {
 
 /** An order after every card of the domain (and never before `now`, so newer cards come later). */
 function nextOrder(doc: Y.Doc, domainId: string | null, now: number): number {
+  // Reads only the two fields it needs (this runs on every add, also in 500-card cases).
   let max = -Infinity
-  for (const i of itemsInDomain(doc, domainId)) if (i.order > max) max = i.order
+  for (const m of parts(doc).items.values()) {
+    if (!(m instanceof Y.Map) || (m.get('domainId') ?? null) !== domainId) continue
+    const order = m.get('order') ?? m.get('createdAt')
+    if (typeof order === 'number' && order > max) max = order
+  }
   return Math.max(now, max === -Infinity ? now : max + 1)
 }
 

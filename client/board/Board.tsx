@@ -69,6 +69,8 @@ const PLAN_ACTIONS = new Set([
   'undo', 'redo', 'delete', 'select-all', 'select-none', 'zoom-in', 'zoom-out', 'zoom-to-100', 'zoom-to-fit',
   'zoom-to-selection', 'back-to-content', 'copy', 'enlarge-shapes', 'shrink-shapes',
 ])
+/** The inspector's first field is where Tab from the canvas lands. */
+const FIELDS = 'textarea:not([disabled]), input:not([disabled]), select:not([disabled])'
 /** Below this board width the domain buttons fold away (the CSS uses 700 px too). */
 const NARROW_PX = 700
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [href], [tabindex]:not([tabindex="-1"])'
@@ -292,7 +294,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     setEditor(ed)
   }, [])
   useEffect(() => {
-    editor?.getContainer().setAttribute('aria-label', t('bd_toolbar'))
+    editor?.getContainer().setAttribute('aria-label', t('bd_canvasLabel'))
   }, [editor, t])
 
   // Drawing off: back to selecting.
@@ -368,7 +370,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     } else if (e.key === 'Tab' && !editor.getEditingShapeId()) {
       const target = e.shiftKey
         ? [...(rootRef.current?.querySelectorAll<HTMLElement>(`.kt-bar ${FOCUSABLE.split(', ').join(', .kt-bar ')}`) ?? [])].pop()
-        : dockRef.current?.querySelector<HTMLElement>(FOCUSABLE)
+        : dockRef.current?.querySelector<HTMLElement>(FIELDS) ?? dockRef.current?.querySelector<HTMLElement>(FOCUSABLE)
       if (!target || (!e.shiftKey && !inspected)) return
       e.preventDefault(); e.stopPropagation()
       target.focus()
@@ -450,7 +452,14 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
               />
             </div>
             {editor && dockOpen && (
-              <aside ref={dockRef} className="kt-dock" data-testid="board-dock" aria-label={strings.inspector}>
+              <aside ref={dockRef} className="kt-dock" data-testid="board-dock" aria-label={strings.inspector}
+                onKeyDownCapture={(e) => {
+                  // Escape in the inspector: back to the card on the canvas.
+                  if (e.key !== 'Escape' || confirm) return
+                  e.preventDefault(); e.stopPropagation()
+                  if (picking) setPicking(null)
+                  else editor.getContainer().focus()
+                }}>
                 <Inspector editor={editor} />
               </aside>
             )}

@@ -354,9 +354,16 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
     await b.page.getByTestId('follow-again').click()
     await expect.poll(async () => near(await offset(b.page, 0), await offset(a.page, 0)), LONG).toBe(true)
 
+    // One presenter at a time: when the other starts, the first one gives way and follows.
+    await b.page.getByTestId('present-button').click()
+    await b.page.getByTestId('presenting-bar').waitFor(LONG)
+    await expect.poll(() => a.page.getByTestId('presenting-bar').count(), LONG).toBe(0)
+    await expect.poll(async () => (await a.page.getByTestId('follow-bar').textContent()) ?? '', LONG).toContain('Ahmed')
+
     // Stopping ends it for everyone.
-    await a.page.getByTestId('present-button').click()
-    await expect.poll(() => b.page.getByTestId('follow-bar').count(), LONG).toBe(0)
+    await b.page.getByTestId('present-button').click()
+    await expect.poll(() => a.page.getByTestId('follow-bar').count(), LONG).toBe(0)
+    expect(await b.page.getByTestId('follow-bar').count()).toBe(0)
   })
 
   it('asks before deleting an agreed action; another participant can restore it', async () => {

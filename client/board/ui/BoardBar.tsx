@@ -110,11 +110,11 @@ export function BoardBar({ mode, present, narrow = false }: { mode: ViewMode; pr
             onClick={() => { present.unfollow(); showOverview(editor) }}>
             {t('bd_overview')}
           </button>
-          <button type="button" className="kt-zoom" data-testid="zoom-out" title={t('bd_zoomOutTitle')} aria-label={t('bd_zoomOutTitle')}
+          <button type="button" className="kt-zoom" data-testid="zoom-out" title={t('bd_zoomOutTitle')} aria-label={t('bd_zoomOut')}
             onClick={() => { present.unfollow(); zoomBy(editor, 'out') }}>
             <span aria-hidden="true">−</span> <span className="kt-zoom-word">{t('bd_zoomOut')}</span>
           </button>
-          <button type="button" className="kt-zoom" data-testid="zoom-in" title={t('bd_zoomInTitle')} aria-label={t('bd_zoomInTitle')}
+          <button type="button" className="kt-zoom" data-testid="zoom-in" title={t('bd_zoomInTitle')} aria-label={t('bd_zoomIn')}
             onClick={() => { present.unfollow(); zoomBy(editor, 'in') }}>
             <span aria-hidden="true">+</span> <span className="kt-zoom-word">{t('bd_zoomIn')}</span>
           </button>

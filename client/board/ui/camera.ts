@@ -10,6 +10,7 @@ import { Box, type Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { listDomains } from '../../../shared/doc.ts'
 import { RESIDENT_ENTITY_ID, shapeIdFor } from '../bridge/ids.ts'
+import { CARD_FONT_PX } from '../layout/metrics.ts'
 
 export type ViewMode = 'professional' | 'resident' | 'presenting'
 
@@ -17,8 +18,8 @@ export type ViewMode = 'professional' | 'resident' | 'presenting'
 export const READABLE_PX: Record<ViewMode, number> = { professional: 15, resident: 21, presenting: 24 }
 /** The largest zoom a fitted view goes to (large screens should not blow one card up). */
 const MAX_ZOOM: Record<ViewMode, number> = { professional: 1.25, resident: 1.75, presenting: 2.5 }
-/** Card text size at zoom 1 when no card is on the board to measure (layout's cards use 16 px). */
-export const DEFAULT_CARD_FONT_PX = 16
+/** Card text size at zoom 1 when no card is on the board to measure (the layout's metric). */
+export const DEFAULT_CARD_FONT_PX = CARD_FONT_PX
 /** Screen margin around a view; the bottom one keeps content clear of tldraw's corner mark. */
 const INSET = { x: 20, top: 16, bottom: 40 }
 
