@@ -28,7 +28,7 @@ import { getTemplate } from '../../shared/templates.ts'
 import { addLink, deleteItem, readMeta, restoreItem } from '../../shared/doc.ts'
 import type { ItemFields } from '../../shared/schema.ts'
 import { useMeetingView } from '../meeting/view.ts'
-import { fill, useI18n } from '../i18n.ts'
+import { MESSAGES, fill, useI18n } from '../i18n.ts'
 import { BoardContext, writeUi, type BoardContextValue } from './context.ts'
 import { boardShapeUtils } from './shapes/index.ts'
 import { ENTITY_SHAPE_TYPES, ITEM_TYPE } from './shapes/defs.ts'
@@ -169,7 +169,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     return () => onEditorRef.current?.(null)
   }, [editor])
 
-  useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, undo, onError: onBridgeError })
+  useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, locale, undo, onError: onBridgeError })
 
   const templateId = readMeta(doc).templateId
   const scale = getTemplate(templateId)?.scale ?? null
@@ -269,6 +269,10 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
       }
       return actions
     },
+    // tldraw names a shape by its type for screen readers ('tool.kt-item'): our words instead.
+    translations: Object.fromEntries((['nl', 'en'] as const).map((l) => [l, {
+      'tool.kt-item': MESSAGES[l].bd_shapeCard, 'tool.kt-domain': MESSAGES[l].bd_shapeDomain, 'tool.kt-resident': MESSAGES[l].bd_shapeResident,
+    }])),
     tools(_ed, tools) {
       for (const [id, tool] of Object.entries(tools)) {
         if (LOOKING_TOOLS.has(id)) continue

@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
       return { x: r.x, y: r.y, w: r.width, h: r.height }
     })
 
-  /** Show the whole board (the board's own 'Overzicht' button). */
+  /** Show the whole board (the board's own 'Heel het bord' button). */
   async function overview(page: Page): Promise<void> {
     await page.getByTestId('view-overview').click()
     await settled(page)

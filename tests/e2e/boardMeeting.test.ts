@@ -186,8 +186,10 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
     const caseId = await createCase(server.url, 'Familie Telefoon', 'zrm')
     const page = await openInvite(await invite(server.url, caseId, 'resident'), 'Fatima')
     await page.setViewportSize({ width: 360, height: 740 })
+    // Below 1000 px the plan view is the main view; the board is a tab away.
     const boardTab = page.getByTestId('tab-board')
-    if (await boardTab.count()) await boardTab.click()
+    await boardTab.waitFor(LONG)
+    await boardTab.click()
     await page.getByTestId('board-bar').waitFor(LONG)
     await addViaChooser(page, 'wish', 0, 'Weer werken')
     const sizes = await page.evaluate(() => {

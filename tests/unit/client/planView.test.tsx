@@ -112,7 +112,7 @@ describe('the plan view shows the document', () => {
     const rows = all('[data-testid="pv-action"]')
     expect(rows.length).toBe(1)
     expect(one<HTMLTextAreaElement>('[data-testid="pv-action-text"]', rows[0]).value).toBe('Schuldhulp aanvragen')
-    expect(all('table th').map((th) => th.textContent)).toEqual(['Wat', 'Wie', 'Organisatie', 'Klaar op', 'Status', 'Verwijderen'])
+    expect(all('table th').map((th) => th.textContent)).toEqual(['Wat', 'Wie', 'Organisatie', 'Wanneer', 'Status', 'Verwijderen'])
     expect(all('[data-testid="pv-link-sentence"]').map((s) => s.textContent)).toEqual(['Schulden versterkt Slaapproblemen'])
     expect(one<HTMLTextAreaElement>('[data-testid="pv-item-text"]', one('[data-testid="pv-domain"][data-domain-id=""]')).value).toBe('Los briefje')
   })
