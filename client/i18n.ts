@@ -371,6 +371,7 @@ const nl = {
   reviewNextOverdueNone: 'Bij geen enkele casus is het volgende gesprek te laat.',
   reviewMeetingBusy: 'gesprek bezig sinds {time}',
   // --- plan view and board page (helper "plan") ---
+  pb_more: 'Wie doet mee, weergave, afdrukken',
   pv_title: 'Plan',
   pv_goalSection: 'Doel en route',
   pv_goalResident: 'Wat wilt u over een jaar bereikt hebben?',
@@ -899,6 +900,7 @@ const en: Record<MessageKey, string> = {
   reviewNextOverdueNone: 'For no case is the next meeting overdue.',
   reviewMeetingBusy: 'meeting going on since {time}',
   // --- plan view and board page (helper "plan") ---
+  pb_more: 'Who takes part, view, print',
   pv_title: 'Plan',
   pv_goalSection: 'Goal and route',
   pv_goalResident: 'What do you want to have reached in a year?',

@@ -3,7 +3,7 @@
  * board and the plan view side by side on a wide screen, or the plan view as the main view with
  * the board one tab away on a phone or at 200 % zoom. Provides the meeting view (client/meeting).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Me } from '../../shared/api.ts'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api } from '../api.ts'
@@ -166,6 +166,7 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
             <LocaleSwitch />
           </div>
           {!conn?.fatalCode && (
+            <Collapsible narrow={!wide} summary={t('pb_more')}>
             <div className="topbar-row subbar">
               <div className="presence-wrap">
                 <span className="present-label" aria-hidden="true">{t('present')}:</span>
@@ -183,6 +184,7 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
                 {(wide || shown === 'board') && <ExportImageButton editor={editor} title={title} />}
               </div>
             </div>
+            </Collapsible>
           )}
           {speaking && (
             <p className="speaking-bar" data-testid="resident-speaking-bar">{t('pb_residentSpeakingBar')}</p>
@@ -223,6 +225,20 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
 }
 
 type BoardTab = 'plan' | 'board' | 'snapshots'
+
+/**
+ * On a phone the header's second row (who takes part, the view switches, review, print) folds
+ * into one disclosure, so the plan starts near the top of the screen; on a wide screen it is open.
+ */
+function Collapsible({ narrow, summary, children }: { narrow: boolean; summary: string; children: ReactNode }) {
+  if (!narrow) return <>{children}</>
+  return (
+    <details className="header-more" data-testid="header-more">
+      <summary>{summary}</summary>
+      {children}
+    </details>
+  )
+}
 
 /** Board and plan side by side from this width (CSS px); below it (phones, 200 % zoom) the plan view is the main view. */
 const WIDE_LAYOUT = '(min-width: 1000px)'

@@ -1,0 +1,103 @@
+/**
+ * The pictures in the README, taken from the real app with a realistic plan: the board with the
+ * plan view beside it (a professional at 1280×800), resident mode on the resident's own link, and
+ * the plan view on a phone. Each run writes them to KT_SCREENSHOTS (default /tmp/kt-e2e); with
+ * UPDATE_SCREENSHOTS=1 into docs/screenshots/ as well. The assertions check that each picture
+ * shows the plan it should (the cards on the board, the plan view's sections), not pixels.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { addItem, addLink, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
+import { connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { giveName, hasChromium, launch, newContext } from './browser.ts'
+
+const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
+const DOCS = path.resolve('docs/screenshots')
+
+describe.skipIf(!hasChromium)('screenshots for the README', () => {
+  let server: TestServer
+  let browser: Browser
+  const clients: TestClient[] = []
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true })
+    server = await startTestServer()
+    browser = (await launch()).browser
+  })
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await browser?.close()
+    await server?.stop()
+  })
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: `${SHOTS}/${name}.png` })
+    if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(`${SHOTS}/${name}.png`, `${DOCS}/${name}.png`)
+  }
+
+  /** A plan as it stands after a first joint intake. */
+  async function intake(): Promise<string> {
+    const caseId = await createCase(server.url, 'Familie El Amrani', 'integrale-intake')
+    const c = connect(server, caseId, TEST_ORG_KEY)
+    clients.push(c)
+    await synced(c)
+    const d = c.doc
+    const [work, income, housing, , mental, family] = listDomains(d).map((x) => x.id)
+    const sanne = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
+    const ahmed = { name: 'Ahmed', org: 'Werk & Inkomen', role: 'professional' as const }
+    const resident = { name: '', org: '', role: 'resident' as const }
+    const debts = addItem(d, { kind: 'problem', text: 'Schulden bij de energieleverancier en de zorgverzekeraar', domainId: income!, author: sanne, stress: true })
+    const sleep = addItem(d, { kind: 'problem', text: 'Slaapt slecht door zorgen over geld', domainId: mental!, author: sanne })
+    addItem(d, { kind: 'wish', text: 'Weer werken, het liefst in de zorg', domainId: work!, author: resident, recordedBy: sanne })
+    addItem(d, { kind: 'strength', text: 'Zus helpt met de post', domainId: family!, author: resident, recordedBy: sanne })
+    addItem(d, { kind: 'problem', text: 'Huurachterstand van twee maanden', domainId: housing!, author: ahmed, stress: true })
+    const act = addItem(d, { kind: 'action', text: 'Aanmelden bij schuldhulpverlening', domainId: income!, author: ahmed })
+    updateItem(d, act, { owner: 'Ahmed', ownerOrg: 'Werk & Inkomen', due: '2026-12-14', status: 'in_progress' })
+    const act2 = addItem(d, { kind: 'action', text: 'Gesprek met de huisarts over slapen', domainId: mental!, author: sanne })
+    updateItem(d, act2, { owner: 'Sanne', ownerOrg: 'Sociaal wijkteam', due: '2026-12-07' })
+    addLink(d, debts, sleep, 'reinforces')
+    setGoal(d, 'Over een jaar rust in mijn hoofd en een baan van 20 uur')
+    updatePlan(d, { route: 'parallel', ladderNow: 2, ladderGoal: 5 })
+    return caseId
+  }
+
+  async function asProfessional(caseId: string, size: { width: number; height: number }): Promise<Page> {
+    const { page } = await newContext(browser, server.url)
+    await page.setViewportSize(size)
+    await page.goto('/')
+    await page.getByLabel(/toegangssleutel/i).fill(TEST_ORG_KEY)
+    await page.getByRole('button', { name: /inloggen/i }).click()
+    await page.getByText(/casussen/i).first().waitFor()
+    await page.goto(`/cases/${caseId}`)
+    await giveName(page, 'Sanne', 'Sociaal wijkteam')
+    return page
+  }
+
+  const visibleCard = (page: Page, text: string) => page.locator('[data-testid="kt-item"]', { hasText: text }).filter({ visible: true }).first()
+
+  it('the board beside the plan view, resident mode, and the plan view on a phone', async () => {
+    const caseId = await intake()
+
+    const pro = await asProfessional(caseId, { width: 1280, height: 800 })
+    await visibleCard(pro, 'Weer werken').waitFor({ timeout: 30_000 })
+    await pro.getByTestId('plan-view').waitFor({ timeout: 30_000 })
+    await shot(pro, 'board-and-plan')
+
+    const { page: res } = await newContext(browser, server.url)
+    await res.setViewportSize({ width: 1280, height: 800 })
+    await res.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+    await giveName(res, 'Fatima', null)
+    await visibleCard(res, 'Weer werken').waitFor({ timeout: 30_000 })
+    expect(await res.locator('[data-resident-mode="true"]').count()).toBeGreaterThan(0)
+    await shot(res, 'resident-mode')
+
+    const phone = await asProfessional(caseId, { width: 1280, height: 800 })
+    await phone.setViewportSize({ width: 360, height: 740 }) // a phone: the plan view is the main view
+    await phone.getByTestId('plan-view').waitFor({ timeout: 30_000 })
+    await phone.getByRole('heading', { name: 'Inkomen & schulden' }).first().waitFor({ timeout: 30_000 })
+    await phone.waitForFunction(() => [...document.querySelectorAll('textarea, input')].some((e) => (e as HTMLInputElement).value === 'Aanmelden bij schuldhulpverlening'), null, { timeout: 30_000 })
+    expect(await phone.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360)
+    await shot(phone, 'plan-view-phone')
+  })
+})
