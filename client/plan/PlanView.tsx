@@ -19,7 +19,7 @@ import { LinksSection } from './LinksSection.tsx'
 import { PlanFields } from './PlanFields.tsx'
 import { useRemoteChanges } from './announce.ts'
 import { PlanViewContext, type Notice, type PlanViewContextValue } from './context.ts'
-import { useDocVersion } from './useDocVersion.ts'
+import { useDocVersion } from '../useDocVersion.ts'
 import './plan.css'
 
 export interface PlanViewProps {

@@ -13,13 +13,12 @@
  * that exact element is excluded, with the reason beside it (TLDRAW_EXCLUDES).
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addItem, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
-import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
-import { giveName, hasChromium, launch, newContext } from './browser.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { giveName, hasChromium, logIn, loginAsProfessional, newContext, useBrowserAndServer } from './browser.ts'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
@@ -78,34 +77,21 @@ async function expectNoHorizontalScroll(page: Page, name: string): Promise<void>
 }
 
 describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideways scrolling on small screens', () => {
-  let server: TestServer
-  let browser: Browser
-  const clients: TestClient[] = []
+  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, needsClient: true, shots: SHOTS })
   let caseId: string
   let snapshotId: string
 
   beforeAll(async () => {
-    const clientDir = path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client')
-    if (!fs.existsSync(path.join(clientDir, 'index.html'))) throw new Error('Build the client first (npm run build; npm test does).')
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer({ env: { COORDINATOR_KEY } })
-    browser = (await launch()).browser
     caseId = await caseWithPlan()
-    const saved = await api(server.url, 'POST', `/api/cases/${caseId}/snapshots`, { body: { label: 'Eerste gesprek', savedBy: 'Sanne' } })
+    const saved = await api(fixture.server.url, 'POST', `/api/cases/${caseId}/snapshots`, { body: { label: 'Eerste gesprek', savedBy: 'Sanne' } })
     if (saved.status !== 201) throw new Error(`snapshot failed: ${saved.status} ${JSON.stringify(saved.body)}`)
     snapshotId = saved.body.id
   })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await browser?.close()
-    await server?.stop()
-  })
-
   /** A case with a goal, route, ladder and items (with a stress factor, a signal, a deviation and two actions). */
   async function caseWithPlan(): Promise<string> {
-    const id = await createCase(server.url, 'Familie de Vries', 'zrm')
-    const c = connect(server, id, TEST_ORG_KEY)
-    clients.push(c)
+    const id = await createCase(fixture.server.url, 'Familie de Vries', 'zrm')
+    const c = connect(fixture.server, id, TEST_ORG_KEY)
+    fixture.clients.push(c)
     await synced(c)
     const domain = (key: string) => {
       const d = listDomains(c.doc).find((x) => x.key === key)!
@@ -127,7 +113,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     // The server has all six items (polled: beforeAll cannot use expect.poll).
     const deadline = Date.now() + 20_000
     for (;;) {
-      const p = (await api(server.url, 'GET', `/api/cases/${id}`)).body.plan
+      const p = (await api(fixture.server.url, 'GET', `/api/cases/${id}`)).body.plan
       const n = p.domains.reduce((k: number, d: { items: unknown[] }) => k + d.items.length, 0) + p.unassigned.length
       if (n === 6) break
       if (Date.now() > deadline) throw new Error(`the server has ${n} of 6 items`)
@@ -141,14 +127,8 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     await page.locator('[data-testid="kt-item"]').filter({ visible: true }).first().waitFor({ timeout: 20_000 })
   }
 
-  async function login(page: Page, key: string): Promise<void> {
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(key)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-  }
-
   async function contextAt(viewport: { width: number; height: number }) {
-    const c = await newContext(browser, server.url)
+    const c = await newContext(fixture.browser, fixture.server.url)
     await c.page.setViewportSize(viewport)
     return c
   }
@@ -177,7 +157,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     await page.getByRole('button', { name: /inloggen/i }).click()
     await page.getByRole('alert').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'login-error')
-    await login(page, TEST_ORG_KEY)
+    await logIn(page, TEST_ORG_KEY)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'case-list')
     await page.getByTestId('locale-switch').selectOption('en')
@@ -189,7 +169,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     await phone.page.goto('/')
     await phone.page.getByLabel(/toegangssleutel/i).waitFor({ timeout: 20_000 })
     await expectNoHorizontalScroll(phone.page, 'login-360')
-    await login(phone.page, TEST_ORG_KEY)
+    await logIn(phone.page, TEST_ORG_KEY)
     await phone.page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await expectNoHorizontalScroll(phone.page, 'case-list-360')
     await phone.context.close()
@@ -198,7 +178,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('join page: what is stored and who sees it, at 1280 px, 360 px and 200 % zoom', async () => {
     for (const [name, viewport] of [['join', DESKTOP], ['join-360', PHONE], ['join-200', ZOOM_200]] as const) {
       const { page, context } = await contextAt(viewport)
-      await page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+      await page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
       await page.getByTestId('join-privacy').waitFor({ timeout: 20_000 })
       if (name === 'join') await expectNoViolations(page, name)
       else await expectNoHorizontalScroll(page, name)
@@ -214,10 +194,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('board, as a professional', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await login(page, TEST_ORG_KEY)
-    await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
-    await page.goto(`/cases/${caseId}`)
-    await giveName(page, 'Sanne', 'Sociaal wijkteam')
+    await loginAsProfessional(page, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
     await boardShowsCards(page)
     await expectNoViolations(page, 'board-professional')
     // The invite dialog, with a link made.
@@ -230,7 +207,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('board in resident mode, on the resident\'s own invite link', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+    await page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
     await giveName(page, 'Jan', null)
     await page.locator('[data-testid="board"][data-resident-mode="true"]').waitFor({ timeout: 20_000 })
     await boardShowsCards(page)
@@ -243,16 +220,13 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('presenting: the presenter\'s screen and a follower\'s', async () => {
     const presenter = await contextAt(DESKTOP)
-    await login(presenter.page, TEST_ORG_KEY)
-    await presenter.page.getByTestId('case-list').waitFor({ timeout: 20_000 })
-    await presenter.page.goto(`/cases/${caseId}`)
-    await giveName(presenter.page, 'Sanne', 'Sociaal wijkteam')
+    await loginAsProfessional(presenter.page, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
     await boardShowsCards(presenter.page)
     await presenter.page.getByTestId('present-button').click()
     await presenter.page.getByTestId('presenting-bar').waitFor({ timeout: 20_000 })
     await expectNoViolations(presenter.page, 'board-presenting')
     const follower = await contextAt(DESKTOP)
-    await follower.page.goto(`/join#${await invite(server.url, caseId, 'professional')}`)
+    await follower.page.goto(`/join#${await invite(fixture.server.url, caseId, 'professional')}`)
     await giveName(follower.page, 'Ahmed', 'UWV')
     await follower.page.getByTestId('follow-bar').waitFor({ timeout: 20_000 })
     await expectNoViolations(follower.page, 'board-following')
@@ -263,7 +237,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('plan view: no violations, and no sideways scrolling at 360 px and at 200 % zoom', async () => {
     for (const [name, viewport] of [['plan-view-360', PHONE], ['plan-view-200', ZOOM_200], ['plan-view-resident-360', PHONE]] as const) {
       const { page, context } = await contextAt(viewport)
-      await page.goto(`/join#${await invite(server.url, caseId, name.includes('resident') ? 'resident' : 'professional')}`)
+      await page.goto(`/join#${await invite(fixture.server.url, caseId, name.includes('resident') ? 'resident' : 'professional')}`)
       const nameField = page.getByLabel(/^naam/i).first()
       await nameField.waitFor({ timeout: 20_000 })
       await nameField.fill('Jan')
@@ -280,7 +254,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('snapshot view', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await login(page, TEST_ORG_KEY)
+    await logIn(page, TEST_ORG_KEY)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await page.goto(`/cases/${caseId}/snapshots/${snapshotId}`)
     await page.getByTestId('snapshot-banner').waitFor({ timeout: 20_000 })
@@ -291,7 +265,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('comparison', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await login(page, TEST_ORG_KEY)
+    await logIn(page, TEST_ORG_KEY)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await page.goto(`/cases/${caseId}/compare?from=${snapshotId}&to=live`)
     await page.getByTestId('compare-list').waitFor({ timeout: 20_000 })
@@ -303,7 +277,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('review, as a coordinator; no sideways scrolling at 360 px and 200 % zoom', async () => {
     for (const [name, viewport] of [['review', DESKTOP], ['review-360', PHONE], ['review-200', ZOOM_200]] as const) {
       const { page, context } = await contextAt(viewport)
-      await login(page, COORDINATOR_KEY)
+      await logIn(page, COORDINATOR_KEY)
       await page.getByTestId('review-title').waitFor({ timeout: 20_000 })
       await page.getByTestId('review-table').waitFor({ timeout: 20_000 })
       if (name === 'review') await expectNoViolations(page, name)
@@ -325,7 +299,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('print, for the resident through their invite', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+    await page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
     await giveName(page, 'Jan', null)
     await page.goto(`/cases/${caseId}/print`)
     await page.getByTestId('print-actions').waitFor({ timeout: 20_000 })

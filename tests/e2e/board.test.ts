@@ -3,47 +3,25 @@
  * resident on one case see each other's items and links live; a coordinator sees the board and
  * cannot change it; the page asks no third-party host for anything.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { api, createCase, invite, startTestServer, TEST_ORG_KEY, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, newContext, giveName } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { api, createCase, invite } from '../helpers/server.ts'
+import { hasChromium, openAsProfessional as openAs, openInvite as openInviteIn, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 
 describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s', () => {
-  let server: TestServer
-  let browser: Browser
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client', 'index.html'))) throw new Error('Build the client first (npm run build; npm test does).')
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
 
   async function openAsProfessional(caseId: string): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
-    const { page, foreignRequests, errors } = await newContext(browser, server.url)
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(TEST_ORG_KEY)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-    await page.getByText(/casussen/i).first().waitFor()
-    await page.goto(`/cases/${caseId}`)
-    await giveName(page, 'Sanne', 'Sociaal wijkteam')
+    const { page, foreignRequests, errors } = await openAs(fixture.browser, fixture.server.url, caseId)
     return { page, foreign: foreignRequests, errors }
   }
 
   async function openInvite(token: string, name: string, org: string | null): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
-    const { page, foreignRequests, errors } = await newContext(browser, server.url)
-    await page.goto(`/join#${token}`)
-    await giveName(page, name, org)
+    const { page, foreignRequests, errors } = await openInviteIn(fixture.browser, fixture.server.url, token, name, { org })
     return { page, foreign: foreignRequests, errors }
   }
-
 
   const items = (page: Page) => page.locator('[data-testid="kt-item"]')
   /** Where a card shows on the canvas (the part not hidden beside the docked inspector). */
@@ -61,10 +39,10 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
   }
 
   it('shows items and links added in one browser in the other, and keeps the coordinator read-only', async () => {
-    const caseId = await createCase(server.url, 'Familie Jansen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake')
     const pro = await openAsProfessional(caseId)
-    const resident = await openInvite(await invite(server.url, caseId, 'resident'), 'Jan', null)
-    const coordinator = await openInvite(await invite(server.url, caseId, 'coordinator'), 'Carla', 'Gemeente')
+    const resident = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Jan', null)
+    const coordinator = await openInvite(await invite(fixture.server.url, caseId, 'coordinator'), 'Carla', 'Gemeente')
 
     // Professional adds a problem; the resident adds a wish (each chooses the domain).
     await addInFirstDomain(pro.page, 'problem')
@@ -74,7 +52,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
     await expect.poll(() => items(coordinator.page).count(), { timeout: 15_000 }).toBe(2)
 
     // The resident's card is marked as theirs, on every screen.
-    const plan = (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan
+    const plan = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan
     const all = [...plan.domains.flatMap((d: { items: unknown[] }) => d.items), ...plan.unassigned] as { id: string; kind: string; byResident: boolean; author: { name: string } }[]
     expect(all.find((i) => i.kind === 'wish')).toMatchObject({ byResident: true, author: { name: 'Jan' } })
 
@@ -88,7 +66,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
     await pro.page.getByTestId('picking-bar').waitFor({ timeout: 15_000 })
     const b = await visibleCentre(pro.page, 1 - problemIndex)
     await pro.page.mouse.click(b.x, b.y)
-    await expect.poll(async () => (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan.links, { timeout: 15_000 })
+    await expect.poll(async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan.links, { timeout: 15_000 })
       .toEqual([expect.objectContaining({ from: all.find((i) => i.kind === 'problem')!.id, to: all.find((i) => i.kind === 'wish')!.id, kind: 'helps' })])
     await expect.poll(() => resident.page.locator('.tl-shape[data-shape-type="arrow"]').count(), { timeout: 15_000 }).toBe(1)
 
@@ -97,7 +75,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
 
     // The coordinator cannot add anything and cannot change what is there.
     expect(await coordinator.page.getByTestId('add-problem').count()).toBe(0)
-    const before = JSON.stringify((await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan)
+    const before = JSON.stringify((await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan)
     await items(coordinator.page).first().waitFor({ timeout: 15_000 })
     const box = await visibleCentre(coordinator.page, 0)
     await coordinator.page.mouse.move(box.x, box.y)
@@ -109,7 +87,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
     await coordinator.page.keyboard.type('weg ermee')
     await coordinator.page.keyboard.press('Delete')
     await coordinator.page.waitForTimeout(1000)
-    expect(JSON.stringify((await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan)).toBe(before)
+    expect(JSON.stringify((await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan)).toBe(before)
     expect(await items(pro.page).count()).toBe(2)
     await coordinator.page.screenshot({ path: `${SHOTS}/coordinator.png` })
 

@@ -4,54 +4,29 @@
  * focus in the text, adding into a chosen domain, 'Verband leggen' by keyboard alone, presenting and
  * following, and deleting an agreed action (confirmation first; another participant restores it).
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { api, createCase, invite, startTestServer, TEST_ORG_KEY, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, newContext, giveName } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { api, createCase, invite } from '../helpers/server.ts'
+import { hasChromium, openAsProfessional as openAs, openInvite as openInviteIn, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
-const CLIENT_DIR = process.env.KT_CLIENT_DIR ?? 'dist/client'
 const LONG = { timeout: 30_000 }
 
 interface PlanItemJson { id: string; kind: string; text: string; domainId: string | null }
 
 describe.skipIf(!hasChromium)('the board made for a meeting', () => {
-  let server: TestServer
-  let browser: Browser
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(CLIENT_DIR, 'index.html'))) throw new Error(`Build the client first (no ${CLIENT_DIR}/index.html).`)
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
 
   async function openAsProfessional(caseId: string, name = 'Sanne', size = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await newContext(browser, server.url)
-    await page.setViewportSize(size)
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(TEST_ORG_KEY)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-    await page.getByText(/casussen/i).first().waitFor()
-    await page.goto(`/cases/${caseId}`)
-    await giveName(page, name, 'Sociaal wijkteam')
+    const { page, errors } = await openAs(fixture.browser, fixture.server.url, caseId, { name, size })
     return { page, errors }
   }
 
   async function openInvite(token: string, name: string, size = { width: 1280, height: 800 }): Promise<Page> {
-    const { page } = await newContext(browser, server.url)
-    await page.setViewportSize(size)
-    await page.goto(`/join#${token}`)
-    await giveName(page, name, null)
-    return page
+    return (await openInviteIn(fixture.browser, fixture.server.url, token, name, { size })).page
   }
 
-  const plan = async (caseId: string) => (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan as {
+  const plan = async (caseId: string) => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan as {
     domains: { id: string; label: string; items: PlanItemJson[] }[]
     unassigned: PlanItemJson[]
     links: { from: string; to: string; kind: string }[]
@@ -114,7 +89,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
 
   it('opens every template at a readable zoom (card text ≥ 14 px at 1280×800; ≥ 20 px in resident mode)', async () => {
     for (const template of ['integrale-intake', 'zrm', 'positieve-gezondheid']) {
-      const caseId = await createCase(server.url, `Leesbaar ${template}`, template)
+      const caseId = await createCase(fixture.server.url, `Leesbaar ${template}`, template)
       const pro = await openAsProfessional(caseId)
       const text = `Eerste knelpunt ${template}`
       const domainId = await addViaChooser(pro.page, 'problem', 0, text)
@@ -128,7 +103,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
       if (template === 'integrale-intake') await pro.page.screenshot({ path: `${SHOTS}/board-meeting-professional.png` })
 
       // The resident's own link opens in resident mode: larger still.
-      const resident = await openInvite(await invite(server.url, caseId, 'resident'), 'Fatima')
+      const resident = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Fatima')
       await card(resident, text).waitFor(LONG)
       await expect.poll(async () => (await cardTextOnScreen(resident, text)).px, LONG).toBeGreaterThanOrEqual(20)
       expect((await cardTextOnScreen(resident, text)).inView).toBe(true)
@@ -146,7 +121,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('keeps drawing behind the ‘Tekenen’ switch; plan cards never get the style panel', async () => {
-    const caseId = await createCase(server.url, 'Familie Tekenen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Tekenen', 'integrale-intake')
     const { page, errors } = await openAsProfessional(caseId)
     await addViaChooser(page, 'problem', 0, 'Geen werk')
     const canvas = (await page.locator('.kt-canvas').boundingBox())!
@@ -183,8 +158,8 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('fits a phone: at 360 px the toolbar wraps, nothing scrolls sideways, the canvas keeps room', async () => {
-    const caseId = await createCase(server.url, 'Familie Telefoon', 'zrm')
-    const page = await openInvite(await invite(server.url, caseId, 'resident'), 'Fatima')
+    const caseId = await createCase(fixture.server.url, 'Familie Telefoon', 'zrm')
+    const page = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Fatima')
     await page.setViewportSize({ width: 360, height: 740 })
     // Below 1000 px the plan view is the main view; the board is a tab away.
     const boardTab = page.getByTestId('tab-board')
@@ -209,7 +184,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('puts a new card in the domain chosen when nothing is selected, and in the selected card’s domain after that', async () => {
-    const caseId = await createCase(server.url, 'Familie Domein', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Domein', 'integrale-intake')
     const { page } = await openAsProfessional(caseId)
     await page.getByTestId('add-wish').click()
     await page.getByTestId('domain-chooser').waitFor(LONG)
@@ -233,9 +208,9 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('starts editing with the focus in the text on double-click and on Enter; a second client sees the typing', async () => {
-    const caseId = await createCase(server.url, 'Familie Typen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Typen', 'integrale-intake')
     const pro = await openAsProfessional(caseId)
-    const other = await openInvite(await invite(server.url, caseId, 'resident'), 'Fatima')
+    const other = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Fatima')
     await addViaChooser(pro.page, 'problem', 0, 'Schulden')
 
     // Double-click: the text box opens with the focus in it; what is typed arrives.
@@ -261,7 +236,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('makes a link by keyboard alone (no mouse events at all): kind first, then the other card from a list', async () => {
-    const caseId = await createCase(server.url, 'Familie Toetsenbord', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Toetsenbord', 'integrale-intake')
     const { page } = await openAsProfessional(caseId)
     const mouseEvents: string[] = []
     await page.exposeFunction('ktMouse', (t: string) => { mouseEvents.push(t) })
@@ -309,7 +284,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('lets the others follow a presenter, and stop following by moving themselves', async () => {
-    const caseId = await createCase(server.url, 'Familie Presenteren', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Presenteren', 'integrale-intake')
     const a = await openAsProfessional(caseId, 'Sanne')
     const b = await openAsProfessional(caseId, 'Ahmed')
     /** Where the n-th domain (as the toolbar lists them) is centred, in page units from the viewport centre (equal on screens that show the same view). */
@@ -369,7 +344,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('asks before deleting an agreed action; another participant can restore it', async () => {
-    const caseId = await createCase(server.url, 'Familie Verwijderen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Verwijderen', 'integrale-intake')
     const pro = await openAsProfessional(caseId)
     const other = await openAsProfessional(caseId, 'Ahmed')
     await addViaChooser(pro.page, 'action', 1, 'Aanmelden schuldhulp')

@@ -4,7 +4,10 @@
  * except with KT_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run.
  */
 import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { startTestServer, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const hasChromium = fs.existsSync(CHROMIUM_PATH)
@@ -49,8 +52,12 @@ export async function newContext(browser: Browser, baseURL: string): Promise<{ c
   return { context, page, foreignRequests, errors }
 }
 
-/** Fill the name prompt (and organisation, when asked) and wait until the board is live. */
-export async function giveName(page: Page, name: string, org: string | null): Promise<void> {
+/**
+ * Fill the name prompt (and organisation, when asked) and wait until the board is live — or, with
+ * `waitFor: 'plan-view'`, until the connection is up and the plan view shows (a narrow screen shows
+ * no board).
+ */
+export async function giveName(page: Page, name: string, org: string | null, opts: { waitFor?: 'board' | 'plan-view' } = {}): Promise<void> {
   const nameField = page.getByLabel(/^(je |uw )?naam/i).first()
   await nameField.waitFor({ timeout: 20_000 })
   await nameField.fill(name)
@@ -59,6 +66,99 @@ export async function giveName(page: Page, name: string, org: string | null): Pr
     if (await orgField.isVisible()) await orgField.fill(org)
   }
   await page.getByRole('button', { name: /verder|naar het bord/i }).first().click()
-  await page.getByTestId('board').waitFor({ timeout: 30_000 })
-  await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 20_000 })
+  const connected = page.locator('[data-testid="connection-state"][data-state="connected"]')
+  if (opts.waitFor === 'plan-view') {
+    await connected.waitFor({ timeout: 30_000 })
+    await page.getByTestId('plan-view').waitFor({ timeout: 30_000 })
+  } else {
+    await page.getByTestId('board').waitFor({ timeout: 30_000 })
+    await connected.waitFor({ timeout: 20_000 })
+  }
+}
+
+/** Log in on the start page with an access key (organisation or coordinator key); waits for nothing. */
+export async function logIn(page: Page, key: string): Promise<void> {
+  await page.goto('/')
+  await page.getByLabel(/toegangssleutel/i).fill(key)
+  await page.getByRole('button', { name: /inloggen/i }).click()
+}
+
+/** How loginAsProfessional waits for the case list: `listBy` its text ('casussen', the default) or its test id; `timeout` for that wait. */
+interface LoginOptions { listBy?: 'text' | 'testid'; timeout?: number }
+
+/**
+ * A professional: log in with the organisation key, wait for the case list, open the case and give
+ * a name (see LoginOptions, and giveName for `waitFor`).
+ */
+export async function loginAsProfessional(
+  page: Page, caseId: string, name = 'Sanne', org = 'Sociaal wijkteam',
+  opts: LoginOptions & { waitFor?: 'board' | 'plan-view' } = {},
+): Promise<void> {
+  await logIn(page, TEST_ORG_KEY)
+  const list = opts.listBy === 'testid' ? page.getByTestId('case-list') : page.getByText(/casussen/i).first()
+  await list.waitFor({ timeout: opts.timeout })
+  await page.goto(`/cases/${caseId}`)
+  await giveName(page, name, org, { waitFor: opts.waitFor })
+}
+
+type Size = { width: number; height: number }
+type Opened = Awaited<ReturnType<typeof newContext>>
+
+/** A fresh context (newContext; resized when `size` is given) with a professional on the case's board. */
+export async function openAsProfessional(
+  browser: Browser, baseURL: string, caseId: string, opts: LoginOptions & { name?: string; org?: string; size?: Size } = {},
+): Promise<Opened> {
+  const opened = await newContext(browser, baseURL)
+  if (opts.size) await opened.page.setViewportSize(opts.size)
+  await loginAsProfessional(opened.page, caseId, opts.name, opts.org, { listBy: opts.listBy, timeout: opts.timeout })
+  return opened
+}
+
+/** A fresh context (newContext; resized when `size` is given) that joins by invite link and gives a name. */
+export async function openInvite(
+  browser: Browser, baseURL: string, token: string, name: string, opts: { org?: string | null; size?: Size } = {},
+): Promise<Opened> {
+  const opened = await newContext(browser, baseURL)
+  if (opts.size) await opened.page.setViewportSize(opts.size)
+  await opened.page.goto(`/join#${token}`)
+  await giveName(opened.page, name, opts.org ?? null)
+  return opened
+}
+
+/**
+ * Register a test server and a Chromium for the whole describe block: started in beforeAll (after
+ * checking that the client is built, with `needsClient`, and making the screenshot folder, with
+ * `shots`), stopped in afterAll, after `beforeStop` and after destroying every y-websocket client
+ * pushed onto `clients`.
+ */
+export function useBrowserAndServer(opts: {
+  env?: Record<string, string>; needsClient?: boolean; shots?: string; beforeStop?: () => Promise<void>
+} = {}) {
+  let server: TestServer | undefined
+  let browser: Browser | undefined
+  const clients: TestClient[] = []
+  beforeAll(async () => {
+    const clientDir = path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client')
+    if (opts.needsClient && !fs.existsSync(path.join(clientDir, 'index.html'))) throw new Error(`Build the client first (no ${clientDir}/index.html; npm run build, npm test does).`)
+    if (opts.shots) fs.mkdirSync(opts.shots, { recursive: true })
+    server = await startTestServer(opts.env ? { env: opts.env } : {})
+    browser = (await launch()).browser
+  })
+  afterAll(async () => {
+    await opts.beforeStop?.()
+    for (const c of clients) c.destroy()
+    await browser?.close()
+    await server?.stop()
+  })
+  return {
+    get server(): TestServer {
+      if (!server) throw new Error('server not started yet')
+      return server
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error('browser not launched yet')
+      return browser
+    },
+    clients,
+  }
 }

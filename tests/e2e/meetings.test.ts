@@ -5,13 +5,12 @@
  * meeting's date; the next meeting shows what changed since; the Gesprekken tab keeps automatic
  * snapshots apart; the review shows an overdue next meeting and says '1 week', not '1 weken'.
  */
-import fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addItem, listDomains, updateItem } from '../../shared/doc.ts'
 import { todayInNL } from '../../shared/diffPlans.ts'
-import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
-import { giveName, hasChromium, launch, newContext } from './browser.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { hasChromium, logIn, newContext, openAsProfessional, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 const COORDINATOR_KEY = 'test-coordinator-key-meetings-e2e-01'
@@ -19,30 +18,12 @@ const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as co
 const DAY_MS = 24 * 3600_000
 
 describe.skipIf(!hasChromium)('meetings at the table', () => {
-  let server: TestServer
-  let browser: Browser
-  const clients: TestClient[] = []
-  beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer({ env: { COORDINATOR_KEY } })
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await browser?.close()
-    await server?.stop()
-  })
-
-  async function loginWith(page: Page, key: string): Promise<void> {
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(key)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-  }
+  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, shots: SHOTS })
 
   it('starts, shows what is due, ends with who took part, and shows what changed at the next one', async () => {
-    const caseId = await createCase(server.url, 'Familie Bakker', 'integrale-intake')
-    const c = connect(server, caseId, TEST_ORG_KEY)
-    clients.push(c)
+    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake')
+    const c = connect(fixture.server, caseId, TEST_ORG_KEY)
+    fixture.clients.push(c)
     await synced(c)
     const money = listDomains(c.doc).find((d) => d.key === 'income_debts')!.id
     addItem(c.doc, { kind: 'problem', text: 'Schulden bij de energieleverancier', domainId: money, author: pro, stress: true })
@@ -50,18 +31,13 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
     updateItem(c.doc, late, { owner: 'Jan', due: '2020-01-06' })
     const today = addItem(c.doc, { kind: 'action', text: 'Bellen met de woningcorporatie', domainId: money, author: pro })
     updateItem(c.doc, today, { owner: 'Sanne', due: todayInNL() })
-    await expect.poll(async () => (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.length, { timeout: 15_000 }).toBe(2)
+    await expect.poll(async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.length, { timeout: 15_000 }).toBe(2)
 
     // The professional opens the case (1280×800) and the resident joins on their own link.
-    const p = await newContext(browser, server.url)
-    await p.page.setViewportSize({ width: 1280, height: 800 })
-    await loginWith(p.page, TEST_ORG_KEY)
-    await p.page.getByTestId('case-list').waitFor()
-    await p.page.goto(`/cases/${caseId}`)
-    await giveName(p.page, 'Sanne', 'Sociaal wijkteam')
-    const r = await newContext(browser, server.url)
+    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
+    const r = await newContext(fixture.browser, fixture.server.url)
     await r.page.setViewportSize({ width: 360, height: 740 })
-    await r.page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+    await r.page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
     await nameAsResident(r.page, 'Jan')
     // A resident cannot start a meeting (the server refuses it too: tests/integration/meetings.test.ts).
     expect(await r.page.getByTestId('meeting-start').count()).toBe(0)
@@ -107,13 +83,13 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
     await dialog.waitFor({ state: 'detached', timeout: 20_000 })
     await p.page.getByTestId('meeting-start').waitFor({ timeout: 20_000 })
 
-    const overview = (await api(server.url, 'GET', `/api/cases/${caseId}/meetings`)).body
+    const overview = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/meetings`)).body
     expect(overview.current).toBeNull()
     expect(overview.nextMeeting).toBe(next)
     const [held] = overview.meetings
     expect(held.participants.map((x: { name: string }) => x.name).sort()).toEqual(['Buurvrouw Els', 'Jan', 'Sanne'])
     expect(held.note).toBe('Eerst de schulden.')
-    const snaps = (await api(server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
+    const snaps = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
     expect(snaps.map((s: { kind: string; id: string }) => [s.kind, s.id])).toEqual([['meeting', held.snapshotId]])
 
     // The resident's screen leaves 'bezig' and shows the next meeting's date.
@@ -122,7 +98,7 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
 
     // Between meetings the plan changes; the next meeting starts with what changed since.
     addItem(c.doc, { kind: 'wish', text: 'Weer aan het werk', domainId: money, author: pro })
-    await expect.poll(async () => (await api(server.url, 'GET', `/api/cases/${caseId}/meetings/changes`)).body.diff.items.added.length, { timeout: 15_000 }).toBe(1)
+    await expect.poll(async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/meetings/changes`)).body.diff.items.added.length, { timeout: 15_000 }).toBe(1)
     await p.page.getByTestId('meeting-start').click()
     await changes.getByTestId('meeting-diff-added').waitFor({ timeout: 20_000 })
     expect(await changes.getByTestId('meeting-diff-added').textContent()).toContain('Weer aan het werk')
@@ -152,15 +128,15 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
   }, 180_000)
 
   it('shows on the review whose next meeting is overdue, with plurals from Intl', async () => {
-    const late = await createCase(server.url, 'Familie Visser', 'integrale-intake')
-    const fine = await createCase(server.url, 'Familie Jansen', 'integrale-intake')
+    const late = await createCase(fixture.server.url, 'Familie Visser', 'integrale-intake')
+    const fine = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake')
     const yesterday = todayInNL(new Date(Date.now() - DAY_MS))
-    expect((await api(server.url, 'PUT', `/api/cases/${late}/next-meeting`, { body: { nextMeeting: yesterday } })).status).toBe(200)
-    expect((await api(server.url, 'PUT', `/api/cases/${fine}/next-meeting`, { body: { nextMeeting: todayInNL(new Date(Date.now() + 7 * DAY_MS)) } })).status).toBe(200)
+    expect((await api(fixture.server.url, 'PUT', `/api/cases/${late}/next-meeting`, { body: { nextMeeting: yesterday } })).status).toBe(200)
+    expect((await api(fixture.server.url, 'PUT', `/api/cases/${fine}/next-meeting`, { body: { nextMeeting: todayInNL(new Date(Date.now() + 7 * DAY_MS)) } })).status).toBe(200)
 
-    const c = await newContext(browser, server.url)
+    const c = await newContext(fixture.browser, fixture.server.url)
     await c.page.setViewportSize({ width: 1280, height: 800 })
-    await loginWith(c.page, COORDINATOR_KEY)
+    await logIn(c.page, COORDINATOR_KEY)
     await c.page.getByTestId('review-title').waitFor({ timeout: 15_000 })
     const overdue = c.page.getByTestId('review-next-overdue')
     await overdue.waitFor({ timeout: 15_000 })

@@ -9,36 +9,24 @@
  *   - with 'Inwoner aan het woord' on, a new item is the resident's and says who wrote it down;
  *     what one person deletes, another finds under 'Verwijderd' (with who did it) and puts back.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { api, createCase, invite, startTestServer, TEST_ORG_KEY, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, giveName } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { api, createCase, invite, TEST_ORG_KEY } from '../helpers/server.ts'
+import { giveName, hasChromium, loginAsProfessional, useBrowserAndServer } from './browser.ts'
 
-const CLIENT_DIR = path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client')
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 
 interface Opened { context: BrowserContext; page: Page; errors: string[] }
 
 describe.skipIf(!hasChromium)('the plan view', () => {
-  let server: TestServer
-  let browser: Browser
   const contexts: BrowserContext[] = []
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build; npm test does).')
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.stop()
+  const fixture = useBrowserAndServer({
+    needsClient: true, shots: SHOTS,
+    beforeStop: async () => { for (const c of contexts) await c.close().catch(() => {}) },
   })
 
   async function open(viewport: { width: number; height: number }, deviceScaleFactor = 1): Promise<Opened> {
-    const context = await browser.newContext({ baseURL: server.url, viewport, deviceScaleFactor, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' })
+    const context = await fixture.browser.newContext({ baseURL: fixture.server.url, viewport, deviceScaleFactor, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' })
     contexts.push(context)
     const page = await context.newPage()
     const errors: string[] = []
@@ -64,26 +52,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   async function professional(o: Opened, caseId: string, name = 'Sanne', org = 'Sociaal wijkteam'): Promise<void> {
-    await o.page.goto('/')
-    await o.page.getByLabel(/toegangssleutel/i).fill(TEST_ORG_KEY)
-    await o.page.getByRole('button', { name: /inloggen/i }).click()
-    await o.page.getByText(/casussen/i).first().waitFor({ timeout: 20_000 })
-    await o.page.goto(`/cases/${caseId}`)
-    await giveNameAny(o.page, name, org)
-  }
-
-  /** giveName() without waiting for the board (which is not shown on a narrow screen). */
-  async function giveNameAny(page: Page, name: string, org: string | null): Promise<void> {
-    const nameField = page.getByLabel(/^(je |uw )?naam/i).first()
-    await nameField.waitFor({ timeout: 20_000 })
-    await nameField.fill(name)
-    if (org !== null) {
-      const orgField = page.getByLabel(/organisatie/i).first()
-      if (await orgField.isVisible()) await orgField.fill(org)
-    }
-    await page.getByRole('button', { name: /verder|naar het bord/i }).first().click()
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 30_000 })
-    await page.getByTestId('plan-view').waitFor({ timeout: 30_000 })
+    await loginAsProfessional(o.page, caseId, name, org, { timeout: 20_000, waitFor: 'plan-view' })
   }
 
   /** Press Tab (or Shift+Tab) until the focused element matches `selector`. */
@@ -96,7 +65,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   const focusedValue = (page: Page) => page.evaluate(() => (document.activeElement as HTMLInputElement | HTMLSelectElement).value)
-  const plan = async (caseId: string) => (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan
+  const plan = async (caseId: string) => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan
   const allItems = (p: { domains: { items: unknown[] }[]; unassigned: unknown[] }) =>
     [...p.domains.flatMap((d) => d.items), ...p.unassigned] as { id: string; kind: string; text: string; domainId: string | null; stress: boolean; author: { name: string; role: string }; recordedBy?: { name: string } | null; status?: string; owner?: string; ownerOrg?: string; due?: string }[]
 
@@ -138,7 +107,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   it('completes a whole intake by keyboard alone, and a second browser sees it all on the board', async () => {
-    const caseId = await createCase(server.url, 'Familie Bakker', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake')
     const domains = (await plan(caseId)).domains as { id: string; key: string; label: string }[]
     const domainId = (key: string) => domains.find((d) => d.key === key)!.id
     const pro = await open({ width: 1280, height: 800 })
@@ -254,7 +223,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
 
     // A second browser (the resident, invited) sees all of it on the board.
     const res = await open({ width: 1400, height: 900 })
-    await res.page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
+    await res.page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
     await giveName(res.page, 'Jan', null)
     const board = res.page.getByTestId('board')
     // A card by its own text (cards also name their links, so match the text element exactly);
@@ -285,10 +254,10 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     { name: '200 % zoom (1280×800 → 640×400 CSS px)', viewport: { width: 640, height: 400 }, scale: 2, shot: 'plan-view-200pct' },
   ]) {
     it(`is the main view on ${shape.name}: no sideways scrolling, the add form works, the board is a tab away`, async () => {
-      const caseId = await createCase(server.url, 'Familie de Vries met een lange naam die moet afbreken', 'zrm')
+      const caseId = await createCase(fixture.server.url, 'Familie de Vries met een lange naam die moet afbreken', 'zrm')
       const o = await open(shape.viewport, shape.scale)
-      await o.page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
-      await giveNameAny(o.page, 'Jan', null)
+      await o.page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
+      await giveName(o.page, 'Jan', null, { waitFor: 'plan-view' })
       const page = o.page
       /** Nothing scrolls sideways; else which elements stick out (for the failure message). */
       const noSideways = () => page.evaluate(() => {
@@ -347,7 +316,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   it("records what is added with 'Inwoner aan het woord' on as the resident's words, with who wrote it down; anyone restores a deletion", async () => {
-    const caseId = await createCase(server.url, 'Familie Yilmaz', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Yilmaz', 'integrale-intake')
     const pro = await open({ width: 1280, height: 800 })
     await professional(pro, caseId)
     const other = await open({ width: 1280, height: 800 })

@@ -4,47 +4,33 @@
  * action stays for everyone: on the professional's screen, on the resident's own screen after
  * the refusal, and in the stored plan.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import type { Browser } from 'playwright-core'
 import { addItem, deleteItem, listItems } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
-import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
 import { syncUpdateFrame } from '../helpers/fuzzFrames.ts'
-import { giveName, hasChromium, launch, newContext } from './browser.ts'
+import { hasChromium, openInvite, useBrowserAndServer } from './browser.ts'
 
 describe.skipIf(!hasChromium)("a resident deleting a professional's action", () => {
-  let server: TestServer
-  let browser: Browser
-  const clients: TestClient[] = []
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await browser?.close()
-    await server?.stop()
-  })
+  const fixture = useBrowserAndServer()
 
   it('is refused by the server; the action stays for everyone', async () => {
-    const caseId = await createCase(server.url, 'Familie Jansen')
-    const team = connect(server, caseId, TEST_ORG_KEY)
-    clients.push(team)
+    const caseId = await createCase(fixture.server.url, 'Familie Jansen')
+    const team = connect(fixture.server, caseId, TEST_ORG_KEY)
+    fixture.clients.push(team)
     await synced(team)
     const action = addItem(team.doc, {
       kind: 'action', text: 'Schuldhulp bellen', domainId: null,
       author: { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' },
     })
     await vi.waitFor(async () => {
-      expect((await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.map((a: { id: string }) => a.id)).toEqual([action])
+      expect((await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.map((a: { id: string }) => a.id)).toEqual([action])
     }, { timeout: 20_000 })
 
-    const token = await invite(server.url, caseId, 'resident')
-    const { page, errors } = await newContext(browser, server.url)
-    await page.goto(`/join#${token}`)
-    await giveName(page, 'Jan', null)
+    const token = await invite(fixture.server.url, caseId, 'resident')
+    const { page, errors } = await openInvite(fixture.browser, fixture.server.url, token, 'Jan')
     await page.getByText('Schuldhulp bellen').filter({ visible: true }).first().waitFor({ timeout: 30_000 })
 
     // The deletion as the resident's device would send it: made on a copy of the case's state.
@@ -53,7 +39,7 @@ describe.skipIf(!hasChromium)("a resident deleting a professional's action", () 
     const before = Y.encodeStateVector(copy)
     deleteItem(copy, action, { name: 'Jan', org: '', role: 'resident' })
     const frame = Array.from(syncUpdateFrame(Y.encodeStateAsUpdate(copy, before)))
-    const wsUrl = `${server.url.replace('http', 'ws')}/ws/${caseId}?schema=${SCHEMA_VERSION}&token=${token}`
+    const wsUrl = `${fixture.server.url.replace('http', 'ws')}/ws/${caseId}?schema=${SCHEMA_VERSION}&token=${token}`
     const closed = await page.evaluate(({ url, bytes }) => new Promise<{ code: number; reason: string }>((resolve) => {
       const ws = new WebSocket(url)
       ws.binaryType = 'arraybuffer'
@@ -64,12 +50,12 @@ describe.skipIf(!hasChromium)("a resident deleting a professional's action", () 
     expect(closed.reason).toMatch(/may not delete/)
 
     // Still there for everyone: the stored plan, a new participant, the team, and the resident's screen.
-    const probe = connect(server, caseId, TEST_ORG_KEY)
-    clients.push(probe)
+    const probe = connect(fixture.server, caseId, TEST_ORG_KEY)
+    fixture.clients.push(probe)
     await synced(probe)
     expect(listItems(probe.doc).map((i) => i.id)).toEqual([action])
     expect(listItems(team.doc).map((i) => i.id)).toEqual([action])
-    expect((await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.map((a: { id: string }) => a.id)).toEqual([action])
+    expect((await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.map((a: { id: string }) => a.id)).toEqual([action])
     await page.reload()
     await page.getByText('Schuldhulp bellen').filter({ visible: true }).first().waitFor({ timeout: 30_000 })
     expect(errors).toEqual([])

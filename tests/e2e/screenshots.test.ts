@@ -7,29 +7,17 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addItem, addLink, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
-import { connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
-import { giveName, hasChromium, launch, newContext } from './browser.ts'
+import { connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { hasChromium, openAsProfessional, openInvite, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 const DOCS = path.resolve('docs/screenshots')
 
 describe.skipIf(!hasChromium)('screenshots for the README', () => {
-  let server: TestServer
-  let browser: Browser
-  const clients: TestClient[] = []
-  beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await browser?.close()
-    await server?.stop()
-  })
+  const fixture = useBrowserAndServer({ shots: SHOTS })
 
   async function shot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: `${SHOTS}/${name}.png` })
@@ -38,9 +26,9 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
 
   /** A plan as it stands after a first joint intake. */
   async function intake(): Promise<string> {
-    const caseId = await createCase(server.url, 'Familie El Amrani', 'integrale-intake')
-    const c = connect(server, caseId, TEST_ORG_KEY)
-    clients.push(c)
+    const caseId = await createCase(fixture.server.url, 'Familie El Amrani', 'integrale-intake')
+    const c = connect(fixture.server, caseId, TEST_ORG_KEY)
+    fixture.clients.push(c)
     await synced(c)
     const d = c.doc
     const [work, income, housing, , mental, family] = listDomains(d).map((x) => x.id)
@@ -63,15 +51,7 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
   }
 
   async function asProfessional(caseId: string, size: { width: number; height: number }): Promise<Page> {
-    const { page } = await newContext(browser, server.url)
-    await page.setViewportSize(size)
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(TEST_ORG_KEY)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-    await page.getByText(/casussen/i).first().waitFor()
-    await page.goto(`/cases/${caseId}`)
-    await giveName(page, 'Sanne', 'Sociaal wijkteam')
-    return page
+    return (await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size })).page
   }
 
   const visibleCard = (page: Page, text: string) => page.locator('[data-testid="kt-item"]', { hasText: text }).filter({ visible: true }).first()
@@ -84,10 +64,7 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
     await pro.getByTestId('plan-view').waitFor({ timeout: 30_000 })
     await shot(pro, 'board-and-plan')
 
-    const { page: res } = await newContext(browser, server.url)
-    await res.setViewportSize({ width: 1280, height: 800 })
-    await res.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
-    await giveName(res, 'Fatima', null)
+    const { page: res } = await openInvite(fixture.browser, fixture.server.url, await invite(fixture.server.url, caseId, 'resident'), 'Fatima', { size: { width: 1280, height: 800 } })
     await visibleCard(res, 'Weer werken').waitFor({ timeout: 30_000 })
     expect(await res.locator('[data-resident-mode="true"]').count()).toBeGreaterThan(0)
     await shot(res, 'resident-mode')

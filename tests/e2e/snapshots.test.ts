@@ -5,34 +5,20 @@
  * shows the actions as a table; a restore (after a confirm dialog) brings the saved state back.
  */
 import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { addItem, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
-import { api, connect, createCase, invite, startTestServer, synced, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
-import { hasChromium, launch, newContext, giveName } from './browser.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { hasChromium, logIn, newContext, openAsProfessional, openInvite, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 const COORDINATOR_KEY = 'test-coordinator-key-0123456789'
 const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 
 describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable plan', () => {
-  let server: TestServer
-  let browser: Browser
-  const clients: TestClient[] = []
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve('dist/client/index.html'))) throw new Error('Build the client first (npm run build; npm test does).')
-    fs.mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer({ env: { COORDINATOR_KEY } })
-    browser = (await launch()).browser
-  })
-  afterAll(async () => {
-    for (const c of clients) c.destroy()
-    await browser?.close()
-    await server?.stop()
-  })
+  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, needsClient: true, shots: SHOTS })
 
-  const plan = async (caseId: string) => (await api(server.url, 'GET', `/api/cases/${caseId}`)).body.plan
+  const plan = async (caseId: string) => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan
   const itemCount = async (caseId: string) => {
     const p = await plan(caseId)
     return p.domains.reduce((n: number, d: { items: unknown[] }) => n + d.items.length, 0) + p.unassigned.length
@@ -40,9 +26,9 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
 
   /** A case with a goal, a route and items in life domains, written by a real y-websocket client. */
   async function caseWithPlan(): Promise<string> {
-    const caseId = await createCase(server.url, 'Familie de Vries', 'integrale-intake')
-    const c = connect(server, caseId, TEST_ORG_KEY)
-    clients.push(c)
+    const caseId = await createCase(fixture.server.url, 'Familie de Vries', 'integrale-intake')
+    const c = connect(fixture.server, caseId, TEST_ORG_KEY)
+    fixture.clients.push(c)
     await synced(c)
     const domain = (key: string) => {
       const d = listDomains(c.doc).find((x) => x.key === key)!
@@ -63,24 +49,13 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     return caseId
   }
 
-  async function loginWith(page: Page, key: string): Promise<void> {
-    await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).fill(key)
-    await page.getByRole('button', { name: /inloggen/i }).click()
-  }
-
-
   const items = (page: Page) => page.locator('[data-testid="kt-item"]')
 
   it('lets a professional save a snapshot and a coordinator see what changed since', async () => {
     const caseId = await caseWithPlan()
 
     // The professional saves a snapshot with the prefilled, editable label.
-    const p = await newContext(browser, server.url)
-    await loginWith(p.page, TEST_ORG_KEY)
-    await p.page.getByTestId('case-list').waitFor()
-    await p.page.goto(`/cases/${caseId}`)
-    await giveName(p.page, 'Sanne', 'Sociaal wijkteam')
+    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { listBy: 'testid' })
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     await p.page.getByTestId('tab-snapshots').click()
     const label = p.page.getByTestId('snapshot-label')
@@ -92,7 +67,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     expect(await first.getByTestId('snapshot-item-label').textContent()).toBe('Eerste keukentafelgesprek')
     expect(await first.textContent()).toContain('door Sanne')
     expect(await first.getByTestId('snapshot-summary').textContent()).toBe('5 punten · 2 open afspraken · 1 te laat · eerste momentopname')
-    const [saved] = (await api(server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
+    const [saved] = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
     expect(saved).toMatchObject({ label: 'Eerste keukentafelgesprek', savedBy: { name: 'Sanne', role: 'professional' } })
 
     // Then changes the board: one more problem.
@@ -103,14 +78,14 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     if (await choice.isVisible()) await choice.click()
     await expect.poll(() => itemCount(caseId), { timeout: 15_000 }).toBe(6)
     await p.page.keyboard.press('Escape')
-    const diff = (await api(server.url, 'GET', `/api/cases/${caseId}/diff?from=${saved.id}&to=live`)).body.diff
+    const diff = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/diff?from=${saved.id}&to=live`)).body.diff
     expect(diff.items.added).toHaveLength(1)
     const addedId = diff.items.added[0].id as string
     await p.page.screenshot({ path: `${SHOTS}/snapshots-panel.png` })
 
     // A coordinator logs in with the coordinator key and lands on the review.
-    const c = await newContext(browser, server.url)
-    await loginWith(c.page, COORDINATOR_KEY)
+    const c = await newContext(fixture.browser, fixture.server.url)
+    await logIn(c.page, COORDINATOR_KEY)
     await c.page.getByTestId('review-title').waitFor({ timeout: 15_000 })
     expect(new URL(c.page.url()).pathname).toBe('/review')
     const row = c.page.locator(`[data-testid="review-case"][data-case-id="${caseId}"]`)
@@ -166,9 +141,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     await c.page.screenshot({ path: `${SHOTS}/print-media.png`, fullPage: true })
 
     // The resident prints their own plan through their invite.
-    const r = await newContext(browser, server.url)
-    await r.page.goto(`/join#${await invite(server.url, caseId, 'resident')}`)
-    await giveName(r.page, 'Jan', null)
+    const r = await openInvite(fixture.browser, fixture.server.url, await invite(fixture.server.url, caseId, 'resident'), 'Jan')
     await r.page.goto(`/cases/${caseId}/print?snapshot=${saved.id}`)
     await r.page.getByTestId('print-actions').waitFor({ timeout: 15_000 })
     expect(await r.page.getByTestId('print-date').textContent()).toMatch(/\d{4}$/)
@@ -185,7 +158,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     await p.page.getByTestId('snapshot-notice').waitFor()
     // The plan as it was just before is kept as a snapshot of its own: nothing is lost.
-    const after = (await api(server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
+    const after = (await api(fixture.server.url, 'GET', `/api/cases/${caseId}/snapshots`)).body
     expect(after).toHaveLength(2)
     expect(after[0].label).toMatch(/^Voor het terugzetten /)
     expect(after[0].summary.items).toBe(6)
@@ -201,12 +174,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
 
   it('exports the board as PNG and SVG, and reads well at 1280×800 in English', async () => {
     const caseId = await caseWithPlan()
-    const p = await newContext(browser, server.url)
-    await p.page.setViewportSize({ width: 1280, height: 800 })
-    await loginWith(p.page, TEST_ORG_KEY)
-    await p.page.getByTestId('case-list').waitFor()
-    await p.page.goto(`/cases/${caseId}`)
-    await giveName(p.page, 'Sanne', 'Sociaal wijkteam')
+    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     // The board stays large beside the plan / snapshots column.
     await p.page.screenshot({ path: `${SHOTS}/board-1280.png` })

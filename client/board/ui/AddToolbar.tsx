@@ -14,7 +14,7 @@ import { useBoard, writeUi } from '../context.ts'
 import { entityIdOf, shapeIdFor } from '../bridge/ids.ts'
 import { DOMAIN_TYPE, ITEM_TYPE, type ItemShape } from '../shapes/defs.ts'
 import { domainLabel } from './domainLabel.ts'
-import { useDocVersion } from './useDocVersion.ts'
+import { useDocVersion } from '../../useDocVersion.ts'
 
 export const ADD_TEST_IDS: Record<ItemKind, string> = {
   problem: 'add-problem', wish: 'add-wish', strength: 'add-strength', action: 'add-action', note: 'add-note',

@@ -15,7 +15,7 @@ import { useBoardUi } from './boardUi.ts'
 import { shapeBounds, showOverview, showReadable, zoomBy, type ViewMode } from './camera.ts'
 import { domainLabel } from './domainLabel.ts'
 import type { PresentingApi } from './presenting.ts'
-import { useDocVersion } from './useDocVersion.ts'
+import { useDocVersion } from '../../useDocVersion.ts'
 
 /** Free-drawing tools offered behind 'Tekenen' (no notes: a plan note is a card). */
 export const DRAW_TOOLS = ['select', 'hand', 'draw', 'eraser', 'arrow', 'text', 'rectangle', 'ellipse', 'line', 'highlight'] as const

@@ -19,7 +19,7 @@ import { useBoardUi } from './boardUi.ts'
 import { DraftField } from './DraftField.tsx'
 import { domainLabel } from './domainLabel.ts'
 import { LinkMaker } from './LinkMaker.tsx'
-import { useDocVersion } from './useDocVersion.ts'
+import { useDocVersion } from '../../useDocVersion.ts'
 
 /** What the inspector shows for a selection (null: nothing, and the dock closes). */
 export function inspectedShape(editor: Editor): TLShape | null {

@@ -6,18 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
+import { useReactRoot } from '../../helpers/render.ts'
 import { JoinPage } from '../../../client/pages/JoinPage.tsx'
 import { loadIdentity } from '../../../client/identity.ts'
 import { LocaleContext, MESSAGES, translator } from '../../../client/i18n.ts'
 
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
-
 const TOKEN = 'eszZtks6F8lYbjARgS9-RO_kbzrrLtjzN1JvKBc90N8'
 const CASE = 'czT4xj9oJ5fT_ZgauJCc3A'
 
-let container: HTMLDivElement
-let root: Root
 let calls: { url: string; auth: string | null }[]
 
 function fakeApi(valid: boolean, role: 'resident' | 'professional' = 'resident') {
@@ -44,33 +40,29 @@ function fill(input: HTMLInputElement, value: string) {
 
 beforeEach(() => {
   localStorage.clear()
-  container = document.createElement('div')
-  document.body.append(container)
-  root = createRoot(container)
 })
 afterEach(() => {
-  act(() => root.unmount())
-  container.remove()
   vi.unstubAllGlobals()
 })
+const dom = useReactRoot()
 
 describe('joining by invite link', () => {
   it('takes the token out of the address, asks a resident only their name, and opens the board', async () => {
     fakeApi(true)
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     expect(location.hash).toBe('')
     expect(location.pathname).toBe('/join')
     await settle()
     expect(calls.map((c) => c.url)).toEqual(['/api/me', `/api/cases/${CASE}`])
     expect(calls.every((c) => c.auth === `Bearer ${TOKEN}` && !c.url.includes(TOKEN))).toBe(true)
     // The title is text, not markup.
-    expect(container.textContent).toContain('Familie <b>Jansen</b>')
-    expect(container.querySelector('b')).toBeNull()
-    const inputs = container.querySelectorAll('input')
+    expect(dom.container.textContent).toContain('Familie <b>Jansen</b>')
+    expect(dom.container.querySelector('b')).toBeNull()
+    const inputs = dom.container.querySelectorAll('input')
     expect(inputs.length).toBe(1) // name only: no organisation for a resident
     act(() => fill(inputs[0]!, '  Jan  '))
-    act(() => container.querySelector('form')!.requestSubmit())
+    act(() => dom.container.querySelector('form')!.requestSubmit())
     expect(localStorage.getItem(`kt.invite.${CASE}`)).toBe(TOKEN)
     expect(loadIdentity()?.name).toBe('Jan')
     expect(location.pathname).toBe(`/cases/${CASE}`)
@@ -79,9 +71,9 @@ describe('joining by invite link', () => {
   it('tells the resident, before joining, what is stored, who sees it, how long it is kept and whom to ask', async () => {
     fakeApi(true)
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     await settle()
-    const note = container.querySelector('[data-testid="join-privacy"]')!
+    const note = dom.container.querySelector('[data-testid="join-privacy"]')!
     const text = note.textContent!
     // What is stored: the board's content, their name and who wrote what, the saved copies.
     expect(text).toContain('Alles wat op het bord en in het plan wordt geschreven.')
@@ -93,19 +85,19 @@ describe('joining by invite link', () => {
     expect(note.querySelector('[data-testid="join-how-long"]')!.textContent).toMatch(/bewaard tot een professional het wist/)
     expect(note.querySelector('[data-testid="join-ask"]')!.textContent).toMatch(/professional die u heeft uitgenodigd/)
     // It comes before the name field, and the field does not pull the focus past it.
-    const form = container.querySelector('form')!
+    const form = dom.container.querySelector('form')!
     expect(note.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
-    expect(document.activeElement).not.toBe(container.querySelector('input'))
+    expect(document.activeElement).not.toBe(dom.container.querySelector('input'))
   })
 
   it('says the same in English, with no Dutch left', async () => {
     fakeApi(true)
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(
+    act(() => dom.root.render(
       <LocaleContext.Provider value={{ locale: 'en', t: translator('en'), setLocale: () => {} }}><JoinPage /></LocaleContext.Provider>,
     ))
     await settle()
-    const text = container.querySelector('[data-testid="join-privacy"]')!.textContent!
+    const text = dom.container.querySelector('[data-testid="join-privacy"]')!.textContent!
     for (const k of ['joinStored1', 'joinWho2', 'joinHowLong', 'joinAsk'] as const) expect(text).toContain(MESSAGES.en[k])
     expect(text).not.toMatch(/\b(het|een|uw|wordt)\b/)
   })
@@ -113,28 +105,28 @@ describe('joining by invite link', () => {
   it('does not show the resident\'s privacy note to an invited professional', async () => {
     fakeApi(true, 'professional')
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     await settle()
-    expect(container.querySelector('form')).not.toBeNull()
-    expect(container.querySelector('[data-testid="join-privacy"]')).toBeNull()
+    expect(dom.container.querySelector('form')).not.toBeNull()
+    expect(dom.container.querySelector('[data-testid="join-privacy"]')).toBeNull()
   })
 
   it('asks an invited professional for their organisation, prefilled from last time', async () => {
     fakeApi(true, 'professional')
     localStorage.setItem('kt.identity', JSON.stringify({ name: 'Sanne', org: 'Sociaal wijkteam' }))
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     await settle()
-    const values = [...container.querySelectorAll('input')].map((i) => i.value)
+    const values = [...dom.container.querySelectorAll('input')].map((i) => i.value)
     expect(values).toEqual(['Sanne', 'Sociaal wijkteam'])
   })
 
   it('says plainly that an expired or wrong link does not work, and remembers nothing', async () => {
     fakeApi(false)
     history.replaceState(null, '', `/join#${TOKEN}`)
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     await settle()
-    expect(container.querySelector('[data-testid="join-invalid"]')?.textContent)
+    expect(dom.container.querySelector('[data-testid="join-invalid"]')?.textContent)
       .toBe('Deze uitnodiging is verlopen of ongeldig. Vraag om een nieuwe link.')
     expect(localStorage.length).toBe(0)
     expect(location.hash).toBe('')
@@ -143,9 +135,9 @@ describe('joining by invite link', () => {
   it('does not call the server for an address without a token', async () => {
     fakeApi(true)
     history.replaceState(null, '', '/join')
-    act(() => root.render(<JoinPage />))
+    act(() => dom.root.render(<JoinPage />))
     await settle()
     expect(calls).toEqual([])
-    expect(container.querySelector('[data-testid="join-invalid"]')).not.toBeNull()
+    expect(dom.container.querySelector('[data-testid="join-invalid"]')).not.toBeNull()
   })
 })

@@ -4,14 +4,12 @@
  * doc: typing becomes minimal edits that merge with concurrent typing, remote edits show live and
  * leave the local cursor where it was, read-only roles cannot change anything.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
+import { useReactRoot } from '../../helpers/render.ts'
 import * as Y from 'yjs'
 import { initCaseDoc, listDomains, parts, readPlanFields, setGoal, updateDomain, updatePlan } from '../../../shared/doc.ts'
 import { PlanView } from '../../../client/plan/PlanView.tsx'
-
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
 /**
  * A local doc and a remote doc; changes travel between them with a non-local origin, at once or,
@@ -49,24 +47,14 @@ function select(el: HTMLSelectElement, value: string) {
   el.dispatchEvent(new Event('change', { bubbles: true }))
 }
 
-let container: HTMLDivElement
-let root: Root
-beforeEach(() => {
-  container = document.createElement('div')
-  document.body.append(container)
-  root = createRoot(container)
-})
-afterEach(() => {
-  act(() => root.unmount())
-  container.remove()
-})
+const dom = useReactRoot()
 
-const q = <T extends Element>(testId: string) => container.querySelector(`[data-testid="${testId}"]`) as T
+const q = <T extends Element>(testId: string) => dom.container.querySelector(`[data-testid="${testId}"]`) as T
 
 describe('the goal field', () => {
   it('sends typing as small edits, so concurrent typing at both ends merges', () => {
     const { local, remote, net } = pair()
-    act(() => root.render(<PlanView doc={local} readOnly={false} />))
+    act(() => dom.root.render(<PlanView doc={local} readOnly={false} />))
     const goal = q<HTMLTextAreaElement>('plan-goal')
     act(() => typeInto(goal, 'werk'))
     expect(readPlanFields(remote).goal).toBe('werk')
@@ -85,7 +73,7 @@ describe('the goal field', () => {
 
   it('shows remote edits live and keeps the local cursor in place, also for many edits in a row', () => {
     const { local, remote } = pair()
-    act(() => root.render(<PlanView doc={local} readOnly={false} />))
+    act(() => dom.root.render(<PlanView doc={local} readOnly={false} />))
     const goal = q<HTMLTextAreaElement>('plan-goal')
     goal.focus()
     act(() => typeInto(goal, 'Over een jaar werk ', 'Over een jaar'.length))
@@ -122,7 +110,7 @@ describe('the goal field', () => {
 describe('route, ladder and scores', () => {
   it('write to the document and follow remote changes', () => {
     const { local, remote } = pair('zrm')
-    act(() => root.render(<PlanView doc={local} readOnly={false} />))
+    act(() => dom.root.render(<PlanView doc={local} readOnly={false} />))
     act(() => select(q('plan-route'), 'care_first'))
     act(() => select(q('plan-ladder-now'), '2'))
     act(() => select(q('plan-ladder-goal'), '5'))
@@ -130,26 +118,26 @@ describe('route, ladder and scores', () => {
     act(() => updatePlan(remote, { route: 'parallel' }))
     expect(q<HTMLSelectElement>('plan-route').value).toBe('parallel')
 
-    const scores = container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')
+    const scores = dom.container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')
     expect(scores.length).toBe(listDomains(local).length)
     expect(scores.length).toBeGreaterThan(0)
     act(() => select(scores[0]!, '3'))
     expect(listDomains(remote)[0]!.score).toBe(3)
     act(() => updateDomain(remote, listDomains(remote)[1]!.id, { score: 4 }))
-    expect(container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')[1]!.value).toBe('4')
+    expect(dom.container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')[1]!.value).toBe('4')
   })
 
   it('has no scores for a template without a scale', () => {
     const { local } = pair('integrale-intake')
-    act(() => root.render(<PlanView doc={local} readOnly={false} />))
-    expect(container.querySelectorAll('[data-testid="plan-score"]').length).toBe(0)
+    act(() => dom.root.render(<PlanView doc={local} readOnly={false} />))
+    expect(dom.container.querySelectorAll('[data-testid="plan-score"]').length).toBe(0)
   })
 
   it('is all disabled for a read-only role', () => {
     const { local } = pair('zrm')
-    act(() => root.render(<PlanView doc={local} readOnly />))
+    act(() => dom.root.render(<PlanView doc={local} readOnly />))
     expect(q<HTMLTextAreaElement>('plan-goal').readOnly).toBe(true)
     for (const id of ['plan-route', 'plan-ladder-now', 'plan-ladder-goal']) expect(q<HTMLSelectElement>(id).disabled, id).toBe(true)
-    for (const s of container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')) expect(s.disabled).toBe(true)
+    for (const s of dom.container.querySelectorAll<HTMLSelectElement>('[data-testid="plan-score"]')) expect(s.disabled).toBe(true)
   })
 })

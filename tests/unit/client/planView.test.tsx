@@ -6,9 +6,9 @@
  * author of a new item comes from the meeting view ('Inwoner aan het woord'); deleting follows
  * the roles and can be undone; others' changes are announced once, summarised, and one's own never.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
+import { useReactRoot } from '../../helpers/render.ts'
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import {
@@ -17,8 +17,6 @@ import {
 import type { Author, Role } from '../../../shared/schema.ts'
 import { PlanView } from '../../../client/plan/PlanView.tsx'
 import { MeetingViewContext, type MeetingView } from '../../../client/meeting/view.ts'
-
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
 const SANNE: Author = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' }
 const JAN: Author = { name: 'Jan', org: '', role: 'resident' }
@@ -47,29 +45,21 @@ function setValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement
   el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }))
 }
 
-let container: HTMLDivElement
-let root: Root
-beforeEach(() => {
-  container = document.createElement('div')
-  document.body.append(container)
-  root = createRoot(container)
-})
 afterEach(() => {
-  act(() => root.unmount())
-  container.remove()
   vi.useRealTimers()
 })
+const dom = useReactRoot()
 
 function render(doc: Y.Doc, v: MeetingView, extra: { awareness?: Awareness; readOnly?: boolean } = {}) {
-  act(() => root.render(
+  act(() => dom.root.render(
     <MeetingViewContext.Provider value={v}>
       <PlanView doc={doc} awareness={extra.awareness} readOnly={extra.readOnly ?? false} announceQuietMs={2000} />
     </MeetingViewContext.Provider>,
   ))
 }
 
-const all = <T extends Element>(sel: string, within: ParentNode = container) => [...within.querySelectorAll<T>(sel)]
-const one = <T extends Element>(sel: string, within: ParentNode = container) => {
+const all = <T extends Element>(sel: string, within: ParentNode = dom.container) => [...within.querySelectorAll<T>(sel)]
+const one = <T extends Element>(sel: string, within: ParentNode = dom.container) => {
   const el = within.querySelector<T>(sel)
   if (!el) throw new Error(`no ${sel}`)
   return el
@@ -78,7 +68,7 @@ const domainSection = (doc: Y.Doc, label: string) => {
   const d = listDomains(doc).find((x) => x.label === label)!
   return one<HTMLElement>(`[data-testid="pv-domain"][data-domain-id="${d.id}"]`)
 }
-const button = (name: RegExp, within: ParentNode = container) => {
+const button = (name: RegExp, within: ParentNode = dom.container) => {
   const b = all<HTMLButtonElement>('button', within).find((x) => name.test(x.getAttribute('aria-label') ?? x.textContent ?? ''))
   if (!b) throw new Error(`no button ${name}`)
   return b
@@ -123,7 +113,7 @@ describe('the plan view shows the document', () => {
     const h3s = all('section[data-testid="pv-domain"] > h3').map((h) => h.textContent)
     expect(h3s).toContain('Zelfzorg')
     expect(h3s).not.toContain('Basale ADL')
-    expect(container.textContent).toContain('Wat wilt u over een jaar bereikt hebben?')
+    expect(dom.container.textContent).toContain('Wat wilt u over een jaar bereikt hebben?')
     // Only the four add kinds for the resident.
     expect(all<HTMLOptionElement>('[data-testid="pv-add-kind"] option', domainSection(local, 'Financiën')).map((o) => o.value)).toEqual(['problem', 'wish', 'strength', 'action'])
   })
@@ -261,10 +251,30 @@ describe('edits in the plan view write to the document', () => {
     expect(deleted.textContent).toContain('Afspraak: Schuldhulp')
     expect(deleted.textContent).toContain('verwijderd door Sanne')
 
-    // Someone else deleted it; a resident may still restore it.
+    // Someone else deleted it; a resident may still restore it (but not delete it for good).
     render(local, view('resident'))
+    expect(all('[data-testid="pv-purge"]').length).toBe(0)
     act(() => one<HTMLButtonElement>('[data-testid="pv-restore"]').click())
     expect(listDeletedItems(remote).length).toBe(0)
+  })
+
+  it("lets a professional delete a deleted item for good, after asking once more", () => {
+    const { local, remote } = pair()
+    const d = listDomains(local)
+    const p = addItem(local, { kind: 'problem', text: 'Iets wat niet bewaard mag blijven', domainId: d[0]!.id, author: SANNE })
+    const keep = addItem(local, { kind: 'wish', text: 'Rust', domainId: d[0]!.id, author: JAN })
+    addLink(local, p, keep, 'blocks')
+    render(local, view('professional'))
+    act(() => button(/^Verwijderen: Knelpunt: Iets wat niet bewaard mag blijven$/).click())
+    act(() => one<HTMLButtonElement>('[data-testid="pv-purge"]').click())
+    // The first press only asks; 'Nee' has the focus.
+    expect(parts(remote).items.has(p)).toBe(true)
+    expect(document.activeElement?.textContent).toBe('Nee')
+    act(() => one<HTMLButtonElement>('[data-testid="pv-purge-yes"]').click())
+    expect(parts(remote).items.has(p)).toBe(false)
+    expect(parts(remote).links.size).toBe(0)
+    expect(listItems(remote).map((i) => i.id)).toEqual([keep])
+    expect(all('[data-testid="pv-deleted-item"]').length).toBe(0)
   })
 
   it("offers a resident delete only on the resident's own words, and a coordinator nothing", () => {

@@ -5,9 +5,9 @@
  * worded from their code in the chosen language, the board's words drawn from the same dictionary,
  * plain domain labels for the resident, and a term's explanation reachable by keyboard and touch.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { act, createElement } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
+import { useReactRoot } from '../../helpers/render.ts'
 import {
   apiErrorText, countText, formatDate, formatDateTime, formatRelative, MESSAGES, plural, translator, type MessageKey,
 } from '../../../client/i18n.ts'
@@ -17,8 +17,6 @@ import { ApiFailure } from '../../../client/api.ts'
 import { Term } from '../../../client/components/Term.tsx'
 import { ApiError } from '../../../shared/apiErrors.ts'
 import { domainLabel, scaleLabel, TEMPLATES } from '../../../shared/templates.ts'
-
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
 const keys = Object.keys(MESSAGES.nl) as MessageKey[]
 
@@ -150,24 +148,14 @@ describe('plain domain labels for the resident', () => {
 })
 
 describe('a term with its explanation', () => {
-  let container: HTMLDivElement
-  let root: Root
-  beforeEach(() => {
-    container = document.createElement('div')
-    document.body.append(container)
-    root = createRoot(container)
-  })
-  afterEach(() => {
-    act(() => root.unmount())
-    container.remove()
-  })
+  const dom = useReactRoot()
 
   it('opens and closes with a real <button> (so tap, click, Enter and Space all work), and Escape closes it', () => {
-    act(() => root.render(createElement(Term, { term: 'signal' }, 'signaal')))
-    const button = container.querySelector('button')!
+    act(() => dom.root.render(createElement(Term, { term: 'signal' }, 'signaal')))
+    const button = dom.container.querySelector('button')!
     expect(button.tagName).toBe('BUTTON')
     expect(button.getAttribute('type')).toBe('button')
-    const text = container.querySelector('[data-testid="term-signal-text"]') as HTMLElement
+    const text = dom.container.querySelector('[data-testid="term-signal-text"]') as HTMLElement
     expect(button.getAttribute('aria-label')).toBe('Uitleg: signaal')
     expect(button.getAttribute('aria-expanded')).toBe('false')
     expect(button.getAttribute('aria-controls')).toBe(text.id)
