@@ -121,8 +121,8 @@ export class DocGuard {
     const names = (this.names ??= topLevelNames(this.shadow))
     // Entities to check: new or replaced ones whole (fields: null), existing ones by changed field.
     const touched = new Map<string, { kind: EntityKind; key: string; value: unknown; fields: Set<string> | null }>()
-    /** Items the update removes for good, and existing items whose deletion mark it changes. */
-    const removedItems: string[] = []
+    /** Entities the update removes, and existing items whose deletion mark it changes. */
+    const removed: { kind: EntityKind; key: string }[] = []
     const markedItems: string[] = []
     const touch = (kind: EntityKind, key: string, value: unknown, fields: Iterable<string> | null) => {
       const id = `${kind}\u0000${key}`
@@ -156,7 +156,7 @@ export class DocGuard {
         for (const key of keys) {
           const value = (top as Y.Map<unknown>).get(key!)
           if (value !== undefined) touch(kind, key!, value, null) // undefined: deleted (rights below)
-          else if (kind === 'item') removedItems.push(key!)
+          else removed.push({ kind, key: key! })
         }
         continue
       }
@@ -197,25 +197,53 @@ export class DocGuard {
       if (problem) return refuse(`schema: ${problem}`)
       if (fields === null && kind === 'item') newItems.push(key)
     }
-    const denied = this.rights(writer, removedItems, markedItems)
+    const denied = this.rights(writer, [...touched.values()], removed, markedItems)
     if (denied) return { ok: false, pending: false, reason: denied, forbidden: true }
     return { ok: true, newItems }
   }
 
   /**
-   * Rights inside the document (deletion): a resident may delete only what a resident added —
-   * neither remove nor mark deleted a professional's item; a deletion mark names the writer's own
-   * role. Restoring a deleted item is everyone's right. The item's author is read from the live
-   * document, i.e. as it was before this update.
+   * Rights inside the document (docs/security.md). A resident adds items and links, edits the
+   * plan (goal, route, ladder: it is their plan), edits and deletes their own items and restores any
+   * deleted item; they may not change or delete others' items, delete or change links, or change
+   * life domains or free drawing. A deletion mark always names the writer's own role. Authors are
+   * read from the live document, i.e. as they were before this update.
    */
-  private rights(writer: Role, removedItems: string[], markedItems: string[]): string | null {
+  private rights(
+    writer: Role, touched: { kind: EntityKind; key: string; fields: Set<string> | null }[],
+    removed: { kind: EntityKind; key: string }[], markedItems: string[],
+  ): string | null {
+    const liveItems = parts(this.live).items
     const authorRole = (id: string): Role | null => {
-      const m = parts(this.live).items.get(id)
+      const m = liveItems.get(id)
       return m instanceof Y.Map ? (readItem(m)?.author.role ?? null) : null
     }
-    for (const id of removedItems) {
-      const role = authorRole(id)
-      if (role !== null && !canDeleteItem(writer, { author: { name: '', org: '', role } })) return `item ${id}: you may not delete what others added`
+    const shadowItems = parts(this.shadow).items
+    const restoredOnly = (id: string, fields: Set<string>) => {
+      const d = shadowItems.get(id)?.get('deletedAt')
+      return [...fields].every((f) => f === 'deletedAt' || f === 'deletedBy') && (d === null || d === undefined)
+    }
+    for (const { kind, key } of removed) {
+      if (kind === 'item') {
+        const role = authorRole(key)
+        if (role !== null && !canDeleteItem(writer, { author: { name: '', org: '', role } })) return `item ${key}: you may not delete what others added`
+      } else if (writer === 'resident') {
+        return `${kind} ${key}: only professionals may remove it`
+      }
+    }
+    if (writer === 'resident') {
+      for (const { kind, key, fields } of touched) {
+        if (kind === 'plan') continue
+        if (kind === 'item') {
+          const role = authorRole(key)
+          if (role === null || role === 'resident') continue // new, or the resident's own
+          if (fields !== null && restoredOnly(key, fields)) continue
+          if (fields !== null && [...fields].every((f) => f === 'deletedAt' || f === 'deletedBy')) return `item ${key}: you may not delete what others added`
+          return `item ${key}: you may not change what others added`
+        }
+        if (kind === 'link' && fields === null && !parts(this.live).links.has(key)) continue // a new link
+        return `${kind === 'canvasRecord' ? 'drawing' : kind} ${key}: only professionals may change it`
+      }
     }
     const items = parts(this.shadow).items
     for (const id of markedItems) {

@@ -317,6 +317,15 @@ export function canDeleteItem(role: Role, item: Pick<ItemFields, 'author'>): boo
 }
 
 /**
+ * Who may change an item (text, domain, place, marks, action fields): the same rule as deleting —
+ * a resident only the resident's own words, a professional everything, a coordinator nothing.
+ * Restoring a deleted item is everyone's (who can write). The server enforces it.
+ */
+export function canEditItem(role: Role, item: Pick<ItemFields, 'author'>): boolean {
+  return canDeleteItem(role, item)
+}
+
+/**
  * Delete an item ('Verwijderd'): it leaves the plan and the board, its links are hidden, and
  * anyone who can write may restore it (restoreItem) — nothing is lost. purgeItem removes it for good.
  */

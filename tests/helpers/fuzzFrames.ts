@@ -199,6 +199,14 @@ function someItemId(ctx: FuzzContext): string | null {
   return ids.length ? ctx.rng.pick(ids) : null
 }
 
+/** An item this connection may honestly change: a resident only the resident's own words. */
+function ownItemId(ctx: FuzzContext): string | null {
+  if (ctx.author.role !== 'resident') return someItemId(ctx)
+  const items = ctx.mirror.getMap('items') as Y.Map<Y.Map<unknown>>
+  const ids = existingIds(ctx.mirror, 'items').filter((id) => (items.get(id)?.get('author') as { role?: unknown } | undefined)?.role === 'resident')
+  return ids.length ? ctx.rng.pick(ids) : null
+}
+
 function fuzzId(ctx: FuzzContext): string {
   return `fz${Math.floor(ctx.rng.next() * 1e12).toString(36)}`
 }
@@ -238,11 +246,11 @@ const honestEdits: ((ctx: FuzzContext) => void)[] = [
     })
   },
   (ctx) => {
-    const id = someItemId(ctx)
+    const id = ownItemId(ctx)
     if (id) setItemText(ctx.mirror, id, `fuzz ${ctx.rng.int(1000)}`)
   },
   (ctx) => {
-    const id = someItemId(ctx)
+    const id = ownItemId(ctx)
     if (id) updateItem(ctx.mirror, id, { pos: { x: ctx.rng.int(3000), y: ctx.rng.int(3000) }, stress: ctx.rng.chance(0.5) })
   },
   (ctx) => {
@@ -253,12 +261,12 @@ const honestEdits: ((ctx: FuzzContext) => void)[] = [
   (ctx) => updatePlan(ctx.mirror, { route: ctx.rng.pick([...ROUTES, null]), ladderNow: ctx.rng.pick([1, 2, 3, 4, 5, 6, null] as const) }),
   (ctx) => setGoal(ctx.mirror, `doel ${ctx.rng.int(100)}`),
   (ctx) => {
-    const ids = existingIds(ctx.mirror, 'domains')
+    const ids = ctx.author.role === 'resident' ? [] : existingIds(ctx.mirror, 'domains') // domains: professionals only
     if (ids.length) updateDomain(ctx.mirror, ctx.rng.pick(ids), { score: ctx.rng.pick([1, 2, 3, 4, 5, null]) })
   },
   (ctx) => {
     // Deleting is honest too, but rarer than adding, so the cases fill up.
-    const id = someItemId(ctx)
+    const id = ctx.author.role === 'resident' ? null : someItemId(ctx) // removing for good: professionals only
     if (id && ctx.rng.chance(0.3)) purgeItem(ctx.mirror, id)
   },
 ]

@@ -5,7 +5,11 @@
  * stamped by the server ('Inwoner aan het woord').
  */
 import { describe, expect, it, vi } from 'vitest'
-import { addItem, deleteItem, listDeletedItems, listItems, purgeItem, restoreItem } from '../../shared/doc.ts'
+import * as Y from 'yjs'
+import {
+  addItem, addLink, deleteItem, deleteLink, listDeletedItems, listDomains, listItems, listLinks, parts, purgeItem, readPlanFields,
+  restoreItem, setGoal, setItemText, updateDomain, updateItem,
+} from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { createCase, invite, synced, useServer } from '../helpers/server.ts'
 
@@ -60,6 +64,41 @@ describe("a resident's connection", () => {
     await vi.waitFor(() => expect(listDeletedItems(res.doc).map((i) => i.id).sort()).toEqual([own, action].sort()), { timeout: 20_000 })
     restoreItem(res.doc, action)
     await vi.waitFor(() => expect(listItems(team.doc).map((i) => i.id)).toEqual([action]), { timeout: 20_000 })
+    expect(res.closes.map((c) => c.code)).not.toContain(CloseCode.Forbidden)
+  })
+})
+
+describe("a resident's connection editing", () => {
+  it("a professional's action (its status), a life domain or a link is refused; its own item and the goal are not", async () => {
+    const { id, team, action, token } = await caseWithAction()
+    const wish = addItem(team.doc, { kind: 'wish', text: 'Rust', author: pro })
+    addLink(team.doc, wish, action, 'helps')
+    const domain = listDomains(team.doc)[0]!.id
+    const attempts: [string, (d: Y.Doc) => void][] = [
+      ['status', (d) => updateItem(d, action, { status: 'done' })],
+      ['domain score', (d) => updateDomain(d, domain, { score: 1 })],
+      ['link removal', (d) => deleteLink(d, [...parts(d).links.keys()][0]!)],
+    ]
+    for (const [what, change] of attempts) {
+      const res = fixture.client(id, token)
+      await synced(res)
+      change(res.doc)
+      await vi.waitFor(() => expect(res.closes.map((c) => c.code), what).toContain(CloseCode.Forbidden), { timeout: 20_000 })
+      res.destroy()
+    }
+    const res = fixture.client(id, token)
+    await synced(res)
+    const own = addItem(res.doc, { kind: 'problem', text: 'Slecht slapen', author: resident })
+    setGoal(res.doc, 'Weer werken')
+    await vi.waitFor(() => expect(listItems(team.doc).find((i) => i.id === own)?.text).toBe('Slecht slapen'), { timeout: 20_000 })
+    setItemText(res.doc, own, 'Slecht slapen door zorgen')
+    await vi.waitFor(() => expect(listItems(team.doc).find((i) => i.id === own)?.text).toBe('Slecht slapen door zorgen'), { timeout: 20_000 })
+    const probe = fixture.client(id)
+    await synced(probe)
+    expect(listItems(probe.doc).find((i) => i.id === action)?.status).toBe('open')
+    expect(listDomains(probe.doc)[0]!.score).toBeNull()
+    expect(listLinks(probe.doc)).toHaveLength(1)
+    expect(readPlanFields(probe.doc).goal).toBe('Weer werken')
     expect(res.closes.map((c) => c.code)).not.toContain(CloseCode.Forbidden)
   })
 })

@@ -357,3 +357,58 @@ describe('authorship of new items is stamped by the server', () => {
     expect(r.send(pro, (d) => parts(d).items.get(id)!.set('recordedBy', null))).toEqual(refused(/recordedBy: cannot change/))
   })
 })
+
+describe("rights inside the document: a resident's edits", () => {
+  const resident = { name: 'Anna', org: '', role: 'resident' as const }
+  function setup() {
+    const r = room()
+    const pro = r.client('professional')
+    let proItem = ''
+    let proItem2 = ''
+    expect(r.send(pro, (d) => {
+      proItem = addItem(d, { kind: 'action', text: 'Schuldhulp bellen', author })
+      proItem2 = addItem(d, { kind: 'problem', text: 'Huur', author })
+      addLink(d, proItem2, proItem, 'helps')
+      parts(d).canvas.set('shape:geo1', canvasRecord('shape:geo1'))
+    })).toMatchObject({ ok: true })
+    return { r, pro, proItem, proItem2, res: () => r.client('resident') }
+  }
+  const forbidden = (what: RegExp) => ({ ok: false, pending: false, forbidden: true, reason: expect.stringMatching(what) })
+
+  it("may not change a professional's item in any field, nor a link, a life domain or a drawing", () => {
+    const { r, proItem, proItem2, res } = setup()
+    const d0 = listDomains(r.live)[0]!.id
+    const link = [...parts(r.live).links.keys()][0]!
+    const attempts: [string, (d: Y.Doc) => void, RegExp][] = [
+      ['text', (d) => setItemText(d, proItem, 'Niet nodig'), /may not change what others added/],
+      ['status', (d) => updateItem(d, proItem, { status: 'done' }), /may not change what others added/],
+      ['domain', (d) => updateItem(d, proItem, { domainId: d0 }), /may not change what others added/],
+      ['stress', (d) => updateItem(d, proItem2, { stress: true }), /may not change what others added/],
+      ['link kind', (d) => parts(d).links.get(link)!.set('kind', 'blocks'), /only professionals/],
+      ['link removal', (d) => parts(d).links.delete(link), /only professionals/],
+      ['domain score', (d) => updateDomain(d, d0, { score: 2 }), /only professionals/],
+      ['drawing', (d) => parts(d).canvas.set('shape:geo2', canvasRecord('shape:geo2')), /only professionals/],
+    ]
+    for (const [what, change, reason] of attempts) expect(r.send(res(), change), what).toEqual(forbidden(reason))
+    expect(listItems(r.live).find((i) => i.id === proItem)).toMatchObject({ text: 'Schuldhulp bellen', status: 'open', domainId: null })
+  })
+
+  it('may add items and links, edit and delete their own, edit the plan, and restore anything', () => {
+    const { r, pro, proItem, proItem2, res } = setup()
+    const c = res()
+    let own = ''
+    expect(r.send(c, (d) => { own = addItem(d, { kind: 'wish', text: 'Rust', author: resident }) })).toMatchObject({ ok: true })
+    stampAuthorship(r.live, [own], 'resident')
+    r.catchUp(c)
+    expect(r.send(c, (d) => setItemText(d, own, 'Rust in mijn hoofd'))).toMatchObject({ ok: true })
+    expect(r.send(c, (d) => updateItem(d, own, { domainId: listDomains(d)[1]!.id, stress: true }))).toMatchObject({ ok: true })
+    expect(r.send(c, (d) => addLink(d, proItem2, own, 'blocks'))).toMatchObject({ ok: true })
+    expect(r.send(c, (d) => setGoal(d, 'Weer werken'))).toMatchObject({ ok: true })
+    expect(r.send(c, (d) => updatePlan(d, { route: 'care_first', ladderNow: 2 }))).toMatchObject({ ok: true })
+    r.catchUp(pro)
+    expect(r.send(pro, (d) => deleteItem(d, proItem, author))).toMatchObject({ ok: true })
+    r.catchUp(c)
+    expect(r.send(c, (d) => restoreItem(d, proItem))).toMatchObject({ ok: true })
+    expect(listItems(r.live).map((i) => i.id).sort()).toEqual([proItem, proItem2, own].sort())
+  })
+})
