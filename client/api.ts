@@ -1,6 +1,6 @@
 /** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
 import type { SnapshotMeta } from '../shared/snapshotApi.ts'
-import type { CaseSummary, InviteCreated, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview } from '../shared/api.ts'
+import type { CaseSummary, InviteCreated, InviteListed, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview } from '../shared/api.ts'
 import type { Plan } from '../shared/derivePlan.ts'
 import type { PlanDiff } from '../shared/diffPlans.ts'
 import type { LifeDomainTemplate } from '../shared/templates.ts'
@@ -24,6 +24,7 @@ export interface ClientConfig {
   version: string
 }
 
+export type { InviteListed }
 export type { SnapshotMeta, ListedSnapshot, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview }
 
 export interface DiffResult {
@@ -108,6 +109,8 @@ export const api = {
   getCase: (id: string, token?: string | null) => call<CaseSummary & { plan: Plan }>('GET', `/api/cases/${id}`, { token }),
   invite: (id: string, role: Role, expiresInHours: number) =>
     call<InviteCreated>('POST', `/api/cases/${id}/invites`, { body: { role, expiresInHours } }),
+  invites: (id: string) => call<InviteListed[]>('GET', `/api/cases/${id}/invites`),
+  revokeInvite: (id: string, inviteId: string) => call<void>('DELETE', `/api/cases/${id}/invites/${encodeURIComponent(inviteId)}`),
   snapshots: (id: string, token?: string | null) => call<ListedSnapshot[]>('GET', `/api/cases/${id}/snapshots`, { token }),
   saveSnapshot: (id: string, label: string, savedBy: string, token?: string | null) =>
     call<SnapshotMeta>('POST', `/api/cases/${id}/snapshots`, { body: { label, savedBy }, token }),

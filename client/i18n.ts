@@ -307,6 +307,8 @@ const nl = {
   apiError_validation_failed: 'Wat u invulde past niet. Kijk of alles goed is ingevuld en niet te lang is.',
   apiError_unauthorized: 'U bent niet (meer) ingelogd. Log opnieuw in, of open de uitnodigingslink opnieuw.',
   apiError_forbidden: 'Dit mag u met deze toegang niet doen.',
+  // --- crosssite (helper "crosssite"): a change sent from another website's page ---
+  apiError_cross_site: 'Dit verzoek kwam van een andere website en is daarom geweigerd. Open Keukentafel zelf en probeer het opnieuw.',
   apiError_not_found: 'Dit bestaat niet (meer).',
   apiError_payload_too_large: 'Dit is te groot om in één keer te bewaren.',
   apiError_unsupported_media_type: 'Dit verzoek klopt niet. Herlaad de pagina en probeer het opnieuw.',
@@ -550,6 +552,26 @@ const nl = {
   bd_notFollowing: 'u kijkt zelf rond',
   bd_someone: 'Iemand',
   bd_canvasLabel: 'Bord. Enter: kaart bewerken. Tab: naar de gegevens van de kaart. Esc: naar de knoppen.',
+  // --- invites (helper "sessions"): the case's invites, revoking one ---
+  inv_listTitle: 'Uitnodigingen voor deze casus',
+  inv_none: 'Er zijn nog geen uitnodigingen voor deze casus.',
+  inv_asRole: 'Als {role}',
+  inv_created: 'gemaakt {date}',
+  inv_byYou: 'door u',
+  inv_byOther: 'door een ander',
+  inv_validUntil: 'Geldig tot {date}',
+  inv_expiredAt: 'Verlopen op {date}',
+  inv_revokedAt: 'Ingetrokken op {date}',
+  inv_revoke: 'Intrekken',
+  inv_revokeLabel: 'Uitnodiging als {role} van {date} intrekken',
+  inv_revokeConfirm: 'Deze uitnodiging intrekken? Wie de link heeft, kan dan niet meer meedoen. Wie nu meedoet, wordt direct losgekoppeld. Dit kunt u niet terugdraaien.',
+  inv_revokeYes: 'Ja, intrekken',
+  inv_revokeNo: 'Nee, laten staan',
+  inv_revokedDone: 'De uitnodiging is ingetrokken. De link werkt niet meer.',
+  // --- rights in the UI (helper "rightsui"): what a resident may not change is shown, not offered ---
+  ru_notYours: 'Deze kaart is van een ander; u kunt hem niet veranderen.',
+  ru_notYoursShort: 'Van een ander: u kunt dit lezen, niet veranderen.',
+  ru_linkNotYours: 'Een verband of tekening weghalen of veranderen kan alleen een professional.',
 } as const
 
 export type MessageKey = keyof typeof nl
@@ -842,6 +864,8 @@ const en: Record<MessageKey, string> = {
   apiError_validation_failed: 'What you filled in does not fit. Check that everything is filled in and not too long.',
   apiError_unauthorized: 'You are not signed in (any more). Sign in again, or open the invitation link again.',
   apiError_forbidden: 'You may not do this with this access.',
+  // --- crosssite (helper "crosssite") ---
+  apiError_cross_site: 'This request came from another website and was refused. Open Keukentafel itself and try again.',
   apiError_not_found: 'This does not exist (any more).',
   apiError_payload_too_large: 'This is too large to save at once.',
   apiError_unsupported_media_type: 'This request is not right. Reload the page and try again.',
@@ -1085,6 +1109,26 @@ const en: Record<MessageKey, string> = {
   bd_notFollowing: 'you are looking around yourself',
   bd_someone: 'Someone',
   bd_canvasLabel: 'Board. Enter: edit the card. Tab: to the card’s details. Esc: to the buttons.',
+  // --- invites (helper "sessions") ---
+  inv_listTitle: 'Invitations for this case',
+  inv_none: 'There are no invitations for this case yet.',
+  inv_asRole: 'As {role}',
+  inv_created: 'made {date}',
+  inv_byYou: 'by you',
+  inv_byOther: 'by someone else',
+  inv_validUntil: 'Valid until {date}',
+  inv_expiredAt: 'Expired on {date}',
+  inv_revokedAt: 'Revoked on {date}',
+  inv_revoke: 'Revoke',
+  inv_revokeLabel: 'Revoke the invitation as {role} of {date}',
+  inv_revokeConfirm: 'Revoke this invitation? Whoever has the link can then no longer take part. Anyone taking part with it now is disconnected at once. You cannot undo this.',
+  inv_revokeYes: 'Yes, revoke',
+  inv_revokeNo: 'No, keep it',
+  inv_revokedDone: 'The invitation has been revoked. The link no longer works.',
+  // --- rights in the UI (helper "rightsui") ---
+  ru_notYours: 'This card is someone else’s; you cannot change it.',
+  ru_notYoursShort: 'Someone else’s: you can read this, not change it.',
+  ru_linkNotYours: 'Only a professional can remove or change a link or a drawing.',
 }
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { nl, en }

@@ -10,6 +10,7 @@ import { ApiError } from '../shared/apiErrors.ts'
 import { CaseDamagedError } from './loadCase.ts'
 import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
+import { CredentialLimiter, DEFAULT_LIMITS } from './auth/rateLimit.ts'
 import { isLoopback, type Settings } from './config.ts'
 import { createApi } from './http/api.ts'
 import { HttpError, sendError, sendJson } from './http/respond.ts'
@@ -70,7 +71,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   }
   storage.purgeExpired(Date.now())
 
-  const access = new AccessResolver(storage)
+  const access = new AccessResolver(storage, new CredentialLimiter(DEFAULT_LIMITS, settings.trustProxy))
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
     // When a changed case leaves memory (its last participant left), keep the state as it was —
@@ -87,7 +88,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   })
   const api = createApi({ settings, storage, rooms, access, log, version: packageVersion() })
   const serveStatic = createStaticHandler(settings.clientDir)
-  const ws = createWsEndpoint({ storage, rooms, access, log })
+  const ws = createWsEndpoint({ storage, rooms, access, log, publicUrl: settings.publicUrl })
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)

@@ -3,7 +3,9 @@
  * stops the server with a message that names the setting and what is allowed.
  */
 import path from 'node:path'
+import { isIP } from 'node:net'
 import { INVITE_TOKEN_PREFIX, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
+import { normalizeAddress, type TrustProxy } from './auth/rateLimit.ts'
 
 export interface Settings {
   port: number
@@ -14,11 +16,16 @@ export interface Settings {
   /** Organisation access key for coordinators (read-only, all cases); generated when absent. */
   coordinatorKey: string | null
   tldrawLicenseKey: string | null
-  /** Public base URL used in invite links, e.g. https://keukentafel.gemeente.nl (default: from the request). */
+  /**
+   * Public base URL used in invite links, e.g. https://keukentafel.gemeente.nl. Required when HOST
+   * is not a local address; without it links use the request's Host, and only a local one.
+   */
   publicUrl: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Where the built client lives. */
   clientDir: string
+  /** TRUST_PROXY: whose X-Forwarded-For to believe (auth/rateLimit.ts, `clientAddress`). */
+  trustProxy: TrustProxy
 }
 
 export class SettingsError extends Error {
@@ -53,6 +60,15 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
     }
   }
 
+  // Without PUBLIC_URL, invite links could only come from the request's Host header, which anyone
+  // reaching a non-local address can set: such a server must say where it is reached.
+  if (!publicUrl && !env.PUBLIC_URL && host && !isLoopback(host)) {
+    problems.push(`PUBLIC_URL is required when HOST is not a local address (got HOST="${host}"): invite links are built from it. ` +
+      'Set PUBLIC_URL=https://keukentafel.example.nl (the address people open), or HOST=127.0.0.1 behind a reverse proxy on this machine.')
+  }
+
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems)
+
   const level = (env.LOG_LEVEL ?? 'info').trim()
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}").`)
 
@@ -61,6 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
     port, host, dataDir, orgKey, coordinatorKey, tldrawLicenseKey, publicUrl,
     logLevel: level as Settings['logLevel'],
     clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : defaults.clientDir,
+    trustProxy,
   }
 }
 
@@ -72,6 +89,25 @@ function readKey(name: string, raw: string | undefined, problems: string[]): str
   return raw
 }
 
+/**
+ * TRUST_PROXY: unset, empty, `0` or `false` — X-Forwarded-For is never read; a number 1–10 — that
+ * many proxies stand in front of the server; otherwise a comma-separated list of the proxies' IP
+ * addresses (exact addresses).
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = (raw ?? '').trim()
+  if (value === '' || value === '0' || value.toLowerCase() === 'false') return { kind: 'off' }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops >= 1 && hops <= 10) return { kind: 'hops', hops }
+  } else {
+    const proxies = value.split(',').map((a) => a.trim())
+    if (proxies.every((a) => isIP(a) !== 0)) return { kind: 'addresses', proxies: proxies.map(normalizeAddress) }
+  }
+  problems.push(`TRUST_PROXY must be the number of proxies in front of the server (1 to 10), or a comma-separated list of their IP addresses, such as 10.0.0.5,10.0.0.6 (got "${raw}").`)
+  return { kind: 'off' }
+}
+
 function parsePort(raw: string, problems: string[]): number {
   const n = Number(raw.trim())
   if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < 0 || n > 65535) {
@@ -81,6 +117,15 @@ function parsePort(raw: string, problems: string[]): number {
   return n
 }
 
+/** A local (loopback) address or name: 127.x.x.x, localhost, ::1. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+  const h = host.toLowerCase()
+  if (h === 'localhost' || h === '::1' || h === '[::1]') return true
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+}
+
+/** A Host header naming a local address, with an optional port: `127.0.0.1:8080`, `localhost`, `[::1]:8080`. */
+export function isLocalHostHeader(hostHeader: string): boolean {
+  const m = /^(\[::1\]|[A-Za-z0-9.]+)(?::(\d{1,5}))?$/.exec(hostHeader.trim())
+  return m !== null && isLoopback(m[1] as string)
 }

@@ -7,6 +7,8 @@
  *   lookup or storage answers with an HTTP status and the process keeps serving.
  * - A frame the room refuses closes only its own connection; once the server has decided to close
  *   a connection for what it sent, nothing more from it is applied.
+ * - Each socket is registered under the session or invite it was authorised with
+ *   (auth/liveCredentials.ts): logout, revocation and expiry close it with 4401.
  * - At shutdown (`drain`), new upgrades get 503, every connection is asked to close, and what the
  *   clients sent before they saw that request is still processed, in order.
  */
@@ -28,6 +30,7 @@ import type { Storage } from './storage/storage.ts'
 import { codeOf, isStorageFault } from './storage/health.ts'
 import { caseRef, type Logger } from './log.ts'
 import { isCaseId } from './ids.ts'
+import { upgradeOriginAllowed } from './http/origin.ts'
 
 const WS_PATH = /^\/ws\/([^/?#]+)$/
 
@@ -36,6 +39,8 @@ export interface WsDeps {
   rooms: RoomManager
   access: AccessResolver
   log: Logger
+  /** PUBLIC_URL: the server's own origin for the Origin check (else the request's Host). */
+  publicUrl?: string | null
 }
 
 export function createWsEndpoint(deps: WsDeps) {
@@ -80,7 +85,9 @@ export function createWsEndpoint(deps: WsDeps) {
       return refuse(socket, 400, 'bad_request', 'Invalid case id.')
     }
     if (!isCaseId(caseId)) return refuse(socket, 400, 'bad_request', 'Invalid case id.')
-    if (!sameOrigin(req)) return refuse(socket, 403, 'forbidden', 'Cross-site WebSocket connections are not allowed.')
+    if (!upgradeOriginAllowed(req.headers, deps.publicUrl ?? null, target.searchParams.get(TOKEN_PARAM) !== null)) {
+      return refuse(socket, 403, 'cross_site', 'Cross-site WebSocket connections are not allowed.')
+    }
 
     const token = target.searchParams.get(TOKEN_PARAM)
     let who: Access | null
@@ -143,6 +150,13 @@ export function createWsEndpoint(deps: WsDeps) {
       refused = true
       conn.close(code, reason)
     }
+    // Ending the credential ends this socket; a credential ended since the upgrade's check counts.
+    const forget = who.credential ? resolver.live.register(who.credential, refuseConn) : null
+    let current = true
+    try {
+      current = resolver.isCurrent(who)
+    } catch { /* storage failing: the upgrade's check stands */ }
+    if (!current) refuseConn(CloseCode.Unauthorized, 'this access is no longer valid')
 
     let room: Room | null = null
     /** Frames queued behind the room's load (handled in order before any later frame). */
@@ -195,6 +209,7 @@ export function createWsEndpoint(deps: WsDeps) {
     }
 
     ws.on('close', () => {
+      forget?.()
       // Frames already queued behind the room's load still run first (same promise chain).
       joined.then(() => {
         closed = true
@@ -210,6 +225,7 @@ export function createWsEndpoint(deps: WsDeps) {
   async function drain(deadline: number): Promise<void> {
     draining = true
     clearInterval(ping)
+    resolver.live.stop()
     const open = [...wss.clients]
     const done = Promise.all(open.map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) return resolve()
@@ -226,6 +242,7 @@ export function createWsEndpoint(deps: WsDeps) {
   function close(): void {
     draining = true
     clearInterval(ping)
+    resolver.live.stop()
     for (const ws of wss.clients) ws.terminate()
     wss.close()
   }
@@ -255,17 +272,6 @@ function refuse(socket: Duplex, status: number, error: string, message: string, 
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   )
   socket.destroy()
-}
-
-/** A browser's Origin must match the Host it connects to (scripts send no Origin). */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin
-  if (!origin) return true
-  try {
-    return new URL(origin).host === req.headers.host
-  } catch {
-    return false
-  }
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -41,6 +41,20 @@ export interface InviteCreated {
   expiresAt: string
 }
 
+/** An invite as GET /api/cases/:id/invites lists it: never the token. */
+export interface InviteListed {
+  id: string
+  role: Role
+  createdAt: string
+  expiresAt: string
+  /** Non-personal reference of who created it (as in the audit log); null for invites from before. */
+  createdBy: string | null
+  /** Created with the caller's own credential. */
+  byYou: boolean
+  revokedAt: string | null
+  status: 'active' | 'expired' | 'revoked'
+}
+
 /**
  * Who the caller is (GET /api/me). `scope: 'org'` — an organisation-wide session (professional,
  * coordinator); `scope: 'case'` — an invite for one case.

@@ -5,6 +5,8 @@ export const ApiError = {
   validation: 'validation_failed',
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
+  /** A cookie-authenticated state change (or WebSocket upgrade) from another site's page. */
+  crossSite: 'cross_site',
   notFound: 'not_found',
   tooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',

@@ -11,6 +11,10 @@
  * tldraw's own chrome is off; free drawing sits behind the 'Tekenen' switch (off by default, absent
  * in resident mode and read-only). The opening view is readable (./ui/camera.ts), 'Presenteren'
  * lets the others follow one view (./ui/presenting.ts).
+ *
+ * Rights (./rights.ts): what the person may not change is not offered — for a resident, others'
+ * cards stay put and are not edited in place (the message row says why), link arrows are not
+ * deleted, and there is no 'Tekenen' — so no write is ever refused by the server (4403).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
 import * as Y from 'yjs'
@@ -18,7 +22,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import {
   DefaultContextMenu, DefaultStylePanel, Tldraw, atom, createTLCurrentUser, createTLStore, defaultBindingUtils,
   defaultShapeUtils, react, toRichText, useEditor, useValue,
-  type Editor, type TLComponents, type TLUiOverrides, type TLUserPreferences,
+  type Editor, type TLComponents, type TLEventInfo, type TLShape, type TLUiOverrides, type TLUserPreferences,
 } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
@@ -31,7 +35,8 @@ import { useMeetingView } from '../meeting/view.ts'
 import { MESSAGES, fill, useI18n } from '../i18n.ts'
 import { BoardContext, writeUi, type BoardContextValue } from './context.ts'
 import { boardShapeUtils } from './shapes/index.ts'
-import { ENTITY_SHAPE_TYPES, ITEM_TYPE } from './shapes/defs.ts'
+import { ENTITY_SHAPE_TYPES, ITEM_TYPE, type ItemShape } from './shapes/defs.ts'
+import { mayChangeShared, mayEditCard } from './rights.ts'
 import { entityIdOf, shapeIdFor } from './bridge/ids.ts'
 import { useBoardBridge } from './bridge/useBoardBridge.ts'
 import { createBoardUndo } from './bridge/undo.ts'
@@ -130,11 +135,11 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   const [editor, setEditor] = useState<Editor | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [drawingOn, setDrawingOn] = useState(false)
-  const drawing = drawingOn && !readOnly && !residentMode
+  const drawing = drawingOn && !readOnly && !residentMode && mayChangeShared(me.role)
   const [picking, setPicking] = useState<Picking | null>(null)
   const [toast, setToast] = useState<Toast | null>(null)
   const [confirm, setConfirm] = useState<ItemFields[] | null>(null)
-  const undo = useMemo(() => createBoardUndo(doc), [doc])
+  const undo = useMemo(() => createBoardUndo(doc, me.role), [doc, me.role])
   useEffect(() => () => undo.destroy(), [undo])
   const undoRef = useRef(undo)
   undoRef.current = undo
@@ -142,6 +147,8 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   readOnlyRef.current = readOnly
   const drawingRef = useRef(drawing)
   drawingRef.current = drawing
+  const roleRef = useRef(me.role)
+  roleRef.current = me.role
   const rootRef = useRef<HTMLDivElement>(null)
   const dockRef = useRef<HTMLElement>(null)
 
@@ -228,6 +235,28 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   }, [ctx, doc, notify, t, doDelete])
   const requestDeleteRef = useRef(requestDelete)
   requestDeleteRef.current = requestDelete
+  const notifyRef = useRef(notify)
+  notifyRef.current = notify
+  const localeRef = useRef(locale)
+  localeRef.current = locale
+
+  // Someone else's card, for a resident: a double-click (or Enter, see onCanvasKeyDown) would edit
+  // it in place, which they may not. Nothing happens on the canvas (ItemShapeUtil.canEdit); say why.
+  const isLockedCard = useCallback((shape: TLShape | null | undefined) =>
+    !readOnly && shape?.type === ITEM_TYPE && !mayEditCard(me.role, (shape as ItemShape).props.authorRole), [readOnly, me.role])
+  useEffect(() => {
+    if (!editor) return
+    const onEvent = (info: TLEventInfo) => {
+      // tldraw acts on the double-click's 'down' phase, mostly with the canvas as target: find the card as it does.
+      if (info.type !== 'click' || info.name !== 'double_click' || info.phase !== 'down') return
+      const at = editor.inputs.getCurrentPagePoint()
+      const shape = info.target === 'shape' ? info.shape
+        : editor.getSelectedShapeAtPoint(at) ?? editor.getShapeAtPoint(at, { margin: editor.getHitTestMargin(), hitInside: false })
+      if (isLockedCard(shape)) notify(t('ru_notYours'))
+    }
+    editor.on('event', onEvent)
+    return () => { editor.off('event', onEvent) }
+  }, [editor, isLockedCard, notify, t])
 
   const focusToolbar = useCallback(() => {
     rootRef.current?.querySelector<HTMLElement>(`.kt-bar ${FOCUSABLE.split(', ').join(', .kt-bar ')}`)?.focus()
@@ -256,7 +285,13 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
             if (readOnlyRef.current || ed.getEditingShapeId()) return
             const selected = ed.getSelectedShapes()
             const items = selected.filter((s) => s.type === ITEM_TYPE).map((s) => entityIdOf(s.id)).filter((id): id is string => !!id)
-            const others = selected.filter((s) => !ENTITY_SHAPE_TYPES.includes(s.type))
+            let others = selected.filter((s) => !ENTITY_SHAPE_TYPES.includes(s.type))
+            // Only a professional removes a link or a drawing (the server refuses a resident's): say so, keep them.
+            if (others.length && !mayChangeShared(roleRef.current)) {
+              others = []
+              notifyRef.current(MESSAGES[localeRef.current].ru_linkNotYours)
+              if (!items.length) return
+            }
             // Links (arrows of the plan) and drawings go the ordinary way; cards through requestDelete.
             if (others.length) {
               ed.markHistoryStoppingPoint('deleting')
@@ -371,6 +406,8 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
       if (editor.getEditingShapeId() || editor.getCurrentToolId() !== 'select' || !editor.isIn('select.idle')) return
       e.preventDefault(); e.stopPropagation()
       focusToolbar()
+    } else if (e.key === 'Enter' && !e.shiftKey && !editor.getEditingShapeId() && isLockedCard(editor.getOnlySelectedShape())) {
+      notify(t('ru_notYours'))
     } else if (e.key === 'Tab' && !editor.getEditingShapeId()) {
       const target = e.shiftKey
         ? [...(rootRef.current?.querySelectorAll<HTMLElement>(`.kt-bar ${FOCUSABLE.split(', ').join(', .kt-bar ')}`) ?? [])].pop()

@@ -1,7 +1,8 @@
 /**
  * The agreed actions ('afspraken') as a real table — what, who, organisation, by when, status —
  * edited right in the cells (every input labelled with its column and the action). Deleting an
- * action asks first. Below it, a form to add an action to a chosen domain.
+ * action asks first. Below it, a form to add an action to a chosen domain. An action the reader
+ * may not change (a resident: someone else's, see isLocked) is shown as text in its cells.
  */
 import { useId, useRef, useState, type FormEvent } from 'react'
 import { addItem, canDeleteItem, parts, setItemText, updateItem } from '../../shared/doc.ts'
@@ -11,7 +12,7 @@ import { authorForNewItem, useMeetingView } from '../meeting/view.ts'
 import { fill, type MessageKey } from '../i18n.ts'
 import { BoundText } from './BoundText.tsx'
 import { DeleteControl, DraftInput } from './controls.tsx'
-import { DomainSelect, removeItem } from './ItemRow.tsx'
+import { DomainSelect, isLocked, removeItem } from './ItemRow.tsx'
 import { authorLine, domainLabel, itemName, itemText, usePlanView } from './context.ts'
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -51,6 +52,7 @@ function ActionRow({ action: a }: { action: ItemFields }) {
   const name = itemText(t, a, 40)
   const cellLabel = (col: MessageKey) => `${t(col)} — ${name}`
   const patch = (p: Parameters<typeof updateItem>[2]) => ctx.write(() => updateItem(doc, a.id, p))
+  if (isLocked(ctx, a)) return <LockedActionRow action={a} />
   return (
     <tr data-testid="pv-action" data-item-id={a.id} className={`pv-status-${a.status}`}>
       <td data-label={t('pv_actionWhat')}>
@@ -111,6 +113,34 @@ function ActionRow({ action: a }: { action: ItemFields }) {
           )}
         </td>
       )}
+    </tr>
+  )
+}
+
+/** Someone else's action for a reader who may not change it: every cell as text, no controls. */
+function LockedActionRow({ action: a }: { action: ItemFields }) {
+  const ctx = usePlanView()
+  const { t, locale, domains } = ctx
+  const base = `pv-action-${a.id}`
+  const domain = domains.find((d) => d.id === a.domainId)
+  const due = ISO_DATE.test(a.due)
+    ? new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${a.due}T00:00:00Z`))
+    : ''
+  return (
+    <tr data-testid="pv-action" data-item-id={a.id} data-locked="true" className={`pv-status-${a.status} pv-locked`}>
+      <td data-label={t('pv_actionWhat')}>
+        <p className="pv-text pv-text-locked" data-testid="pv-action-text" aria-describedby={`${base}-by ${base}-locked`}>
+          {a.text || t('pv_noText')}
+        </p>
+        <span className={`pv-author${a.author.role === 'resident' ? ' pv-resident' : ''}`} id={`${base}-by`}>{authorLine(t, a)}</span>
+        {domain && <span className="pv-field pv-compact">{t('pv_domain')}: {domainLabel(ctx, domain)}</span>}
+        <span className="muted" id={`${base}-locked`} data-testid="pv-locked-note">{t('ru_notYoursShort')}</span>
+      </td>
+      <td data-label={t('pv_actionWho')} className="pv-cell-locked" data-testid="pv-action-owner">{a.owner}</td>
+      <td data-label={t('pv_actionOrg')} className="pv-cell-locked" data-testid="pv-action-org">{a.ownerOrg}</td>
+      <td data-label={t('pv_actionDue')} className="pv-cell-locked" data-testid="pv-action-due">{due}</td>
+      <td data-label={t('pv_actionStatus')} className="pv-cell-locked" data-testid="pv-action-status">{t(`status_${a.status}` as MessageKey)}</td>
+      <td data-label="" />
     </tr>
   )
 }

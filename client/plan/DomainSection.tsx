@@ -1,7 +1,8 @@
 /**
  * One life domain in the plan view (h3): its score where the template has a scale, its problems,
  * wishes, strengths and notes (h4 lists), its actions by name (they are edited in the table),
- * and a form to add to exactly this domain.
+ * and a form to add to exactly this domain. Only a professional changes a domain's score (the
+ * server refuses a resident's change to a life domain): for others it is shown, not offered.
  */
 import { useId, useRef, useState, type FormEvent } from 'react'
 import { addItem, updateDomain } from '../../shared/doc.ts'
@@ -16,7 +17,8 @@ const GROUPS: readonly ItemKind[] = ['problem', 'wish', 'strength', 'note']
 
 export function DomainSection({ domain, items }: { domain: DomainFields | null; items: ItemFields[] }) {
   const ctx = usePlanView()
-  const { t, template, readOnly, doc, locale } = ctx
+  const { t, template, readOnly, doc, locale, role } = ctx
+  const scoreLocked = readOnly || role !== 'professional'
   const headingId = useId()
   const label = domain ? domainLabel(ctx, domain) : t('pv_noDomain')
   const actions = items.filter((i) => i.kind === 'action')
@@ -27,7 +29,7 @@ export function DomainSection({ domain, items }: { domain: DomainFields | null; 
         <label className="pv-field pv-score">
           <span>{ctx.residentMode ? t('pv_scoreResident') : t('scores')}</span>
           <select
-            data-testid="plan-score" disabled={readOnly} value={domain.score ?? ''}
+            data-testid="plan-score" disabled={scoreLocked} value={domain.score ?? ''}
             onChange={(e) => { const v = e.currentTarget.value; ctx.write(() => updateDomain(doc, domain.id, { score: v ? Number(v) : null })) }}
           >
             <option value="">{t('scoreNone')}</option>

@@ -1,9 +1,10 @@
 /**
  * One item of a life domain in the plan view: its kind and whose words it is, its text (edited
  * in place, merging with others' typing), its domain, stress factor and signal, and delete (with
- * undo; offered only to who may delete it).
+ * undo; offered only to who may delete it). What the reader may not change (a resident: others'
+ * items, canEditItem) is shown as text, never as a field: the server would refuse the write.
  */
-import { canDeleteItem, deleteItem, moveItem, parts, restoreItem, setItemText, updateItem } from '../../shared/doc.ts'
+import { canDeleteItem, canEditItem, deleteItem, itemsInDomain, moveItem, parts, restoreItem, setItemText, updateItem } from '../../shared/doc.ts'
 import { MAX_ITEM_TEXT_CHARS } from '../../shared/limits.ts'
 import type { ItemFields } from '../../shared/schema.ts'
 import { fill, type MessageKey } from '../i18n.ts'
@@ -20,6 +21,7 @@ export function ItemRow({ item, prev, next }: { item: ItemFields; prev?: ItemFie
   const { doc, t, readOnly, role } = ctx
   const base = `pv-item-${item.id}`
   const map = parts(doc).items.get(item.id) ?? null
+  if (isLocked(ctx, item)) return <LockedItemRow item={item} />
   return (
     <li className={`pv-item pv-kind-${item.kind}`} data-testid="pv-item" data-item-id={item.id} data-kind={item.kind}>
       <div className="pv-item-head">
@@ -55,7 +57,7 @@ export function ItemRow({ item, prev, next }: { item: ItemFields; prev?: ItemFie
         )}
         {!readOnly && next && (
           <button type="button" className="pv-move" aria-label={`${t('pv_moveDown')}: ${itemName(t, item)}`} data-testid="pv-move-down"
-            onClick={() => { if (ctx.write(() => moveItem(doc, next.id, item.domainId, item.id))) focusMove(item.id, 'down') }}>
+            onClick={() => { if (ctx.write(() => moveItem(doc, item.id, item.domainId, followerOf(doc, next)))) focusMove(item.id, 'down') }}>
             {t('pv_moveDown')}
           </button>
         )}
@@ -67,6 +69,37 @@ export function ItemRow({ item, prev, next }: { item: ItemFields; prev?: ItemFie
           />
         )}
       </div>
+    </li>
+  )
+}
+
+/**
+ * Whether this reader could write but may not change this item (a resident and someone else's
+ * item): it is shown read-only. A read-only reader (coordinator) keeps the disabled fields.
+ */
+export function isLocked(ctx: Pick<ReturnType<typeof usePlanView>, 'readOnly' | 'role'>, item: Pick<ItemFields, 'author'>): boolean {
+  return !ctx.readOnly && !canEditItem(ctx.role, item)
+}
+
+/** Someone else's item for a reader who may not change it: its words and marks as text, no controls. */
+function LockedItemRow({ item }: { item: ItemFields }) {
+  const { t } = usePlanView()
+  const base = `pv-item-${item.id}`
+  return (
+    <li className={`pv-item pv-kind-${item.kind} pv-locked`} data-testid="pv-item" data-item-id={item.id} data-kind={item.kind} data-locked="true">
+      <div className="pv-item-head">
+        <span className="pv-kind" id={`${base}-kind`}>{t(`kind_${item.kind}` as MessageKey)}</span>
+        <span className={`pv-author${item.author.role === 'resident' ? ' pv-resident' : ''}`} id={`${base}-by`} data-testid="pv-author">
+          {authorLine(t, item)}
+        </span>
+      </div>
+      <p className="pv-text pv-text-locked" data-testid="pv-item-text" aria-describedby={`${base}-by ${base}-locked`}>
+        {item.text || t('pv_noText')}
+      </p>
+      <p className="pv-item-controls pv-locked-note">
+        {item.stress && <span className="pv-mark" data-testid="pv-stress-mark">{t('pv_stress')}</span>}
+        <span className="muted" id={`${base}-locked`} data-testid="pv-locked-note">{t('ru_notYoursShort')}</span>
+      </p>
     </li>
   )
 }
@@ -110,6 +143,17 @@ export function focusItem(id: string): void {
     const el = document.querySelector<HTMLElement>(`[data-item-id="${id}"] textarea, [data-item-id="${id}"] input`)
     el?.focus()
   })
+}
+
+/**
+ * The card after `next` in its domain's flow (null: the end). 'Omlaag' moves the item itself to
+ * there — not `next` before it — so it writes only the reader's own item (a resident may move
+ * their own words past someone else's, not move someone else's).
+ */
+function followerOf(doc: ReturnType<typeof usePlanView>['doc'], next: ItemFields): string | null {
+  const flow = itemsInDomain(doc, next.domainId)
+  const i = flow.findIndex((x) => x.id === next.id)
+  return i === -1 ? null : flow[i + 1]?.id ?? null
 }
 
 /** After a move, keep the focus on the moved item's button (or its other one at the end of the list). */

@@ -1,6 +1,8 @@
 /**
  * Links ('verbanden') as sentences — 'Schulden versterkt Slaapproblemen' — each with its kind
- * and a remove button, and a form of three labelled selects (from, kind, to) to make one.
+ * and a remove button, and a form of three labelled selects (from, kind, to) to make one. Anyone
+ * who can write adds links; only a professional changes or removes one (the server refuses a
+ * resident's), so for a resident the links are sentences only.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { addLink, deleteLink, setLinkKind } from '../../shared/doc.ts'
@@ -14,7 +16,8 @@ export function linkSentence(t: T, link: Pick<LinkFields, 'kind'>, from: Pick<It
 
 export function LinksSection({ links, items }: { links: LinkFields[]; items: ItemFields[] }) {
   const ctx = usePlanView()
-  const { t, doc, readOnly } = ctx
+  const { t, doc, readOnly, role } = ctx
+  const canChange = !readOnly && role === 'professional'
   const byId = new Map(items.map((i) => [i.id, i]))
   return (
     <>
@@ -32,7 +35,7 @@ export function LinksSection({ links, items }: { links: LinkFields[]; items: Ite
                 <span className="pv-sentence" data-testid="pv-link-sentence">
                   <strong>{itemText(t, from)}</strong> {t(`link_${l.kind}` as MessageKey)} <strong>{itemText(t, to)}</strong>
                 </span>
-                {!readOnly && (
+                {canChange && (
                   <span className="pv-link-controls">
                     <select aria-label={`${t('linkKind')} — ${sentence}`} value={l.kind}
                       onChange={(e) => { const k = e.currentTarget.value; if (isLinkKind(k)) ctx.write(() => setLinkKind(doc, l.id, k)) }}>

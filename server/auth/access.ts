@@ -12,13 +12,17 @@
  * Token lookups that find nothing count toward the source's (generous) budget of misses; a source
  * that spent it is refused before the next lookup, so a guess can never tell a hit while limited.
  * Step 2 needs no budget at all: a key verified before is never limited.
+ *
+ * A session or invite access names its credential; `live` (liveCredentials.ts) tracks the open
+ * sockets per credential, so logout, revoking an invite and expiry close them.
  */
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Role } from '../../shared/schema.ts'
 import { SESSION_COOKIE } from '../constants.ts'
-import type { Storage } from '../storage/storage.ts'
-import { CredentialLimiter, sourceOf } from './rateLimit.ts'
+import type { InviteRecord, Storage } from '../storage/storage.ts'
+import { CredentialLimiter } from './rateLimit.ts'
+import { LiveCredentials, type Credential } from './liveCredentials.ts'
 import { hashToken, looksLikeToken, tokenKindOf, verifyKey } from './secrets.ts'
 
 export interface Access {
@@ -28,6 +32,8 @@ export interface Access {
   caseId: string | null
   /** Non-personal reference for the audit log. */
   actor: string
+  /** The session or invite this access came from; absent for organisation keys. */
+  credential?: Credential
 }
 
 /** What resolve needs of a request (an http.IncomingMessage fits). */
@@ -75,7 +81,38 @@ export class AccessResolver {
   /** Key checks under way, by digest: the same key sent many times at once is checked once. */
   private checking = new Map<string, Promise<Role | null>>()
 
+  /** Open sockets by the credential they were authorised with. */
+  readonly live = new LiveCredentials()
+
   constructor(private storage: Storage, private limiter = new CredentialLimiter()) {}
+
+  /** Logout: forget the session and close the sockets opened with it. */
+  endSession(sid: string): void {
+    if (!looksLikeToken(sid)) return
+    const hash = hashToken(sid)
+    this.storage.deleteSession(hash)
+    this.live.end('session', hash, 'signed out')
+  }
+
+  /** Revoke an invite of this case and close the sockets opened with it; false when unknown. */
+  revokeInvite(caseId: string, inviteId: string, now = Date.now()): boolean {
+    if (!this.storage.revokeInvite(caseId, inviteId, now)) return false
+    this.live.end('invite', inviteId, 'the invitation was revoked')
+    return true
+  }
+
+  /**
+   * Is the access's credential still valid now? Checked once more when a socket opens, so a
+   * logout or revocation between the upgrade's check and the socket's registration still counts.
+   */
+  isCurrent(a: Access, now = Date.now()): boolean {
+    const c = a.credential
+    if (!c) return true
+    if (c.expiresAt <= now) return false
+    if (c.kind === 'session') return this.storage.findSession(c.tokenHash) !== null
+    const inv = this.storage.findInvite(c.tokenHash)
+    return inv !== null && inv.revokedAt === null
+  }
 
   /**
    * Resolve from the request's credentials: Authorization Bearer, else the WebSocket `token`
@@ -83,13 +120,18 @@ export class AccessResolver {
    * request's source is over its budget.
    */
   async resolve(req: CredentialRequest, queryToken: string | null, now = Date.now()): Promise<Access | null> {
-    const source = sourceOf(req.socket.remoteAddress)
+    const source = this.sourceOf(req)
     const bearer = bearerOf(req.headers.authorization)
     if (bearer) return this.fromSecret(bearer, source, now)
     if (queryToken) return this.fromSecret(queryToken, source, now)
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
     if (sid) return this.fromSession(sid, source, now)
     return null
+  }
+
+  /** The rate limits' source of a request (its client address, as TRUST_PROXY says). */
+  sourceOf(req: CredentialRequest): string {
+    return this.limiter.sourceOf(req)
   }
 
   /**
@@ -114,7 +156,7 @@ export class AccessResolver {
       this.limiter.beforeLookup(source, now)
       const hash = hashToken(secret)
       const inv = this.storage.findInvite(hash)
-      if (inv) return inv.expiresAt > now ? inviteAccess(inv, hash) : this.missed(source, now)
+      if (inv) return usable(inv, now) ? inviteAccess(inv, hash) : this.missed(source, now)
     }
     // 4. Perhaps a key.
     const role = await this.checkKey(secret, source, now)
@@ -126,7 +168,7 @@ export class AccessResolver {
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(token)
     const inv = this.storage.findInvite(hash)
-    if (!inv || inv.expiresAt <= now) return this.missed(source, now)
+    if (!inv || !usable(inv, now)) return this.missed(source, now)
     return inviteAccess(inv, hash)
   }
 
@@ -137,7 +179,10 @@ export class AccessResolver {
     const hash = hashToken(sid)
     const s = this.storage.findSession(hash)
     if (!s || s.expiresAt <= now) return this.missed(source, now)
-    return { role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}` }
+    return {
+      role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}`,
+      credential: { kind: 'session', id: hash, tokenHash: hash, expiresAt: s.expiresAt },
+    }
   }
 
   private missed(source: string, now: number): null {
@@ -196,8 +241,16 @@ function orgAccess(role: Role): Access {
   return { role, scope: 'org', caseId: null, actor: `key:${role}` }
 }
 
-function inviteAccess(inv: { role: Role; caseId: string }, hash: string): Access {
-  return { role: inv.role, scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}` }
+/** An invite counts until it expires or is revoked. */
+function usable(inv: InviteRecord, now: number): boolean {
+  return inv.expiresAt > now && inv.revokedAt === null
+}
+
+function inviteAccess(inv: InviteRecord, hash: string): Access {
+  return {
+    role: inv.role, scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}`,
+    credential: { kind: 'invite', id: inv.id, tokenHash: hash, expiresAt: inv.expiresAt },
+  }
 }
 
 function bearerOf(h: string | undefined): string | null {

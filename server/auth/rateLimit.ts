@@ -1,6 +1,8 @@
 /**
  * Rate limits on credential checks, per source (the client address; an IPv6 /64 counts as one).
- * X-Forwarded-For is not trusted: behind a reverse proxy every client shares the proxy's address.
+ * The client address is the socket's, unless TRUST_PROXY says which proxies stand in front of
+ * the server: then it is the right-most address in X-Forwarded-For that no trusted proxy added
+ * (`clientAddress`). Without TRUST_PROXY, X-Forwarded-For is never read.
  *
  * Two budgets, each a token bucket per source (a source not in the map has a full bucket):
  *   1. Key checks (scrypt): KDF_BURST, one more every KDF_REFILL_MS. A check spends one before it
@@ -17,7 +19,8 @@
  * that spent its key budget waits for one refill (Retry-After) before an unverified key is
  * checked again.
  */
-import { isIPv6 } from 'node:net'
+import type { IncomingHttpHeaders } from 'node:http'
+import { isIP, isIPv6 } from 'node:net'
 import {
   KDF_BURST, KDF_MAX_QUEUED, KDF_MAX_RUNNING, KDF_QUEUE_FULL_RETRY_S, KDF_REFILL_MS, RATE_LIMIT_MAX_SOURCES,
   TOKEN_MISS_BURST, TOKEN_MISS_REFILL_MS,
@@ -36,6 +39,54 @@ function inDutch(seconds: number): string {
   if (seconds < 60) return `${seconds} seconden`
   const minutes = Math.ceil(seconds / 60)
   return minutes === 1 ? 'een minuut' : `${minutes} minuten`
+}
+
+/**
+ * Which X-Forwarded-For to believe: none (`off`), that of a number of proxies in front of the
+ * server (`hops`; the socket's peer is the nearest), or that of proxies at these addresses.
+ */
+export type TrustProxy =
+  | { kind: 'off' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'addresses'; proxies: string[] }
+
+/** What clientAddress needs of a request (an http.IncomingMessage fits). */
+export interface AddressedRequest {
+  headers: IncomingHttpHeaders
+  socket: { remoteAddress?: string }
+}
+
+/** An IP address as compared: IPv4-mapped IPv6 as IPv4, IPv6 lower case without a zone. */
+export function normalizeAddress(address: string): string {
+  const a = address.trim().split('%')[0] as string
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(a)
+  return mapped ? (mapped[1] as string) : a.toLowerCase()
+}
+
+/**
+ * The client's address. The chain is X-Forwarded-For's addresses (each proxy appends the address
+ * it received the request from) followed by the socket's peer. Walking it from the right, trusted
+ * proxies are skipped; the first address that is not one is the client — what a client writes
+ * into X-Forwarded-For itself stands further left and is never reached. When every address
+ * belongs to trusted proxies, the left-most is taken. An entry that is not an IP address ends
+ * the walk at the last proxy passed.
+ */
+export function clientAddress(req: AddressedRequest, trust: TrustProxy): string | undefined {
+  const peer = req.socket.remoteAddress
+  if (trust.kind === 'off' || !peer) return peer
+  const raw = req.headers['x-forwarded-for']
+  const forwarded = (Array.isArray(raw) ? raw.join(',') : raw ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '')
+  const chain = [...forwarded, peer]
+  let current = peer
+  for (let i = chain.length - 1, passed = 0; i >= 0; i--) {
+    const address = chain[i] as string
+    if (isIP(address.split('%')[0] as string) === 0) return current
+    current = address
+    const trusted = trust.kind === 'hops' ? passed < trust.hops : trust.proxies.includes(normalizeAddress(address))
+    if (!trusted) return address
+    passed++
+  }
+  return current
 }
 
 /** The limiter's key for a client address: IPv4 as is, IPv6 by its /64 (one subscriber's network). */
@@ -164,10 +215,15 @@ export class CredentialLimiter {
   private misses: SourceBuckets
   private gate: Gate
 
-  constructor(limits: LimiterOptions = DEFAULT_LIMITS) {
+  constructor(limits: LimiterOptions = DEFAULT_LIMITS, private trust: TrustProxy = { kind: 'off' }) {
     this.kdf = new SourceBuckets(limits.kdf)
     this.misses = new SourceBuckets(limits.misses)
     this.gate = new Gate(limits.maxRunning, limits.maxQueued)
+  }
+
+  /** The source a request counts for: its client address as TRUST_PROXY says (clientAddress). */
+  sourceOf(req: AddressedRequest): string {
+    return sourceOf(clientAddress(req, this.trust))
   }
 
   /**

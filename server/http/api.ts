@@ -8,24 +8,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { ApiError } from '../../shared/apiErrors.ts'
-import { CreateCaseBody, CreateInviteBody, LoginBody, type InviteCreated, type Me } from '../../shared/api.ts'
+import { CreateCaseBody, CreateInviteBody, LoginBody, type InviteCreated, type InviteListed, type Me } from '../../shared/api.ts'
 import { initCaseDoc } from '../../shared/doc.ts'
 import { derivePlan } from '../../shared/derivePlan.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { TEMPLATES } from '../../shared/templates.ts'
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
 import { canWrite, cookieOf, type Access } from '../auth/access.ts'
-import { sourceOf, TooManyAttempts } from '../auth/rateLimit.ts'
+import { isLocalHostHeader } from '../config.ts'
+import { TooManyAttempts } from '../auth/rateLimit.ts'
 import { hashToken, newToken } from '../auth/secrets.ts'
 import { newCaseId } from '../ids.ts'
 import { caseRef } from '../log.ts'
 import type { CaseRecord } from '../storage/storage.ts'
 import {
-  findCase, forbidden, parse, requireAccess, requireOrgProfessional, summary, type ApiDeps, type Ctx, type Route,
+  findCase, forbidden, notFound, parse, requireAccess, requireOrgProfessional, requireProfessional, summary, type ApiDeps, type Ctx, type Route,
 } from './apiKit.ts'
 import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
 import { snapshotRoutes } from './snapshotRoutes.ts'
 import { meetingRoutes } from './meetingRoutes.ts'
+import { CROSS_SITE_MESSAGE, crossSiteAllowed } from './origin.ts'
 
 export type { ApiDeps }
 
@@ -44,6 +46,8 @@ export function createApi(deps: ApiDeps) {
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)$/, handler: getCase },
     { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)$/, handler: eraseCase },
     { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: createInvite },
+    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: listInvites },
+    { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)\/invites\/([^/]+)$/, handler: revokeInvite },
     ...snapshotRoutes(deps),
     ...meetingRoutes(deps),
   ]
@@ -55,6 +59,7 @@ export function createApi(deps: ApiDeps) {
       if (!m) continue
       pathMatched = true
       if (r.method !== req.method) continue
+      if (!crossSiteAllowed(req, settings.publicUrl)) throw new HttpError(403, ApiError.crossSite, CROSS_SITE_MESSAGE)
       try {
         const who: Access | null = r.anyone ? null : await deps.access.resolve(req, null)
         await r.handler({ req, res, url, who, params: m.slice(1) })
@@ -80,7 +85,7 @@ export function createApi(deps: ApiDeps) {
   async function login({ req, res }: Ctx): Promise<void> {
     const body = parse(LoginBody, await readJson(req))
     const now = Date.now()
-    const role = await deps.access.keyRole(body.key, sourceOf(req.socket.remoteAddress), now)
+    const role = await deps.access.keyRole(body.key, deps.access.sourceOf(req), now)
     if (!role) {
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
       throw new HttpError(401, ApiError.unauthorized, 'This access key is not valid.')
@@ -94,7 +99,8 @@ export function createApi(deps: ApiDeps) {
 
   function logout({ req, res }: Ctx): void {
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
-    if (sid) storage.deleteSession(hashToken(sid))
+    // Ends the session and closes the sockets opened with it.
+    if (sid) deps.access.endSession(sid)
     sendEmpty(res, 204, { 'Set-Cookie': sessionCookie('', 0) })
   }
 
@@ -137,7 +143,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   async function eraseCase({ res, who, params }: Ctx): Promise<void> {
-    const a = requireOrgProfessional(who)
+    const a = requireOrgProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     await rooms.erase(record.id)
     storage.eraseCase(record.id)
@@ -147,13 +153,13 @@ export function createApi(deps: ApiDeps) {
   }
 
   async function createInvite({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireOrgProfessional(who)
+    const a = requireOrgProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const body = parse(CreateInviteBody, await readJson(req))
     const now = Date.now()
     const token = newToken('invite')
     const expiresAt = now + Math.round(body.expiresInHours * 3600_000)
-    storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt })
+    storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt, createdBy: a.actor })
     storage.audit({ at: now, actor: a.actor, role: a.role, action: `invite.create.${body.role}`, caseId: record.id })
     const result: InviteCreated = {
       token, url: `${baseUrl(req)}/join#${token}`, role: body.role, caseId: record.id, expiresAt: new Date(expiresAt).toISOString(),
@@ -161,10 +167,43 @@ export function createApi(deps: ApiDeps) {
     sendJson(res, 201, result)
   }
 
+  /** The case's invites for its professionals: role, times, who created it, status; never the token. */
+  function listInvites({ res, who, params }: Ctx): void {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    requireProfessional(a)
+    const now = Date.now()
+    const body: InviteListed[] = storage.listInvites(record.id).map((i) => ({
+      id: i.id, role: i.role, createdAt: new Date(i.createdAt).toISOString(), expiresAt: new Date(i.expiresAt).toISOString(),
+      createdBy: i.createdBy, byYou: i.createdBy !== null && i.createdBy === a.actor,
+      revokedAt: i.revokedAt === null ? null : new Date(i.revokedAt).toISOString(),
+      status: i.revokedAt !== null ? 'revoked' : i.expiresAt <= now ? 'expired' : 'active',
+    }))
+    sendJson(res, 200, body)
+  }
+
+  /** Revoke an invite: it stops working at once and the sockets opened with it are closed. */
+  function revokeInvite({ res, who, params }: Ctx): void {
+    const a = requireAccess(who)
+    const record = findCase(storage, params[0], a)
+    requireProfessional(a)
+    const inviteId = params[1] ?? ''
+    if (!/^[0-9a-f]{32}$/.test(inviteId) || !deps.access.revokeInvite(record.id, inviteId)) throw notFound('No such invite.')
+    storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'invite.revoke', caseId: record.id })
+    sendEmpty(res, 204)
+  }
+
+  /**
+   * Where invite links point: PUBLIC_URL when set; otherwise the request's Host, but only a local
+   * one (127.x, localhost, [::1]) — a Host header from elsewhere never lands in a link. (Without
+   * PUBLIC_URL the server only listens on a local address: config.ts.)
+   */
   function baseUrl(req: IncomingMessage): string {
     if (settings.publicUrl) return settings.publicUrl
-    const host = req.headers.host ?? `${settings.host}:${settings.port}`
-    return /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : `http://${settings.host}:${settings.port}`
+    const host = req.headers.host
+    if (host && isLocalHostHeader(host)) return `http://${host}`
+    const port = req.socket.localPort ?? settings.port
+    return `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`
   }
 
   function sessionCookie(value: string, maxAgeS: number): string {

@@ -41,17 +41,28 @@ export function requireAccess(who: Access | null): Access {
   return who
 }
 
-export function requireOrgProfessional(who: Access | null): Access {
+/**
+ * An organisation professional. With `caseId` (a case route): someone without a right on that
+ * case gets 404 first, as for every case route; 403 is only for a read-only right on it.
+ */
+export function requireOrgProfessional(who: Access | null, caseId?: string): Access {
   const a = requireAccess(who)
+  if (caseId !== undefined) requireCaseRight(a, caseId)
   if (!isOrgProfessional(a)) throw forbidden()
   return a
 }
 
 /** Professionals — organisation-wide or invited to one case — may change a case's history. */
-export function requireProfessional(who: Access | null): Access {
+export function requireProfessional(who: Access | null, caseId?: string): Access {
   const a = requireAccess(who)
+  if (caseId !== undefined) requireCaseRight(a, caseId)
   if (a.role !== 'professional') throw forbidden()
   return a
+}
+
+/** 404 (like an unknown case) when this access has no right on the case at all. */
+function requireCaseRight(a: Access, caseId: string): void {
+  if (!isCaseId(caseId) || !canReadCase(a, caseId)) throw notFound()
 }
 
 export function forbidden(): HttpError {

@@ -38,7 +38,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
 
   /** 201 with the new meeting; 200 with the one already going on (two people pressing at once start one). */
   async function start({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who)
+    const a = requireProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const body = parse(StartMeetingBody, await readJson(req))
     const meeting = newMeeting(record.id, { name: body.startedBy ?? '', role: a.role })
@@ -53,7 +53,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   }
 
   async function end({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who)
+    const a = requireProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const body = parse(EndMeetingBody, await readJson(req))
     const meetingId = params[1] as string
@@ -85,7 +85,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   }
 
   async function setNext({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who)
+    const a = requireProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const body = parse(NextMeetingBody, await readJson(req))
     storage.setNextMeeting(record.id, body.nextMeeting)

@@ -28,7 +28,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   }
 
   async function create({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who)
+    const a = requireProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const body = parse(CreateSnapshotBody, await readJson(req))
     const now = Date.now()
@@ -88,7 +88,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   }
 
   async function restore({ res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who)
+    const a = requireProfessional(who, params[0] ?? '')
     const record = findCase(storage, params[0], a)
     const source = loadSnapshotDoc(storage, record.id, params[1] as string)
     if (!source) throw notFound('Deze momentopname bestaat niet.')

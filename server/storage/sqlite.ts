@@ -8,10 +8,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
-import type { AuditEntry, CaseRecord, InviteRecord, MeetingEnd, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { AuditEntry, CaseRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
 import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
@@ -67,6 +67,13 @@ const MIGRATIONS: string[] = [
    INSERT INTO meetings (id, case_id, started_at, started_by, ended_at, ended_by, participants, note, snapshot_id)
      SELECT 'm-' || id, case_id, created_at, saved_by, created_at, saved_by, '[]', '', id FROM snapshots
      WHERE auto = 0 AND label NOT LIKE 'Voor het terugzetten %' AND label NOT LIKE 'Before restoring %';`,
+  // Invites get a public id (to list and revoke them without the token), who created them and
+  // when they were revoked.
+  `ALTER TABLE invites ADD COLUMN id TEXT;
+   ALTER TABLE invites ADD COLUMN created_by TEXT;
+   ALTER TABLE invites ADD COLUMN revoked_at INTEGER;
+   UPDATE invites SET id = lower(hex(randomblob(16)));
+   CREATE UNIQUE INDEX invites_id ON invites(id);`,
 ]
 
 /**
@@ -141,8 +148,10 @@ export class SqliteStorage implements Storage {
       getCase: db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE id = ?'),
       touchCase: db.prepare('UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?'),
       deleteCase: db.prepare('DELETE FROM cases WHERE id = ?'),
-      insertInvite: db.prepare('INSERT INTO invites (token_hash, case_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      insertInvite: db.prepare('INSERT INTO invites (token_hash, case_id, role, created_at, expires_at, id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       findInvite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token_hash = ?'),
+      listInvites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at DESC, rowid DESC'),
+      revokeInvite: db.prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE case_id = ? AND id = ?'),
       insertSession: db.prepare('INSERT INTO sessions (id_hash, role, created_at, expires_at) VALUES (?, ?, ?, ?)'),
       findSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id_hash = ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
@@ -199,12 +208,20 @@ export class SqliteStorage implements Storage {
     return changes > 0
   }
 
-  createInvite(i: InviteRecord): void {
-    this.stmts.insertInvite.run(i.tokenHash, i.caseId, i.role, i.createdAt, i.expiresAt)
+  createInvite(i: NewInvite): string {
+    const id = i.id ?? randomBytes(16).toString('hex')
+    this.stmts.insertInvite.run(i.tokenHash, i.caseId, i.role, i.createdAt, i.expiresAt, id, i.createdBy ?? null)
+    return id
   }
   findInvite(tokenHash: string): InviteRecord | null {
     const r = this.stmts.findInvite.get(tokenHash)
-    return r ? { tokenHash: r.token_hash, caseId: r.case_id, role: r.role as Role, createdAt: r.created_at, expiresAt: r.expires_at } : null
+    return r ? toInvite(r) : null
+  }
+  listInvites(caseId: string): InviteRecord[] {
+    return this.stmts.listInvites.all(caseId).map(toInvite)
+  }
+  revokeInvite(caseId: string, id: string, at: number): boolean {
+    return this.stmts.revokeInvite.run(at, caseId, id).changes > 0
   }
 
   createSession(s: SessionRecord): void {
@@ -399,7 +416,17 @@ function toMeeting(r: MeetingRow): MeetingRecord {
 }
 
 interface CaseRow { id: string; title: string; template: string; created_at: number; updated_at: number }
-interface InviteRow { token_hash: string; case_id: string; role: string; created_at: number; expires_at: number }
+interface InviteRow {
+  token_hash: string; case_id: string; role: string; created_at: number; expires_at: number
+  id: string; created_by: string | null; revoked_at: number | null
+}
+
+function toInvite(r: InviteRow): InviteRecord {
+  return {
+    id: r.id, tokenHash: r.token_hash, caseId: r.case_id, role: r.role as Role, createdAt: r.created_at,
+    expiresAt: r.expires_at, createdBy: r.created_by, revokedAt: r.revoked_at,
+  }
+}
 interface SessionRow { id_hash: string; role: string; created_at: number; expires_at: number }
 
 function toCase(r: CaseRow): CaseRecord {

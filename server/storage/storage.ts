@@ -19,12 +19,20 @@ export interface CaseRecord {
 }
 
 export interface InviteRecord {
+  /** Public id (listing, revoking); never the token. */
+  id: string
   tokenHash: string
   caseId: string
   role: Role
   createdAt: number
   expiresAt: number
+  /** Non-personal reference of who created it (as in the audit log); null for invites from before. */
+  createdBy: string | null
+  revokedAt: number | null
 }
+
+/** What createInvite needs: the id is generated when absent. */
+export type NewInvite = Omit<InviteRecord, 'id' | 'createdBy' | 'revokedAt'> & { id?: string; createdBy?: string | null }
 
 export interface SessionRecord {
   idHash: string
@@ -61,8 +69,13 @@ export interface CaseStore {
 }
 
 export interface InviteStore {
-  createInvite(invite: InviteRecord): void
+  /** Store an invite; returns its id. */
+  createInvite(invite: NewInvite): string
   findInvite(tokenHash: string): InviteRecord | null
+  /** The case's invites, newest first (expired ones until they are purged). */
+  listInvites(caseId: string): InviteRecord[]
+  /** Mark an invite of this case revoked; false when there is no such invite. */
+  revokeInvite(caseId: string, id: string, at: number): boolean
 }
 
 export interface SessionStore {

@@ -46,12 +46,15 @@ export async function api<T = any>(
   base: string,
   method: string,
   pathname: string,
-  opts: { body?: unknown; rawBody?: string; auth?: string | null; cookie?: string; contentType?: string } = {},
+  opts: { body?: unknown; rawBody?: string; auth?: string | null; cookie?: string; contentType?: string; origin?: string | null } = {},
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = {}
   const auth = opts.auth === undefined ? TEST_ORG_KEY : opts.auth
   if (auth) headers.authorization = `Bearer ${auth}`
   if (opts.cookie) headers.cookie = opts.cookie
+  // With a cookie, act as a browser on the server's own page (it sends Origin); `origin` overrides.
+  const origin = opts.origin === undefined ? (opts.cookie ? new URL(base).origin : null) : opts.origin
+  if (origin) headers.origin = origin
   let body: string | undefined
   if (opts.rawBody !== undefined) body = opts.rawBody
   else if (opts.body !== undefined) body = JSON.stringify(opts.body)

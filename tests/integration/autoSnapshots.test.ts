@@ -69,6 +69,8 @@ function textOf(i: number, version: number): string {
   return `kaart ${i} versie ${version} `.padEnd(ITEM_TEXT_CHARS, 'abcdefghij')
 }
 
+const residentWords = { name: 'Jan', org: '', role: 'resident' as const }
+
 /** Cards added per connection while building: a person pasting, well within one connection's budget. */
 const ITEMS_PER_WRITER = 50
 
@@ -81,7 +83,8 @@ async function bigCase(s: TestServer): Promise<{ id: string; itemIds: string[] }
     writers.push(c)
     await synced(c)
     for (let i = from; i < Math.min(BIG_CASE_ITEMS, from + ITEMS_PER_WRITER); i++) {
-      itemIds.push(addItem(c.doc, { kind: 'note', text: textOf(i, 0), pos: { x: i, y: 0 }, author }))
+      // The resident's words, written down by a professional: so the resident's cycles below may edit them too.
+      itemIds.push(addItem(c.doc, { kind: 'note', text: textOf(i, 0), pos: { x: i, y: 0 }, author: residentWords, recordedBy: author }))
     }
     await serverHas(s, id, (doc) => listItems(doc).length === itemIds.length)
   }

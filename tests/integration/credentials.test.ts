@@ -73,7 +73,8 @@ function login(base: string, key: string, from?: string): Promise<Answer> {
 /** Try a WebSocket upgrade from a chosen address: 101 when accepted, else the refusal's status. */
 function upgrade(base: string, caseId: string, opts: { token?: string; cookie?: string; from?: string } = {}): Promise<number> {
   const query = opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''
-  const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie } : {}
+  // A browser sends Origin on every upgrade; with the cookie alone the server requires it.
+  const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie, origin: new URL(base).origin } : {}
   return upgradeStatus(`${base.replace('http', 'ws')}/ws/${caseId}${query}`, headers, opts.from ?? '127.0.0.1')
 }
 

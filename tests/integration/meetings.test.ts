@@ -286,6 +286,8 @@ describe('upgrading a database from before meetings', () => {
     // Back to schema 4: the database as the previous release left it.
     const db = new Database(dbFile(dir))
     db.exec('DROP TABLE meetings; ALTER TABLE cases DROP COLUMN next_meeting; PRAGMA user_version = 4;')
+    // …and without what later migrations added (schema 6: invite ids, creator, revocation).
+    db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at;')
     db.close()
 
     storage = openSqliteStorage(dir)

@@ -26,8 +26,9 @@ describe('live editing between several clients', () => {
     const c = client(id, resident)
     await Promise.all([a, b, c].map(synced))
 
-    const itemId = addItem(a.doc, { kind: 'problem', text: 'Schulden', pos: { x: 0, y: 0 }, author: prof })
-    await vi.waitFor(() => expect(parts(c.doc).items.has(itemId)).toBe(true), { timeout: 20_000 })
+    // The resident's own card (a resident may edit only their own; professionals edit everything).
+    const itemId = addItem(c.doc, { kind: 'problem', text: 'Schulden', pos: { x: 0, y: 0 }, author: { name: 'Jan', org: '', role: 'resident' } })
+    await vi.waitFor(() => expect(parts(a.doc).items.has(itemId) && parts(b.doc).items.has(itemId)).toBe(true), { timeout: 20_000 })
 
     // Concurrently: b and c both type into the same text; a moves it; c adds its own wish.
     setItemText(b.doc, itemId, 'Schulden bij de energieleverancier')

@@ -15,6 +15,7 @@ import { bindDocToStore } from './bindDocToStore.ts'
 import { bindStoreToDoc } from './bindStoreToDoc.ts'
 import { bindLocalPresence, bindRemotePresence } from './bindPresence.ts'
 import { protectEntities } from './protectEntities.ts'
+import { setEditorRole } from '../rights.ts'
 
 export interface BridgeArgs {
   editor: Editor | null
@@ -45,6 +46,8 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
   useEffect(() => {
     if (!editor) return
     editor.updateInstanceState({ isReadonly: readOnly })
+    // Which cards may be edited in place (ItemShapeUtil.canEdit asks through the editor).
+    setEditorRole(editor, me.role)
     const measurer = createDomMeasurer(editor.getContainer())
     const isHeld = (id: TLShapeId) => editor.isIn('select.translating') && editor.getSelectedShapeIds().includes(id)
     const offProtect = protectEntities(store, { doc, role: me.role, onRefused: (id) => refusedRef.current?.(id) })
@@ -52,7 +55,7 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
     const onFonts = () => docToStore.relayout()
     document.fonts?.addEventListener?.('loadingdone', onFonts)
     const offs: (() => void)[] = [
-      offProtect, docToStore, () => measurer.dispose(), () => document.fonts?.removeEventListener?.('loadingdone', onFonts),
+      () => setEditorRole(editor, null), offProtect, docToStore, () => measurer.dispose(), () => document.fonts?.removeEventListener?.('loadingdone', onFonts),
     ]
     if (!readOnly) {
       const person = { name: me.name, org: me.org, role: me.role }

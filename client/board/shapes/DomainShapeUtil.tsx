@@ -7,6 +7,7 @@ import { Group2d, HTMLContainer, Rectangle2d, ShapeUtil, stopEventPropagation, t
 import { updateDomain } from '../../../shared/doc.ts'
 import { translator } from '../../i18n.ts'
 import { useBoard, writeUi } from '../context.ts'
+import { mayChangeShared } from '../rights.ts'
 import { entityIdOf } from '../bridge/ids.ts'
 import { domainLabel } from '../ui/domainLabel.ts'
 import { DOMAIN_HEAD, DOMAIN_W } from '../layout/metrics.ts'
@@ -92,7 +93,7 @@ function DomainRegion({ shape }: { shape: DomainShape }) {
               data-testid="kt-domain-score"
               aria-label={`${ctx.strings.score} ${label}`}
               value={score ?? ''}
-              disabled={ctx.readOnly}
+              disabled={ctx.readOnly || !mayChangeShared(ctx.me.role)}
               onPointerDown={stopEventPropagation}
               onChange={(e) => {
                 const v = e.currentTarget.value

@@ -6,6 +6,7 @@
 import { useMemo } from 'react'
 import { useEditor, useIsEditing } from 'tldraw'
 import { useBoard } from '../context.ts'
+import { mayEditCard } from '../rights.ts'
 import { entityIdOf } from '../bridge/ids.ts'
 import type { ItemShape } from './defs.ts'
 import { CardBody } from './CardBody.tsx'
@@ -26,7 +27,7 @@ export function ItemCard({ shape }: { shape: ItemShape }) {
     <CardBody
       content={content}
       height={p.h}
-      text={editing && !ctx.readOnly ? <ItemTextEditor id={id} text={p.text} onDone={() => editor.setEditingShape(null)} /> : undefined}
+      text={editing && !ctx.readOnly && mayEditCard(ctx.me.role, p.authorRole) ? <ItemTextEditor id={id} text={p.text} onDone={() => editor.setEditingShape(null)} /> : undefined}
       root={{
         className: `${editing ? 'kt-editing' : ''}${highlight ? ` kt-hl kt-hl-${highlight}` : ''}`.trim() || undefined,
         attrs: {

@@ -1,10 +1,12 @@
 /**
  * A plan item card: problem, wish, strength, action or note. Its place and size come from the
  * board's layout (../layout/): it cannot be resized by hand (it grows with its text), and a
- * card dragged somewhere is put into the flow of the domain it was dropped in.
+ * card dragged somewhere is put into the flow of the domain it was dropped in. It is edited in
+ * place only by who may change it (../rights.ts: a resident only a resident's own card).
  */
 import { HTMLContainer, Rectangle2d, ShapeUtil, type Geometry2d, type TLShapeUtilCanBindOpts } from 'tldraw'
 import { CARD_W } from '../layout/metrics.ts'
+import { editorMayEditCard } from '../rights.ts'
 import { ITEM_TYPE, itemShapeMigrations, itemShapeProps, type ItemShape } from './defs.ts'
 import { ItemCard } from './ItemCard.tsx'
 import { cardAriaLabel } from './cardContent.ts'
@@ -31,8 +33,8 @@ export class ItemShapeUtil extends ShapeUtil<ItemShape> {
     return new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: true })
   }
 
-  override canEdit(): boolean {
-    return true
+  override canEdit(shape: ItemShape): boolean {
+    return editorMayEditCard(this.editor, shape.props.authorRole)
   }
   override canResize(): boolean {
     return false

@@ -2,7 +2,8 @@
  * The board's toolbar: a row above the canvas (never over it) that wraps on narrow screens.
  * - adding cards (AddToolbar.tsx: the add buttons, and the domain chooser in a row of its own);
  * - views: 'Overzicht', smaller/larger, 'Doel' (the resident card), one button per life domain;
- * - 'Tekenen' (free drawing, off by default; absent in resident mode and read-only) with its tools;
+ * - 'Tekenen' (free drawing, off by default; absent in resident mode, read-only and for a resident:
+ *   only a professional draws, ../rights.ts) with its tools;
  * - 'Presenteren'.
  */
 import { GeoShapeGeoStyle, useValue, type Editor } from 'tldraw'
@@ -11,6 +12,7 @@ import { useI18n, type MessageKey } from '../../i18n.ts'
 import { useBoard } from '../context.ts'
 import { RESIDENT_ENTITY_ID, shapeIdFor } from '../bridge/ids.ts'
 import { AddButtons, DomainChooser, chosenDomain, useAdder } from './AddToolbar.tsx'
+import { mayChangeShared } from '../rights.ts'
 import { useBoardUi } from './boardUi.ts'
 import { shapeBounds, showOverview, showReadable, zoomBy, type ViewMode } from './camera.ts'
 import { domainLabel } from './domainLabel.ts'
@@ -48,7 +50,7 @@ export function BoardBar({ mode, present, narrow = false }: { mode: ViewMode; pr
   const current = useValue('kt current domain', () => chosenDomain(editor), [editor])
   const tool = useValue('kt current tool', () => currentTool(editor), [editor])
   const domains = listDomains(ctx.doc)
-  const canDraw = !ctx.readOnly && !ctx.residentMode
+  const canDraw = !ctx.readOnly && !ctx.residentMode && mayChangeShared(ctx.me.role)
   const adder = useAdder(editor)
 
   const goTo = (entityId: string) => {

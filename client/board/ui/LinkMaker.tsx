@@ -2,7 +2,8 @@
  * 'Verband leggen' from a card: first the kind (versterkt, veroorzaakt, helpt bij, blokkeert — no
  * default that pretends), then the other card: from a list grouped by life domain (keyboard), or
  * by clicking it on the board ('Kies op het bord'). Below: the card's links as sentences
- * ('Schulden versterkt Slaapproblemen'), each with a remove button.
+ * ('Schulden versterkt Slaapproblemen'), each with a remove button for who may remove links
+ * (../rights.ts: a professional; anyone who can write may make one).
  */
 import { useState } from 'react'
 import { addLink, deleteLink, listDomains, listItems, listLinks } from '../../../shared/doc.ts'
@@ -11,6 +12,7 @@ import { fill, useI18n } from '../../i18n.ts'
 import { useBoard, writeUi, type BoardContextValue } from '../context.ts'
 import { useBoardUi } from './boardUi.ts'
 import { domainLabel } from './domainLabel.ts'
+import { mayChangeShared } from '../rights.ts'
 
 const SHORT = 48
 
@@ -92,7 +94,7 @@ export function LinkMaker({ item }: { item: ItemFields }) {
               return (
                 <li key={l.id} data-testid="card-link">
                   <span>{text}</span>
-                  {!ctx.readOnly && (
+                  {!ctx.readOnly && mayChangeShared(ctx.me.role) && (
                     <button type="button" className="kt-quiet" aria-label={fill(t('bd_linkRemoveLabel'), { sentence: text })}
                       onClick={() => writeUi(ctx, (doc) => deleteLink(doc, l.id))}>
                       {t('bd_linkRemove')}

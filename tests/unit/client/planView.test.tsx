@@ -293,6 +293,75 @@ describe('edits in the plan view write to the document', () => {
   })
 })
 
+describe("a resident is offered no change to what is not theirs (rights inside the document)", () => {
+  it("shows others' items and actions as text — no field, domain, move, marks or delete — and their own as fields", () => {
+    const { local, remote } = pair()
+    const d = listDomains(local)[0]!
+    const pro = addItem(local, { kind: 'problem', text: 'Van Sanne', domainId: d.id, author: SANNE, stress: true }, 1000)
+    addItem(local, { kind: 'wish', text: 'Van Jan', domainId: d.id, author: JAN }, 2000)
+    const action = addItem(local, { kind: 'action', text: 'Schuldhulp aanvragen', domainId: d.id, author: SANNE }, 3000)
+    updateItem(local, action, { owner: 'Sanne', due: '2027-01-15', status: 'in_progress' })
+    render(local, view('resident'))
+    const section = domainSection(local, d.label)
+    const proRow = one(`[data-item-id="${pro}"]`, section)
+    expect(proRow.getAttribute('data-locked')).toBe('true')
+    expect(one('[data-testid="pv-item-text"]', proRow).tagName).toBe('P')
+    expect(one('[data-testid="pv-item-text"]', proRow).textContent).toBe('Van Sanne')
+    expect(all('textarea, input, select, button', proRow)).toEqual([])
+    expect(one('[data-testid="pv-stress-mark"]', proRow).textContent).toBe('Stressfactor — eerst aanpakken')
+    expect(one('[data-testid="pv-locked-note"]', proRow).textContent).toBe('Van een ander: u kunt dit lezen, niet veranderen.')
+    // Their own: a text field, the domain, stress, delete; and 'Omhoog' past Sanne's item.
+    const ownRow = all('[data-testid="pv-item"]', section).find((r) => r.getAttribute('data-item-id') !== pro)!
+    expect(one('[data-testid="pv-item-text"]', ownRow).tagName).toBe('TEXTAREA')
+    expect(all('[data-testid="pv-item-domain"], [data-testid="pv-stress"], [data-testid="pv-delete"]', ownRow).length).toBe(3)
+    // The action table: Sanne's action in words only.
+    const row = one(`[data-testid="pv-action"][data-item-id="${action}"]`)
+    expect(all('textarea, input, select, button', row)).toEqual([])
+    expect(one('[data-testid="pv-action-text"]', row).textContent).toBe('Schuldhulp aanvragen')
+    expect(one('[data-testid="pv-action-owner"]', row).textContent).toBe('Sanne')
+    expect(one('[data-testid="pv-action-status"]', row).textContent).toBe('bezig')
+    expect(one('[data-testid="pv-action-due"]', row).textContent).toContain('2027')
+    // A professional gets the fields for the same items.
+    render(local, view('professional'))
+    expect(all(`[data-item-id="${pro}"] textarea, [data-item-id="${pro}"] select`).length).toBe(2)
+    expect(all(`[data-testid="pv-action"][data-item-id="${action}"] input, [data-testid="pv-action"][data-item-id="${action}"] select`).length).toBeGreaterThan(3)
+    expect(readItem(parts(remote).items.get(pro)!)!.text).toBe('Van Sanne')
+  })
+
+  it("moves the resident's own item past someone else's by writing only their own item", () => {
+    const { local, remote } = pair()
+    const d = listDomains(local)[0]!
+    const own = addItem(local, { kind: 'problem', text: 'Van Jan', domainId: d.id, author: JAN }, 1000)
+    const pro = addItem(local, { kind: 'problem', text: 'Van Sanne', domainId: d.id, author: SANNE }, 2000)
+    const touched: string[] = []
+    parts(remote).items.get(pro)!.observe(() => touched.push(pro))
+    render(local, view('resident'))
+    act(() => button(/^Omlaag: Knelpunt: Van Jan$/).click())
+    expect(itemsInDomain(remote, d.id).map((i) => i.id)).toEqual([pro, own])
+    expect(touched).toEqual([])
+    // No 'Omhoog'/'Omlaag' on Sanne's item.
+    expect(all('[data-testid^="pv-move-"]', one(`[data-item-id="${pro}"]`)).length).toBe(0)
+  })
+
+  it('shows the domain scores read-only, and links without kind or remove, but keeps adding a link', () => {
+    const { local } = pair('zrm')
+    const d = listDomains(local)
+    const a = addItem(local, { kind: 'problem', text: 'Schulden', domainId: d[0]!.id, author: SANNE })
+    const b = addItem(local, { kind: 'wish', text: 'Rust', domainId: d[1]!.id, author: JAN })
+    addLink(local, a, b, 'blocks')
+    render(local, view('resident'))
+    const scores = all<HTMLSelectElement>('[data-testid="plan-score"]')
+    expect(scores.length).toBe(d.length)
+    for (const s of scores) expect(s.disabled).toBe(true)
+    const link = one('[data-testid="pv-link"]')
+    expect(all('select, button', link)).toEqual([])
+    expect(all('[data-testid="pv-add-link"]').length).toBe(1)
+    render(local, view('professional'))
+    for (const s of all<HTMLSelectElement>('[data-testid="plan-score"]')) expect(s.disabled).toBe(false)
+    expect(all('select, button', one('[data-testid="pv-link"]')).length).toBe(2)
+  })
+})
+
 describe('typing in an item while others type', () => {
   it('keeps the caret in place when a remote edit arrives, and merges both', () => {
     const { local, remote } = pair()

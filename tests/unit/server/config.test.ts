@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import path from 'node:path'
-import { readSettings, SettingsError } from '../../../server/config.ts'
+import { isLocalHostHeader, isLoopback, readSettings, SettingsError } from '../../../server/config.ts'
 
 const defaults = { clientDir: '/tmp/client' }
 
@@ -22,6 +22,32 @@ describe('settings from the environment', () => {
     for (const [env, message] of bad) {
       expect(() => readSettings(env, defaults)).toThrow(SettingsError)
       expect(() => readSettings(env, defaults)).toThrow(message)
+    }
+  })
+
+  it('require PUBLIC_URL when listening on a non-local address', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'keukentafel.intern', '127.0.0.1.nip.io']) {
+      expect(() => readSettings({ HOST: host }, defaults)).toThrow(SettingsError)
+      expect(() => readSettings({ HOST: host }, defaults)).toThrow(/PUBLIC_URL is required when HOST is not a local address/)
+      expect(readSettings({ HOST: host, PUBLIC_URL: 'https://keukentafel.example.nl/x' }, defaults))
+        .toMatchObject({ host, publicUrl: 'https://keukentafel.example.nl' })
+    }
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) {
+      expect(readSettings({ HOST: host }, defaults)).toMatchObject({ host, publicUrl: null })
+    }
+  })
+})
+
+describe('local addresses', () => {
+  it('are loopback addresses and names only', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]']) expect(isLoopback(h)).toBe(true)
+    for (const h of ['0.0.0.0', '::', '127.0.0.1.evil.example', '127.evil', 'localhost.evil.example', '10.0.0.1', '']) expect(isLoopback(h)).toBe(false)
+  })
+
+  it('in a Host header: with or without a port', () => {
+    for (const h of ['127.0.0.1', '127.0.0.1:8080', 'localhost:5173', '[::1]:8080', '[::1]']) expect(isLocalHostHeader(h)).toBe(true)
+    for (const h of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example:80', '127.0.0.1@evil.example', 'localhost:80/x', '::1', '']) {
+      expect(isLocalHostHeader(h)).toBe(false)
     }
   })
 })

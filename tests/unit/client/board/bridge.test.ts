@@ -5,6 +5,8 @@ import { createBindingId, createShapeId, toRichText, type TLArrowShape, type TLR
 import { bindDocToStore } from '../../../../client/board/bridge/bindDocToStore.ts'
 import { bindStoreToDoc } from '../../../../client/board/bridge/bindStoreToDoc.ts'
 import { protectEntities } from '../../../../client/board/bridge/protectEntities.ts'
+import { createBoardUndo } from '../../../../client/board/bridge/undo.ts'
+import { UI_ORIGIN } from '../../../../client/board/bridge/origins.ts'
 import { BOARD_PAGE_ID, LINK_COLORS } from '../../../../client/board/bridge/project.ts'
 import { UNASSIGNED_AREA_ID } from '../../../../client/board/shapes/defs.ts'
 import {
@@ -403,5 +405,102 @@ describe('board bridge', () => {
     A.store.put([{ ...cs, props: { ...cs.props, w: 999, h: 999 } } as TLShape])
     expect(boxOf(A.store, id).w).toBe(cBox.w)
     expect(boxOf(A.store, id).h).toBe(cBox.h)
+  })
+})
+
+describe("a resident's board offers no write the server would refuse (rights inside the document)", () => {
+  const resident: Author = { name: 'Fatima', org: '', role: 'resident' }
+
+  it("a drag of someone else's card leaves it where it was and writes nothing; the resident's own card moves", () => {
+    const { a, b } = syncedDocs()
+    const R = board(b, resident)
+    const [d0, d1] = listDomains(a)
+    const pro = addItem(a, { kind: 'problem', text: 'Van Sanne', domainId: d0!.id, author })
+    const own = addItem(a, { kind: 'wish', text: 'Van Fatima', domainId: d0!.id, author: resident })
+    const x1 = addItem(a, { kind: 'wish', text: 'Eerste', domainId: d1!.id, author })
+    const writes: string[][] = []
+    for (const id of [pro, own]) parts(a).items.get(id)!.observe((e) => writes.push([id, ...[...e.keysChanged].sort()]))
+    const dropOn = (id: string) => {
+      const s = shapeOf(R.store, id)! as TLShape & { props: { w: number; h: number } }
+      const target = centre(boxOf(R.store, x1))
+      R.store.put([{ ...s, x: target.x + 30 - s.props.w / 2, y: target.y - s.props.h / 2 }])
+      R.writer.flush()
+    }
+    const home = boxOf(R.store, pro)
+    dropOn(pro)
+    expect(boxOf(R.store, pro)).toEqual(home)
+    expect(listItems(a).find((i) => i.id === pro)!.domainId).toBe(d0!.id)
+    expect(writes).toEqual([])
+    // Nor its text or marks through the canvas.
+    const s = shapeOf(R.store, pro)! as TLShape & { props: Record<string, unknown> }
+    R.store.put([{ ...s, props: { ...s.props, text: 'Veranderd', stress: true } } as TLShape])
+    R.writer.flush()
+    expect(listItems(a).find((i) => i.id === pro)).toMatchObject({ text: 'Van Sanne', stress: false })
+    expect(writes).toEqual([])
+    // Their own card: moved into d1, after the card it was dropped on.
+    dropOn(own)
+    expect(itemsInDomain(b, d1!.id).map((i) => i.id)).toEqual([x1, own])
+    expect(writes).toEqual([[own, 'domainId', 'order']])
+    expect(R.errors).toEqual([])
+  })
+
+  it('a resident cannot delete a link arrow, change a domain or touch a drawing on the canvas; a professional can', () => {
+    const { a, b } = syncedDocs()
+    const P = board(a)
+    const R = board(b, resident)
+    const [d0, d1] = listDomains(a)
+    const i1 = addItem(a, { kind: 'problem', text: 'Schulden', domainId: d0!.id, author })
+    const i2 = addItem(a, { kind: 'wish', text: 'Rust', domainId: d1!.id, author: resident })
+    const linkId = addLink(b, i1, i2, 'blocks') // a resident may make one
+    const geoId = createShapeId('proDrawing01')
+    P.store.put([{
+      id: geoId, typeName: 'shape', type: 'geo', x: 900, y: 900, rotation: 0, index: 'a5', parentId: BOARD_PAGE_ID,
+      isLocked: false, opacity: 1, meta: {},
+      props: {
+        geo: 'rectangle', w: 100, h: 80, color: 'blue', labelColor: 'black', fill: 'none', dash: 'draw', size: 'm',
+        font: 'draw', align: 'middle', verticalAlign: 'middle', growY: 0, url: '', scale: 1, flipX: false, flipY: false,
+        richText: toRichText('los'),
+      },
+    } as unknown as TLRecord])
+    P.writer.flush()
+    const canvasBefore = JSON.stringify(parts(a).canvas.toJSON())
+    const domainBefore = JSON.stringify(parts(a).domains.get(d0!.id)!.toJSON())
+    // The resident: deleting the arrow, moving the drawing, deleting it, changing a domain's score on the canvas.
+    R.store.remove([createShapeId(linkId)])
+    R.store.put([{ ...(R.store.get(geoId) as TLShape), x: 1200 }])
+    R.store.remove([geoId])
+    const ds = shapeOf(R.store, d0!.id)! as TLShape & { props: Record<string, unknown> }
+    R.store.put([{ ...ds, props: { ...ds.props, score: 4, label: 'Anders' } } as TLShape])
+    R.writer.flush()
+    expect(listLinks(a).map((l) => l.id)).toEqual([linkId])
+    expect(R.store.get(createShapeId(linkId))?.type).toBe('arrow')
+    expect(JSON.stringify(parts(a).canvas.toJSON())).toBe(canvasBefore)
+    expect(R.store.get(geoId)).toBeDefined()
+    expect(JSON.stringify(parts(a).domains.get(d0!.id)!.toJSON())).toBe(domainBefore)
+    // The professional may.
+    P.store.remove([createShapeId(linkId), geoId])
+    P.writer.flush()
+    expect(listLinks(b)).toEqual([])
+    expect(parts(b).canvas.has(geoId)).toBe(false)
+    expect(P.errors.concat(R.errors)).toEqual([])
+  })
+
+  it("a resident's undo covers their items only: undoing their new link would remove a link", () => {
+    const { a } = syncedDocs()
+    const d = listDomains(a)[0]!
+    const i1 = addItem(a, { kind: 'wish', text: 'Rust', domainId: d.id, author: resident })
+    const i2 = addItem(a, { kind: 'problem', text: 'Schulden', domainId: d.id, author })
+    for (const [role, kept] of [['resident', 1], ['professional', 0]] as const) {
+      const undo = createBoardUndo(a, role)
+      a.transact(() => addLink(a, i1, i2, 'helps'), UI_ORIGIN)
+      undo.undo()
+      expect(listLinks(a).length, role).toBe(kept)
+      for (const l of listLinks(a)) parts(a).links.delete(l.id)
+      a.transact(() => setItemText(a, i1, 'Rust en slapen'), UI_ORIGIN)
+      undo.stopCapturing()
+      undo.undo()
+      expect(listItems(a).find((i) => i.id === i1)!.text, role).toBe('Rust')
+      undo.destroy()
+    }
   })
 })

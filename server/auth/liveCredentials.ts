@@ -1,0 +1,110 @@
+/**
+ * Which credential each open WebSocket was authorised with, so that ending the credential ends
+ * the socket too: logout, revoking an invite and the credential's expiry close the matching open
+ * sockets (4401 with a reason) within a second.
+ *
+ * Expiry uses one timer set to the earliest expiry among the open sockets (no polling): when it
+ * fires, every socket whose credential has expired is closed and the timer is set for the next.
+ * Organisation keys (Bearer) carry no credential here: they do not expire and are not revoked.
+ */
+import { CloseCode } from '../../shared/closeCodes.ts'
+
+/** A session or an invite, as an open socket was authorised with it. */
+export interface Credential {
+  kind: 'session' | 'invite'
+  /** Session: the id's SHA-256; invite: the invite's public id. */
+  id: string
+  /** The SHA-256 of the secret (to look it up again). */
+  tokenHash: string
+  expiresAt: number
+}
+
+export type CloseSocket = (code: number, reason: string) => void
+
+interface Entry {
+  cred: Credential
+  close: CloseSocket
+}
+
+/** Longest delay setTimeout takes (about 24.8 days); later expiries are re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+export function credentialKey(kind: Credential['kind'], id: string): string {
+  return `${kind}:${id}`
+}
+
+export class LiveCredentials {
+  private open = new Map<string, Set<Entry>>()
+  private timer: NodeJS.Timeout | null = null
+  private timerAt = Infinity
+
+  constructor(private clock: () => number = Date.now) {}
+
+  /** Remember an open socket's credential; returns the function that forgets it (on close). */
+  register(cred: Credential, close: CloseSocket): () => void {
+    const key = credentialKey(cred.kind, cred.id)
+    const entry: Entry = { cred, close }
+    let set = this.open.get(key)
+    if (!set) this.open.set(key, (set = new Set()))
+    set.add(entry)
+    if (cred.expiresAt < this.timerAt) this.arm()
+    return () => {
+      const s = this.open.get(key)
+      if (!s) return
+      s.delete(entry)
+      if (s.size === 0) this.open.delete(key)
+    }
+  }
+
+  /** Close every open socket authorised with this credential; returns how many. */
+  end(kind: Credential['kind'], id: string, reason: string): number {
+    const key = credentialKey(kind, id)
+    const set = this.open.get(key)
+    if (!set) return 0
+    this.open.delete(key)
+    for (const e of set) e.close(CloseCode.Unauthorized, reason)
+    return set.size
+  }
+
+  /** Open sockets being tracked (for tests and health). */
+  size(): number {
+    let n = 0
+    for (const s of this.open.values()) n += s.size
+    return n
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.timerAt = Infinity
+  }
+
+  /** Close the sockets whose credential expired, then set the timer for the next expiry. */
+  private sweep(): void {
+    this.timer = null
+    this.timerAt = Infinity
+    const now = this.clock()
+    for (const [key, set] of this.open) {
+      for (const e of set) {
+        if (e.cred.expiresAt > now) continue
+        set.delete(e)
+        e.close(CloseCode.Unauthorized, e.cred.kind === 'invite' ? 'the invitation has expired' : 'the session has expired')
+      }
+      if (set.size === 0) this.open.delete(key)
+    }
+    this.arm()
+  }
+
+  private arm(): void {
+    let next = Infinity
+    for (const set of this.open.values()) for (const e of set) next = Math.min(next, e.cred.expiresAt)
+    if (next === this.timerAt) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.timerAt = next
+    if (next === Infinity) return
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - this.clock()))
+    this.timer = setTimeout(() => this.sweep(), delay)
+    this.timer.unref()
+  }
+}
