@@ -141,14 +141,10 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   const [confirm, setConfirm] = useState<ItemFields[] | null>(null)
   const undo = useMemo(() => createBoardUndo(doc, me.role), [doc, me.role])
   useEffect(() => () => undo.destroy(), [undo])
-  const undoRef = useRef(undo)
-  undoRef.current = undo
-  const readOnlyRef = useRef(readOnly)
-  readOnlyRef.current = readOnly
-  const drawingRef = useRef(drawing)
-  drawingRef.current = drawing
-  const roleRef = useRef(me.role)
-  roleRef.current = me.role
+  const undoRef = useLatest(undo)
+  const readOnlyRef = useLatest(readOnly)
+  const drawingRef = useLatest(drawing)
+  const roleRef = useLatest(me.role)
   const rootRef = useRef<HTMLDivElement>(null)
   const dockRef = useRef<HTMLElement>(null)
 
@@ -169,8 +165,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   }, [])
   const onBridgeError = useCallback((err: unknown) => console.warn('[board]', err), [])
 
-  const onEditorRef = useRef(onEditor)
-  onEditorRef.current = onEditor
+  const onEditorRef = useLatest(onEditor)
   useEffect(() => {
     onEditorRef.current?.(editor)
     return () => onEditorRef.current?.(null)
@@ -233,12 +228,9 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     if (plan.needsConfirm) setConfirm(plan.allowed)
     else doDelete(plan.allowed)
   }, [ctx, doc, notify, t, doDelete])
-  const requestDeleteRef = useRef(requestDelete)
-  requestDeleteRef.current = requestDelete
-  const notifyRef = useRef(notify)
-  notifyRef.current = notify
-  const localeRef = useRef(locale)
-  localeRef.current = locale
+  const requestDeleteRef = useLatest(requestDelete)
+  const notifyRef = useLatest(notify)
+  const localeRef = useLatest(locale)
 
   // Someone else's card, for a resident: a double-click (or Enter, see onCanvasKeyDown) would edit
   // it in place, which they may not. Nothing happens on the canvas (ItemShapeUtil.canEdit); say why.
@@ -365,8 +357,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   const presentApi = useMemo(() => ({ ...present, start: startPresenting }), [present, startPresenting])
 
   // 'Verband leggen' by clicking the other card: the next card selected is the other end.
-  const pickingRef = useRef(picking)
-  pickingRef.current = picking
+  const pickingRef = useLatest(picking)
   useEffect(() => {
     if (!editor || !picking) return
     return react('kt picking the other card', () => {
@@ -523,4 +514,11 @@ function ConfirmDelete({ items, onYes, onNo }: { items: ItemFields[]; onYes: () 
       <button type="button" ref={no} data-testid="delete-confirm-no" onClick={onNo}>{t('bd_deleteNo')}</button>
     </div>
   )
+}
+
+/** A ref that always holds the latest value (for callbacks tldraw keeps from the first render). */
+function useLatest<T>(value: T): { current: T } {
+  const ref = useRef(value)
+  ref.current = value
+  return ref
 }

@@ -187,14 +187,9 @@ function refreshCache(doc: Y.Doc, cache: Cache, work: Pending): void {
 
 const isLive = (f: ItemFields | undefined): f is ItemFields => !!f && (f.deletedAt === null || f.deletedAt === undefined)
 
-/** Project the whole plan onto the store at the layout's places. Returns the layout. */
-function project(
-  store: TLStore, cache: Cache, measurer: CardMeasurer, locale: Locale, isHeld: (id: TLShapeId) => boolean,
-  onError: (e: unknown) => void,
-): BoardLayout {
-  const s = stringsFor(locale)
-  const order = zOrder(store)
-  const put = (r: TLRecord) => {
+/** Put a record unless the store already holds it as it is; one bad record is reported, not thrown. */
+function putter(store: TLStore, onError: (e: unknown) => void): (r: TLRecord) => void {
+  return (r) => {
     try {
       const existing = store.get(r.id)
       if (!existing || !jsonEqual(existing, r)) store.put([r])
@@ -202,6 +197,16 @@ function project(
       onError(err)
     }
   }
+}
+
+/** Project the whole plan onto the store at the layout's places. Returns the layout. */
+function project(
+  store: TLStore, cache: Cache, measurer: CardMeasurer, locale: Locale, isHeld: (id: TLShapeId) => boolean,
+  onError: (e: unknown) => void,
+): BoardLayout {
+  const s = stringsFor(locale)
+  const order = zOrder(store)
+  const put = putter(store, onError)
   const remove = (ids: TLRecord['id'][]) => {
     const present = ids.filter((id) => store.has(id))
     if (present.length) store.remove(present)
@@ -391,14 +396,7 @@ function keepBands(store: TLStore, linkArrowIds: Set<string>): void {
 /** Canvas: removals first, then shapes (parents before children), and bindings last. */
 function applyCanvas(doc: Y.Doc, store: TLStore, keys: Set<string>, deferred: Set<string>, onError: (e: unknown) => void): void {
   const p = parts(doc)
-  const put = (r: TLRecord) => {
-    try {
-      const existing = store.get(r.id)
-      if (!existing || !jsonEqual(existing, r)) store.put([r])
-    } catch (err) {
-      onError(err)
-    }
-  }
+  const put = putter(store, onError)
   const shapes: Record<string, unknown>[] = []
   const bindings: Record<string, unknown>[] = []
   const linkArrows = new Set([...p.links.keys()].map((id) => shapeIdFor(id) as string))
