@@ -18,6 +18,9 @@ function retryAfter(res: Response): number | null {
   return Number.isFinite(v) && v > 0 ? v : null
 }
 
+/** POST /api/invites/redeem: the access the new case session cookie gives, and the case's title. */
+export type InviteRedeemed = Me & { title: string }
+
 export interface ClientConfig {
   schemaVersion: number
   tldrawLicenseKey: string | null
@@ -100,7 +103,10 @@ async function call<T>(method: string, path: string, opts: { body?: unknown; tok
 
 export const api = {
   config: () => call<ClientConfig>('GET', '/api/config'),
-  me: (token?: string | null) => call<Me>('GET', '/api/me', { token }),
+  /** With `caseId`, the case session cookie of that case counts too (docs/api.md). */
+  me: (token?: string | null, caseId?: string) => call<Me>('GET', caseId ? `/api/me?case=${encodeURIComponent(caseId)}` : '/api/me', { token }),
+  /** Exchange an invite token (in the body) for an HttpOnly case session cookie. */
+  redeemInvite: (token: string) => call<InviteRedeemed>('POST', '/api/invites/redeem', { body: { token } }),
   login: (key: string) => call<void>('POST', '/api/login', { body: { key } }),
   logout: () => call<void>('POST', '/api/logout'),
   templates: () => call<LifeDomainTemplate[]>('GET', '/api/templates'),
@@ -135,6 +141,14 @@ export const api = {
   /** The plan export, live or of one snapshot. */
   plan: (id: string, snapshot?: string | null, token?: string | null) =>
     call<PlanExport>('GET', `/api/cases/${id}/plan${snapshot ? `?snapshot=${encodeURIComponent(snapshot)}` : ''}`, { token }),
+  // --- case management (helper "casemgmt") ---
+  /** Close a case: it leaves the default list and the review, and still opens as before. */
+  archiveCase: (id: string, token?: string | null) => call<CaseSummary>('POST', `/api/cases/${id}/archive`, { token }),
+  reopenCase: (id: string, token?: string | null) => call<CaseSummary>('POST', `/api/cases/${id}/reopen`, { token }),
+  /** Erase a case for good: its board, snapshots, meetings and invites. */
+  eraseCase: (id: string) => call<void>('DELETE', `/api/cases/${id}`),
+  /** Where the review's CSV downloads from (a plain link: the session cookie goes along). */
+  reviewCsvUrl: (weeks: number, lang: 'nl' | 'en') => `/api/review.csv?weeks=${weeks}&lang=${lang}`,
 }
 
 async function binary(path: string, token?: string | null): Promise<Uint8Array> {

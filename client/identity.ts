@@ -1,4 +1,8 @@
-/** What this browser remembers: the participant's name and organisation, invite tokens, language. */
+/**
+ * What this browser remembers: the participant's name and organisation, language, and which cases
+ * it joined by invite. Never an invite token: the join page redeems it for an HttpOnly case
+ * session cookie (docs/security.md); tokens older versions stored are redeemed once and deleted.
+ */
 import type { Locale } from './i18n.ts'
 
 export interface Identity {
@@ -8,7 +12,10 @@ export interface Identity {
 
 const IDENTITY_KEY = 'kt.identity'
 const LOCALE_KEY = 'kt.locale'
+/** Where versions before case sessions kept invite tokens (read once to migrate, then deleted). */
 const inviteKey = (caseId: string) => `kt.invite.${caseId}`
+/** A marker (no secret) that this browser joined the case by invite: a 401 then means 'expired'. */
+const joinedKey = (caseId: string) => `kt.joined.${caseId}`
 
 export function loadIdentity(): Identity | null {
   try {
@@ -22,16 +29,21 @@ export function saveIdentity(id: Identity): void {
   localStorage.setItem(IDENTITY_KEY, JSON.stringify({ name: id.name.trim(), org: id.org.trim() }))
 }
 
+/** An invite token an older version stored for this case (to redeem once and delete), or null. */
 export function loadInviteToken(caseId: string): string | null {
   return localStorage.getItem(inviteKey(caseId))
 }
 
-export function saveInviteToken(caseId: string, token: string): void {
-  localStorage.setItem(inviteKey(caseId), token)
-}
-
 export function forgetInviteToken(caseId: string): void {
   localStorage.removeItem(inviteKey(caseId))
+}
+
+export function rememberJoined(caseId: string): void {
+  localStorage.setItem(joinedKey(caseId), '1')
+}
+
+export function hasJoined(caseId: string): boolean {
+  return localStorage.getItem(joinedKey(caseId)) === '1'
 }
 
 export function loadLocale(): Locale {

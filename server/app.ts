@@ -10,7 +10,7 @@ import { ApiError } from '../shared/apiErrors.ts'
 import { CaseDamagedError } from './loadCase.ts'
 import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
-import { CredentialLimiter, DEFAULT_LIMITS } from './auth/rateLimit.ts'
+import { CredentialLimiter, DEFAULT_LIMITS, type LimiterOptions } from './auth/rateLimit.ts'
 import { isLoopback, type Settings } from './config.ts'
 import { createApi } from './http/api.ts'
 import { HttpError, sendError, sendJson } from './http/respond.ts'
@@ -41,6 +41,8 @@ export interface StartOptions {
   logger?: Logger
   rooms?: RoomManagerOptions
   shutdownGraceMs?: number
+  /** The credential limiter's budgets (tests that must not see a refill mid-test); default DEFAULT_LIMITS. */
+  limits?: LimiterOptions
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -71,7 +73,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   }
   storage.purgeExpired(Date.now())
 
-  const access = new AccessResolver(storage, new CredentialLimiter(DEFAULT_LIMITS, settings.trustProxy))
+  const access = new AccessResolver(storage, new CredentialLimiter(opts.limits ?? DEFAULT_LIMITS, settings.trustProxy))
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
     // When a changed case leaves memory (its last participant left), keep the state as it was —

@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { isIP } from 'node:net'
-import { INVITE_TOKEN_PREFIX, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
+import { CASE_SESSION_PREFIX, INVITE_TOKEN_PREFIX, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
 import { normalizeAddress, type TrustProxy } from './auth/rateLimit.ts'
 
 export interface Settings {
@@ -85,7 +85,7 @@ function readKey(name: string, raw: string | undefined, problems: string[]): str
   if (raw === undefined || raw === '') return null
   if (raw.length < 16) problems.push(`${name} must be at least 16 characters long (or leave it unset to have one generated).`)
   if (raw.length > 200) problems.push(`${name} must be at most 200 characters long.`)
-  if (tokenKindOf(raw) !== null) problems.push(`${name} must not start with a token prefix (${INVITE_TOKEN_PREFIX}, ${SESSION_ID_PREFIX}): such a key would be taken for a token.`)
+  if (tokenKindOf(raw) !== null) problems.push(`${name} must not start with a token prefix (${INVITE_TOKEN_PREFIX}, ${SESSION_ID_PREFIX}, ${CASE_SESSION_PREFIX}): such a key would be taken for a token.`)
   return raw
 }
 

@@ -92,7 +92,8 @@ export function createWsEndpoint(deps: WsDeps) {
     const token = target.searchParams.get(TOKEN_PARAM)
     let who: Access | null
     try {
-      who = await resolver.resolve(req, token)
+      // The case's own case session cookie counts too (auth/caseSession.ts).
+      who = await resolver.resolve(req, token, Date.now(), caseId)
       if (who && canReadCase(who, caseId) && !storage.getCase(caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     } catch (err) {
       if (err instanceof TooManyAttempts) return refuse(socket, 429, 'too_many_requests', err.message, { 'Retry-After': String(err.retryAfterS) })

@@ -31,6 +31,8 @@ export interface CaseSummary {
   template: string
   createdAt: string
   updatedAt: string
+  /** When the case was archived (closed); null: open. Archived cases leave the default list and the review. */
+  archivedAt: string | null
 }
 
 export interface InviteCreated {

@@ -6,10 +6,10 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Me } from '../../shared/api.ts'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
-import { api } from '../api.ts'
+import { api, ApiFailure } from '../api.ts'
 import { useCaseConnection } from '../connection.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
-import { forgetInviteToken, loadIdentity, loadInviteToken, rememberNext, type Identity } from '../identity.ts'
+import { forgetInviteToken, hasJoined, loadIdentity, loadInviteToken, rememberJoined, rememberNext, type Identity } from '../identity.ts'
 import { PageShell } from '../components/PageShell.tsx'
 import { ACCESS_PROBLEM_TEXT, accessProblem, type AccessProblem } from '../access.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
@@ -28,36 +28,32 @@ import { PresenceList } from '../components/PresenceList.tsx'
 import { SnapshotPanel } from '../components/SnapshotPanel.tsx'
 import { MeetingBar } from '../components/MeetingBar.tsx'
 import { ExportImageButton } from '../components/ExportImage.tsx'
+import { ArchivedBanner } from '../components/ArchivedBanner.tsx'
 import type { Editor } from 'tldraw'
 
 export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?: string }) {
   const { t } = useI18n()
-  const [token, setToken] = useState(() => loadInviteToken(caseId))
-  const [inviteExpired, setInviteExpired] = useState(false)
-  const [access, setAccess] = useState<{ me: Me; title: string } | { problem: AccessProblem } | 'loading'>('loading')
+  // The browser authenticates with cookies only (session, or this case's case session): no token.
+  const token = null
+  const [access, setAccess] = useState<{ me: Me; title: string; archivedAt: string | null } | { problem: AccessProblem } | 'loading'>('loading')
   const [attempt, setAttempt] = useState(0)
   const [identity, setIdentity] = useState<Identity | null>(loadIdentity)
 
   useEffect(() => {
     let live = true
     setAccess('loading')
-    Promise.all([api.me(token), api.getCase(caseId, token)])
-      .then(([me, c]) => { if (live) setAccess({ me, title: c.title }) })
+    redeemLegacyInvite(caseId)
+      .then(() => Promise.all([api.me(null, caseId), api.getCase(caseId)]))
+      .then(([me, c]) => { if (live) setAccess({ me, title: c.title, archivedAt: c.archivedAt ?? null }) })
       .catch((err: unknown) => {
         if (!live) return
-        const problem = accessProblem(err, token !== null)
-        if (problem === 'expired') {
-          // A dead invite is of no use any more: forget it and try once more with the session
-          // cookie (a professional may have both); without a session, say the invite expired.
-          forgetInviteToken(caseId)
-          setInviteExpired(true)
-          setToken(null)
-          return
-        }
-        setAccess({ problem: problem === 'login' && inviteExpired ? 'expired' : problem })
+        // Without a valid session: a browser that joined this case by invite is told the
+        // invitation is no longer valid; anyone else is asked to log in.
+        const problem = accessProblem(err, false)
+        setAccess({ problem: problem === 'login' && hasJoined(caseId) ? 'expired' : problem })
       })
     return () => { live = false }
-  }, [caseId, token, attempt, inviteExpired])
+  }, [caseId, attempt])
 
   if (access === 'loading') return <PageShell><p className="centered">{t('loading')}</p></PageShell>
   if ('problem' in access) {
@@ -87,11 +83,11 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
       </PageShell>
     )
   }
-  return <LiveBoard caseId={caseId} token={token} me={access.me} title={access.title} identity={identity} licenseKey={licenseKey} />
+  return <LiveBoard caseId={caseId} token={token} me={access.me} title={access.title} archivedAt={access.archivedAt} identity={identity} licenseKey={licenseKey} />
 }
 
-function LiveBoard(props: { caseId: string; token: string | null; me: Me; title: string; identity: Identity; licenseKey?: string }) {
-  const { caseId, token, me, title, identity, licenseKey } = props
+function LiveBoard(props: { caseId: string; token: string | null; me: Me; title: string; archivedAt: string | null; identity: Identity; licenseKey?: string }) {
+  const { caseId, token, me, title, archivedAt, identity, licenseKey } = props
   const { t, locale } = useI18n()
   const conn = useCaseConnection(caseId, token)
   const [inviting, setInviting] = useState(false)
@@ -186,6 +182,7 @@ function LiveBoard(props: { caseId: string; token: string | null; me: Me; title:
             </div>
             </Collapsible>
           )}
+          <ArchivedBanner caseId={caseId} title={title} archivedAt={archivedAt} canReopen={me.role === 'professional'} token={token} />
           {speaking && (
             <p className="speaking-bar" data-testid="resident-speaking-bar">{t('pb_residentSpeakingBar')}</p>
           )}
@@ -271,4 +268,22 @@ const NO_RELOAD: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidde
 function fatalMessage(code: number, t: (k: MessageKey) => string): string {
   const key = `fatal_${code}` as MessageKey
   return key in { fatal_4400: 1, fatal_4401: 1, fatal_4403: 1, fatal_4404: 1, fatal_4410: 1, fatal_4413: 1, fatal_4414: 1, fatal_4422: 1, fatal_4426: 1, fatal_4429: 1 } ? t(key) : `${t('error')} (${code})`
+}
+
+/**
+ * Versions before case sessions kept the invite token in localStorage: redeem it once for the
+ * case session cookie, then delete it (also when the server refuses it: it is of no use then).
+ * Offline, rate-limited or on a server error, it stays for the next attempt.
+ */
+async function redeemLegacyInvite(caseId: string): Promise<void> {
+  const old = loadInviteToken(caseId)
+  if (!old) return
+  try {
+    await api.redeemInvite(old)
+    rememberJoined(caseId)
+  } catch (err) {
+    if (!(err instanceof ApiFailure) || err.status === 0 || err.status === 429 || err.status >= 500) return
+    rememberJoined(caseId)
+  }
+  forgetInviteToken(caseId)
 }

@@ -1,5 +1,7 @@
 /**
- * /join#<token>: an invited participant gives their name and goes to the case's board. A resident
+ * /join#<token>: the token leaves the address bar at once and is redeemed (in a POST body) for an
+ * HttpOnly case session cookie; nothing of it is kept in the browser's storage. The invited
+ * participant then gives their name and goes to the case's board. A resident
  * first reads, in plain words (B1), what is stored, who can see it, how long it is kept and whom to
  * ask — before anything they write is stored (docs/security.md says what the server does).
  */
@@ -7,7 +9,7 @@ import { useEffect, useState } from 'react'
 import type { Me } from '../../shared/api.ts'
 import { api } from '../api.ts'
 import { useI18n } from '../i18n.ts'
-import { saveInviteToken, tokenFromHash } from '../identity.ts'
+import { rememberJoined, tokenFromHash } from '../identity.ts'
 import { navigate } from '../router.ts'
 import { NameForm } from '../components/NameForm.tsx'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
@@ -23,11 +25,11 @@ export function JoinPage() {
       setState('invalid')
       return
     }
-    api.me(token)
-      .then(async (me) => {
+    api.redeemInvite(token)
+      .then(({ title, ...me }) => {
         if (me.scope !== 'case' || !me.caseId) throw new Error('not an invite')
-        const c = await api.getCase(me.caseId, token)
-        setState({ me, title: c.title })
+        rememberJoined(me.caseId)
+        setState({ me, title })
       })
       .catch(() => setState('invalid'))
   }, [token])
@@ -51,10 +53,7 @@ export function JoinPage() {
             <NameForm
               autoFocus={state.me.role !== 'resident'}
               askOrg={state.me.role !== 'resident'}
-              onDone={() => {
-                saveInviteToken(state.me.caseId as string, token as string)
-                navigate(`/cases/${state.me.caseId}`, { replace: true })
-              }}
+              onDone={() => navigate(`/cases/${state.me.caseId}`, { replace: true })}
             />
           </>
         )}

@@ -2,6 +2,7 @@
  * The coordinators' review (/review): per case the last meeting (meetings only, never automatic
  * snapshots), the next meeting (cases whose next meeting is overdue first), open and overdue
  * actions, cases without a meeting for N weeks; and the signals for organisation and policy.
+ * Archived cases are not in the case table; 'Exporteren (CSV)' downloads that table for Excel.
  */
 import { useState } from 'react'
 import { api, type Review } from '../api.ts'
@@ -42,6 +43,11 @@ export function ReviewPage() {
             {WEEK_CHOICES.map((w) => <option key={w} value={w}>{countText(locale, 'weeks', w)}</option>)}
           </select>
         </label>
+        <p className="review-export">
+          <a className="button-link" href={api.reviewCsvUrl(weeks, locale)} download data-testid="review-csv"
+            aria-describedby="review-csv-help">{t('cm_exportCsv')}</a>
+          {' '}<span id="review-csv-help" className="muted">{t('cm_exportCsvHelp')} {t('cm_reviewArchivedNote')}</span>
+        </p>
         {data.state === 'loading' && <p>{t('loading')}</p>}
         {data.state === 'error' && <p className="error" role="alert" data-testid="review-error">{data.message}</p>}
         {data.state === 'ok' && <ReviewTables review={data.value} locale={locale} />}

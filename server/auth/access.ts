@@ -14,7 +14,9 @@
  * Step 2 needs no budget at all: a key verified before is never limited.
  *
  * A session or invite access names its credential; `live` (liveCredentials.ts) tracks the open
- * sockets per credential, so logout, revoking an invite and expiry close them.
+ * sockets per credential, so logout, revoking an invite and expiry close them. A case session
+ * (caseSession.ts: a redeemed invite in an HttpOnly cookie) gives the invite's access and names
+ * the invite as its credential, so the same revocation and expiry end it.
  */
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -23,7 +25,8 @@ import { SESSION_COOKIE } from '../constants.ts'
 import type { InviteRecord, Storage } from '../storage/storage.ts'
 import { CredentialLimiter } from './rateLimit.ts'
 import { LiveCredentials, type Credential } from './liveCredentials.ts'
-import { hashToken, looksLikeToken, tokenKindOf, verifyKey } from './secrets.ts'
+import { hashToken, looksLikeToken, newToken, tokenKindOf, verifyKey } from './secrets.ts'
+import { caseSessionOf } from './caseSession.ts'
 
 export interface Access {
   role: Role
@@ -116,17 +119,40 @@ export class AccessResolver {
 
   /**
    * Resolve from the request's credentials: Authorization Bearer, else the WebSocket `token`
-   * parameter (the same secrets), else the session cookie. Throws TooManyAttempts when the
-   * request's source is over its budget.
+   * parameter (the same secrets), else the session cookie, else — when the request is about one
+   * case (`caseId`) — that case's case session cookie (caseSession.ts). Throws TooManyAttempts
+   * when the request's source is over its budget.
    */
-  async resolve(req: CredentialRequest, queryToken: string | null, now = Date.now()): Promise<Access | null> {
+  async resolve(req: CredentialRequest, queryToken: string | null, now = Date.now(), caseId: string | null = null): Promise<Access | null> {
     const source = this.sourceOf(req)
     const bearer = bearerOf(req.headers.authorization)
     if (bearer) return this.fromSecret(bearer, source, now)
     if (queryToken) return this.fromSecret(queryToken, source, now)
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
-    if (sid) return this.fromSession(sid, source, now)
+    const session = sid ? this.fromSession(sid, source, now) : null
+    if (session) return session
+    const csid = caseId ? caseSessionOf(req.headers.cookie, caseId) : null
+    if (csid && caseId) return this.fromCaseSession(csid, caseId, source, now)
     return null
+  }
+
+  /**
+   * Redeem an invite token for a new case session (POST /api/invites/redeem): the invite's access
+   * and the case session id to put in the cookie, or null for a token that is no usable invite
+   * (a miss, as for a Bearer token). Throws TooManyAttempts.
+   */
+  redeemInvite(token: string, source: string, now = Date.now()): { access: Access; sessionId: string } | null {
+    if (token.length > MAX_SECRET_CHARS) return null
+    const kind = tokenKindOf(token)
+    if (kind !== null && kind !== 'invite') return this.missed(source, now)
+    // Prefixed or from before prefixes: both are found by hash.
+    const access = this.fromInvite(token, source, now)
+    if (!access?.credential || access.caseId === null) return null
+    const sessionId = newToken('caseSession')
+    this.storage.createCaseSession({
+      idHash: hashToken(sessionId), inviteHash: access.credential.tokenHash, caseId: access.caseId, createdAt: now, expiresAt: access.credential.expiresAt,
+    })
+    return { access, sessionId }
   }
 
   /** The rate limits' source of a request (its client address, as TRUST_PROXY says). */
@@ -183,6 +209,17 @@ export class AccessResolver {
       role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}`,
       credential: { kind: 'session', id: hash, tokenHash: hash, expiresAt: s.expiresAt },
     }
+  }
+
+  /** A case session is found by hash and gives its invite's access while the invite is usable. */
+  private fromCaseSession(csid: string, caseId: string, source: string, now: number): Access | null {
+    if (!looksLikeToken(csid) || tokenKindOf(csid) !== 'caseSession') return this.missed(source, now)
+    this.limiter.beforeLookup(source, now)
+    const cs = this.storage.findCaseSession(hashToken(csid))
+    if (!cs || cs.caseId !== caseId || cs.expiresAt <= now) return this.missed(source, now)
+    const inv = this.storage.findInvite(cs.inviteHash)
+    if (!inv || inv.caseId !== caseId || !usable(inv, now)) return this.missed(source, now)
+    return inviteAccess(inv, cs.inviteHash)
   }
 
   private missed(source: string, now: number): null {

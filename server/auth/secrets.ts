@@ -2,7 +2,8 @@
  * Secrets: generation and hashing.
  *
  * Tokens (invites, sessions) are high-entropy random values, so a plain SHA-256 is enough to store
- * and find them. Each carries its kind as a prefix — `kti_` invite, `kts_` session, then 43
+ * and find them. Each carries its kind as a prefix — `kti_` invite, `kts_` session, `ktc_` case
+ * session (a redeemed invite, auth/caseSession.ts), then 43
  * base64url characters (256 random bits) — so the server can tell a token from a key without
  * looking anything up, and never spends a key derivation on a token.
  *
@@ -17,10 +18,12 @@ import { SECRET_BYTES } from '../constants.ts'
 export const INVITE_TOKEN_PREFIX = 'kti_'
 /** Prefix of session ids (the `kt_session` cookie): `kts_` + 43 base64url characters. */
 export const SESSION_ID_PREFIX = 'kts_'
+/** Prefix of case session ids (the `kt_case_<caseId>` cookies): `ktc_` + 43 base64url characters. */
+export const CASE_SESSION_PREFIX = 'ktc_'
 
-export type TokenKind = 'invite' | 'session'
+export type TokenKind = 'invite' | 'session' | 'caseSession'
 
-const PREFIXES: Record<TokenKind, string> = { invite: INVITE_TOKEN_PREFIX, session: SESSION_ID_PREFIX }
+const PREFIXES: Record<TokenKind, string> = { invite: INVITE_TOKEN_PREFIX, session: SESSION_ID_PREFIX, caseSession: CASE_SESSION_PREFIX }
 
 export function newSecret(bytes = SECRET_BYTES): string {
   return randomBytes(bytes).toString('base64url')
@@ -38,6 +41,7 @@ export function newToken(kind: TokenKind): string {
 export function tokenKindOf(secret: string): TokenKind | null {
   if (secret.startsWith(INVITE_TOKEN_PREFIX)) return 'invite'
   if (secret.startsWith(SESSION_ID_PREFIX)) return 'session'
+  if (secret.startsWith(CASE_SESSION_PREFIX)) return 'caseSession'
   return null
 }
 

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
+import { z } from 'zod'
 import { ApiError } from '../../shared/apiErrors.ts'
 import { CreateCaseBody, CreateInviteBody, LoginBody, type InviteCreated, type InviteListed, type Me } from '../../shared/api.ts'
 import { initCaseDoc } from '../../shared/doc.ts'
@@ -18,6 +19,7 @@ import { canWrite, cookieOf, type Access } from '../auth/access.ts'
 import { isLocalHostHeader } from '../config.ts'
 import { TooManyAttempts } from '../auth/rateLimit.ts'
 import { hashToken, newToken } from '../auth/secrets.ts'
+import { caseCookieName } from '../auth/caseSession.ts'
 import { newCaseId } from '../ids.ts'
 import { caseRef } from '../log.ts'
 import type { CaseRecord } from '../storage/storage.ts'
@@ -27,6 +29,7 @@ import {
 import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
 import { snapshotRoutes } from './snapshotRoutes.ts'
 import { meetingRoutes } from './meetingRoutes.ts'
+import { caseRoutes } from './caseRoutes.ts'
 import { CROSS_SITE_MESSAGE, crossSiteAllowed } from './origin.ts'
 
 export type { ApiDeps }
@@ -48,8 +51,10 @@ export function createApi(deps: ApiDeps) {
     { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: createInvite },
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: listInvites },
     { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)\/invites\/([^/]+)$/, handler: revokeInvite },
+    { method: 'POST', pattern: /^\/api\/invites\/redeem$/, handler: redeemInvite, anyone: true },
     ...snapshotRoutes(deps),
     ...meetingRoutes(deps),
+    ...caseRoutes(deps),
   ]
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -61,7 +66,7 @@ export function createApi(deps: ApiDeps) {
       if (r.method !== req.method) continue
       if (!crossSiteAllowed(req, settings.publicUrl)) throw new HttpError(403, ApiError.crossSite, CROSS_SITE_MESSAGE)
       try {
-        const who: Access | null = r.anyone ? null : await deps.access.resolve(req, null)
+        const who: Access | null = r.anyone ? null : await deps.access.resolve(req, null, Date.now(), caseOfRequest(url))
         await r.handler({ req, res, url, who, params: m.slice(1) })
       } catch (err) {
         if (!(err instanceof TooManyAttempts)) throw err
@@ -108,6 +113,28 @@ export function createApi(deps: ApiDeps) {
     const a = requireAccess(who)
     const body: Me = { role: a.role, scope: a.scope, caseId: a.caseId, canWrite: canWrite(a) }
     sendJson(res, 200, body)
+  }
+
+  /**
+   * The join page exchanges an invite token (in the body, never in a URL) for a case session: an
+   * HttpOnly cookie for that case (auth/caseSession.ts). A token that is no usable invite gets 401
+   * and no cookie, and counts as a miss toward the source's budget like any unknown token.
+   */
+  async function redeemInvite({ req, res }: Ctx): Promise<void> {
+    const body = parse(RedeemBody, await readJson(req))
+    const now = Date.now()
+    const redeemed = deps.access.redeemInvite(body.token, deps.access.sourceOf(req), now)
+    if (!redeemed) {
+      storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'invite.redeem.failed', caseId: null })
+      throw new HttpError(401, ApiError.unauthorized, 'This invitation is not valid (any more).')
+    }
+    const a = redeemed.access
+    const record = storage.getCase(a.caseId ?? '')
+    if (!record) throw notFound()
+    storage.audit({ at: now, actor: a.actor, role: a.role, action: 'invite.redeem', caseId: record.id })
+    const maxAgeS = Math.max(0, Math.floor(((a.credential?.expiresAt ?? now) - now) / 1000))
+    const result: InviteRedeemed = { role: a.role, scope: 'case', caseId: record.id, canWrite: canWrite(a), title: record.title }
+    sendJson(res, 200, result, { 'Set-Cookie': cookie(caseCookieName(record.id), redeemed.sessionId, maxAgeS) })
   }
 
   function templates({ res }: Ctx): void {
@@ -207,8 +234,29 @@ export function createApi(deps: ApiDeps) {
   }
 
   function sessionCookie(value: string, maxAgeS: number): string {
-    return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secureCookie ? '; Secure' : ''}`
+    return cookie(SESSION_COOKIE, value, maxAgeS)
+  }
+
+  function cookie(name: string, value: string, maxAgeS: number): string {
+    return `${name}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secureCookie ? '; Secure' : ''}`
   }
 
   return { handle }
+}
+
+/** POST /api/invites/redeem: the invite token, in the body. */
+const RedeemBody = z.object({ token: z.string().min(1).max(500) })
+
+/** The answer of POST /api/invites/redeem: the access the case session gives, and the case's title. */
+export type InviteRedeemed = Me & { title: string }
+
+/**
+ * The case a request is about, so a case session cookie can be looked up (auth/caseSession.ts):
+ * the id in /api/cases/<id>/…, or `?case=<id>` on /api/me.
+ */
+function caseOfRequest(url: URL): string | null {
+  const m = /^\/api\/cases\/([^/]+)/.exec(url.pathname)
+  if (m) return m[1] as string
+  if (url.pathname === '/api/me') return url.searchParams.get('case')
+  return null
 }

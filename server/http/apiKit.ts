@@ -95,5 +95,6 @@ export function summary(r: CaseRecord): CaseSummary {
   return {
     id: r.id, title: r.title, template: r.template,
     createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
+    archivedAt: r.archivedAt == null ? null : new Date(r.archivedAt).toISOString(),
   }
 }

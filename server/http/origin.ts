@@ -10,6 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { SESSION_COOKIE } from '../constants.ts'
 import { cookieOf } from '../auth/access.ts'
+import { hasCaseSessionCookie } from '../auth/caseSession.ts'
 
 /** Methods that never change state; everything else is checked. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -19,10 +20,14 @@ export interface OriginRequest {
   headers: IncomingHttpHeaders
 }
 
-/** Does the request authenticate with the session cookie (no Bearer header, which wins)? */
+/** Does the request authenticate with a session or case session cookie (no Bearer header, which wins)? */
 export function usesSessionCookie(headers: IncomingHttpHeaders): boolean {
   if (hasBearer(headers)) return false
-  return cookieOf(headers.cookie, SESSION_COOKIE) !== null
+  return hasCookieCredential(headers)
+}
+
+function hasCookieCredential(headers: IncomingHttpHeaders): boolean {
+  return cookieOf(headers.cookie, SESSION_COOKIE) !== null || hasCaseSessionCookie(headers.cookie)
 }
 
 /**
@@ -76,7 +81,7 @@ export function crossSiteAllowed(req: OriginRequest, publicUrl: string | null): 
  */
 export function upgradeOriginAllowed(headers: IncomingHttpHeaders, publicUrl: string | null, hasToken: boolean): boolean {
   const origin = claimedOrigin(headers)
-  if (origin === null) return hasToken || hasBearer(headers) || cookieOf(headers.cookie, SESSION_COOKIE) === null
+  if (origin === null) return hasToken || hasBearer(headers) || !hasCookieCredential(headers)
   return origin !== 'invalid' && isOwnOrigin(origin, headers, publicUrl)
 }
 

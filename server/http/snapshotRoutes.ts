@@ -17,6 +17,7 @@ import type { Access } from '../auth/access.ts'
 import type { CaseRecord, SnapshotRecord } from '../storage/storage.ts'
 import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { HttpError, readJson, sendJson } from './respond.ts'
+import { reviewCsv, type ReviewRow } from './reviewCsv.ts'
 
 const SID = '([A-Za-z0-9_-]{1,64})'
 
@@ -112,34 +113,38 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     sendJson(res, 200, { case: { id: record.id, title: record.title }, snapshot: p.meta, exportedAt: new Date().toISOString(), plan: p.plan })
   }
 
-  async function review({ res, url, who }: Ctx): Promise<void> {
-    const a = requireAccess(who)
+  /** The review's data for this access: JSON (GET /api/review) and CSV (GET /api/review.csv) share it. */
+  async function reviewData(a: Access, url: URL) {
     const weeksRaw = url.searchParams.get('weeks')
     const weeks = weeksRaw === null ? DEFAULT_STALE_WEEKS : Number(weeksRaw)
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new HttpError(400, ApiError.validation, 'weeks: a whole number from 1 to 104.')
     const cases: CaseRecord[] = a.scope === 'org' ? storage.listCases() : [storage.getCase(a.caseId as string)].filter((c): c is CaseRecord => c !== null)
     const today = todayInNL()
     const staleBefore = Date.now() - weeks * 7 * 24 * 3600_000
-    const rows = []
+    const rows: ReviewRow[] = []
     const signals = []
     for (const c of cases) {
       const plan = await rooms.withDoc(c.id, derivePlan)
-      // Meetings only: an automatic snapshot (someone fixed a typo and left) is no meeting.
-      const m = meetingStatus(storage, c.id, today)
-      const last = m.lastMeeting
-      const open = plan.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')
       const labelOf = (domainId: string | null) => plan.domains.find((d) => d.id === domainId)?.label ?? null
-      rows.push({
-        id: c.id, title: c.title, template: c.template,
-        lastMeeting: last === null ? null : new Date(last).toISOString(),
-        stale: (last ?? c.createdAt) < staleBefore,
-        compareFrom: m.compareFrom,
-        meetingSince: m.current ? new Date(m.current.startedAt).toISOString() : null,
-        nextMeeting: m.nextMeeting,
-        nextMeetingOverdue: m.nextMeetingOverdue,
-        openActions: open.map((x) => ({ id: x.id, text: x.text, owner: x.owner, ownerOrg: x.ownerOrg, due: x.due, status: x.status, overdue: isOverdue(x, today) })),
-        overdueCount: open.filter((x) => isOverdue(x, today)).length,
-      })
+      // An archived (closed) case needs no follow-up: it leaves the case table, with its stale
+      // and overdue marks; its signals for organisation and policy stay.
+      if (c.archivedAt == null) {
+        // Meetings only: an automatic snapshot (someone fixed a typo and left) is no meeting.
+        const m = meetingStatus(storage, c.id, today)
+        const last = m.lastMeeting
+        const open = plan.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')
+        rows.push({
+          id: c.id, title: c.title, template: c.template,
+          lastMeeting: last === null ? null : new Date(last).toISOString(),
+          stale: (last ?? c.createdAt) < staleBefore,
+          compareFrom: m.compareFrom,
+          meetingSince: m.current ? new Date(m.current.startedAt).toISOString() : null,
+          nextMeeting: m.nextMeeting,
+          nextMeetingOverdue: m.nextMeetingOverdue,
+          openActions: open.map((x) => ({ id: x.id, text: x.text, owner: x.owner, ownerOrg: x.ownerOrg, due: x.due, status: x.status, overdue: isOverdue(x, today) })),
+          overdueCount: open.filter((x) => isOverdue(x, today)).length,
+        })
+      }
       for (const it of allItems(plan)) {
         if (it.signal) signals.push({ caseId: c.id, caseTitle: c.title, itemId: it.id, type: 'signal', kind: it.kind, text: it.text, domain: labelOf(it.domainId), rule: '', motivation: '' })
       }
@@ -147,8 +152,35 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
         if (x.deviation) signals.push({ caseId: c.id, caseTitle: c.title, itemId: x.id, type: 'deviation', kind: x.kind, text: x.text, domain: labelOf(x.domainId), rule: x.deviationRule, motivation: x.deviationMotivation })
       }
     }
+    return { today, staleAfterWeeks: weeks, cases: rows, signals }
+  }
+
+  async function review({ res, url, who }: Ctx): Promise<void> {
+    const a = requireAccess(who)
+    const body = await reviewData(a, url)
     audit(a, 'review.read', a.caseId)
-    sendJson(res, 200, { today, staleAfterWeeks: weeks, cases: rows, signals })
+    sendJson(res, 200, body)
+  }
+
+  /**
+   * The review's case table as CSV for Excel: what the review shows, no more (reviewCsv.ts).
+   * `?weeks=N` as for the review; `?lang=en` for English headers and words (default Dutch).
+   */
+  async function reviewCsvRoute({ res, url, who }: Ctx): Promise<void> {
+    const a = requireAccess(who)
+    const langRaw = url.searchParams.get('lang')
+    if (langRaw !== null && langRaw !== 'nl' && langRaw !== 'en') throw new HttpError(400, ApiError.validation, 'lang: "nl" or "en".')
+    const data = await reviewData(a, url)
+    const text = reviewCsv(data.cases, data.staleAfterWeeks, langRaw ?? 'nl')
+    audit(a, 'review.export', a.caseId)
+    const body = Buffer.from(text, 'utf8')
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Length': body.byteLength,
+      'Content-Disposition': `attachment; filename="keukentafel-${langRaw === 'en' ? 'review' : 'overzicht'}-${data.today}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    res.end(body)
   }
 
   return [
@@ -160,6 +192,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/diff$/, handler: diff },
     { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/plan$/, handler: exportPlan },
     { method: 'GET', pattern: /^\/api\/review$/, handler: review },
+    { method: 'GET', pattern: /^\/api\/review\.csv$/, handler: reviewCsvRoute },
   ]
 }
 

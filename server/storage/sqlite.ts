@@ -11,7 +11,7 @@ import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
-import type { AuditEntry, CaseRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { AuditEntry, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
 import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
@@ -74,6 +74,19 @@ const MIGRATIONS: string[] = [
    ALTER TABLE invites ADD COLUMN revoked_at INTEGER;
    UPDATE invites SET id = lower(hex(randomblob(16)));
    CREATE UNIQUE INDEX invites_id ON invites(id);`,
+  // A case can be archived ('gearchiveerd': closed, out of the default list and the review) and
+  // reopened; NULL: open.
+  `ALTER TABLE cases ADD COLUMN archived_at INTEGER;`,
+  // Case sessions: an invite redeemed at the join page becomes an HttpOnly cookie holding a random
+  // id, stored only as its SHA-256 and bound to the one invite (auth/caseSession.ts): the invite's
+  // expiry, revocation, purge or the case's erasure ends it.
+  `CREATE TABLE case_sessions (
+     id_hash TEXT PRIMARY KEY,
+     invite_hash TEXT NOT NULL REFERENCES invites(token_hash) ON DELETE CASCADE,
+     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE INDEX case_sessions_invite ON case_sessions(invite_hash);
+   CREATE INDEX case_sessions_case ON case_sessions(case_id);`,
 ]
 
 /**
@@ -157,6 +170,9 @@ export class SqliteStorage implements Storage {
       deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       purgeInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
+      insertCaseSession: db.prepare('INSERT INTO case_sessions (id_hash, invite_hash, case_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      findCaseSession: db.prepare<[string], CaseSessionRow>('SELECT * FROM case_sessions WHERE id_hash = ?'),
+      purgeCaseSessions: db.prepare('DELETE FROM case_sessions WHERE expires_at <= ?'),
       audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id) VALUES (?, ?, ?, ?, ?)'),
       insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary, base_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       listSnapshots: db.prepare<[string], SnapshotMetaRow>(`SELECT ${SNAPSHOT_META} FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? ORDER BY s.created_at DESC, s.rowid DESC`),
@@ -175,6 +191,8 @@ export class SqliteStorage implements Storage {
       endMeeting: db.prepare('UPDATE meetings SET ended_at = ?, ended_by = ?, participants = ?, note = ?, snapshot_id = ? WHERE case_id = ? AND id = ? AND ended_at IS NULL'),
       getNextMeeting: db.prepare<[string], { next_meeting: string | null }>('SELECT next_meeting FROM cases WHERE id = ?'),
       setNextMeeting: db.prepare('UPDATE cases SET next_meeting = ? WHERE id = ?'),
+      archiveCase: db.prepare('UPDATE cases SET archived_at = coalesce(archived_at, ?) WHERE id = ?'),
+      reopenCase: db.prepare('UPDATE cases SET archived_at = NULL WHERE id = ?'),
     }
   }
 
@@ -234,8 +252,16 @@ export class SqliteStorage implements Storage {
   deleteSession(idHash: string): void {
     this.stmts.deleteSession.run(idHash)
   }
+  createCaseSession(s: CaseSessionRecord): void {
+    this.stmts.insertCaseSession.run(s.idHash, s.inviteHash, s.caseId, s.createdAt, s.expiresAt)
+  }
+  findCaseSession(idHash: string): CaseSessionRecord | null {
+    const r = this.stmts.findCaseSession.get(idHash)
+    return r ? { idHash: r.id_hash, inviteHash: r.invite_hash, caseId: r.case_id, createdAt: r.created_at, expiresAt: r.expires_at } : null
+  }
   purgeExpired(now: number): void {
     this.stmts.purgeSessions.run(now)
+    this.stmts.purgeCaseSessions.run(now)
     this.stmts.purgeInvites.run(now)
   }
 
@@ -380,6 +406,12 @@ export class SqliteStorage implements Storage {
     this.stmts.setNextMeeting.run(day, caseId)
   }
 
+  setArchived(id: string, at: number | null): CaseRecord | null {
+    if (at === null) this.stmts.reopenCase.run(id)
+    else this.stmts.archiveCase.run(at, id)
+    return this.getCase(id)
+  }
+
   async close(): Promise<void> {
     await this.docLog.close()
     this.retryPending()
@@ -415,7 +447,7 @@ function toMeeting(r: MeetingRow): MeetingRecord {
   }
 }
 
-interface CaseRow { id: string; title: string; template: string; created_at: number; updated_at: number }
+interface CaseRow { id: string; title: string; template: string; created_at: number; updated_at: number; archived_at: number | null }
 interface InviteRow {
   token_hash: string; case_id: string; role: string; created_at: number; expires_at: number
   id: string; created_by: string | null; revoked_at: number | null
@@ -428,9 +460,10 @@ function toInvite(r: InviteRow): InviteRecord {
   }
 }
 interface SessionRow { id_hash: string; role: string; created_at: number; expires_at: number }
+interface CaseSessionRow { id_hash: string; invite_hash: string; case_id: string; created_at: number; expires_at: number }
 
 function toCase(r: CaseRow): CaseRecord {
-  return { id: r.id, title: r.title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at }
+  return { id: r.id, title: r.title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at, archivedAt: r.archived_at ?? null }
 }
 
 /** The same checksum docLogWorker.js writes and checks. */

@@ -16,6 +16,8 @@ export interface CaseRecord {
   template: string
   createdAt: number
   updatedAt: number
+  /** When the case was archived (closed); null or absent: open. */
+  archivedAt?: number | null
 }
 
 export interface InviteRecord {
@@ -37,6 +39,16 @@ export type NewInvite = Omit<InviteRecord, 'id' | 'createdBy' | 'revokedAt'> & {
 export interface SessionRecord {
   idHash: string
   role: Role
+  createdAt: number
+  expiresAt: number
+}
+
+/** An invite redeemed for an HttpOnly cookie: found by the SHA-256 of its id, bound to one invite. */
+export interface CaseSessionRecord {
+  idHash: string
+  /** The invite's token hash: the session lives only as long as that invite. */
+  inviteHash: string
+  caseId: string
   createdAt: number
   expiresAt: number
 }
@@ -82,6 +94,9 @@ export interface SessionStore {
   createSession(session: SessionRecord): void
   findSession(idHash: string): SessionRecord | null
   deleteSession(idHash: string): void
+  /** Case sessions (a redeemed invite, auth/caseSession.ts); purgeExpired and erasure remove them too. */
+  createCaseSession(session: CaseSessionRecord): void
+  findCaseSession(idHash: string): CaseSessionRecord | null
   purgeExpired(now: number): void
 }
 
@@ -132,6 +147,14 @@ export interface MeetingStore {
   setNextMeeting(caseId: string, day: string | null): void
 }
 
+export interface ArchiveStore {
+  /**
+   * Archive (`at`: when; an archived case keeps its first time) or reopen (`null`) a case.
+   * Returns the case as it is now, or null when there is no such case.
+   */
+  setArchived(id: string, at: number | null): CaseRecord | null
+}
+
 export interface AuditLog {
   /**
    * Record an access. Never throws. Entries are written together right after the current turn of
@@ -141,7 +164,7 @@ export interface AuditLog {
 }
 
 /** The storage of one installation, by concern. Only the implementing module touches the database. */
-export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, MeetingStore, AuditLog {
+export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, MeetingStore, ArchiveStore, AuditLog {
   readonly docLog: DocLog
   readonly health: StorageHealth
   /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */

@@ -12,6 +12,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { pino } from 'pino'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { readSettings } from '../../server/config.ts'
+import type { LimiterOptions } from '../../server/auth/rateLimit.ts'
 import type { RoomManagerOptions } from '../../server/rooms.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 
@@ -26,13 +27,13 @@ export function tempDir(prefix = 'kt-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
-export async function startTestServer(opts: { dataDir?: string; rooms?: RoomManagerOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; rooms?: RoomManagerOptions; env?: Record<string, string>; limits?: LimiterOptions } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir()
   const settings = readSettings(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', ...opts.env },
     { clientDir: path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client') },
   )
-  const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms })
+  const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms, limits: opts.limits })
   return Object.assign(server, { dataDir, stop: () => server.close() })
 }
 

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { readSettings, SettingsError } from '../../server/config.ts'
 import { KDF_BURST } from '../../server/constants.ts'
+import { DEFAULT_LIMITS } from '../../server/auth/rateLimit.ts'
 import { api, createCase, startTestServer, TEST_ORG_KEY, upgradeStatus, useServer, type TestServer } from '../helpers/server.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-crosssite-0123'
@@ -122,6 +123,17 @@ describe('with PUBLIC_URL, the own origin is PUBLIC_URL', () => {
   })
 })
 
+/**
+ * The default budgets, except that a spent budget does not refill within the test: on a busy
+ * machine ten key checks can take longer than one refill, and these tests are about whose budget a
+ * request counts against, not about refill timing (tests/unit/server/rateLimit.test.ts is).
+ */
+const NO_REFILL = {
+  ...DEFAULT_LIMITS,
+  kdf: { ...DEFAULT_LIMITS.kdf, refillMs: 3_600_000 },
+  misses: { ...DEFAULT_LIMITS.misses, refillMs: 3_600_000 },
+}
+
 /** Distinct wrong keys (a repeated key is checked once). */
 let wrong = 0
 const wrongKey = () => `wrong-key-crosssite-${++wrong}-abcdef`
@@ -140,7 +152,7 @@ async function spendBudget(server: TestServer, forwardedFor: string | null): Pro
 
 describe('TRUST_PROXY: the client address behind a reverse proxy', () => {
   it('ignores X-Forwarded-For when it is not set', async () => {
-    const server = await startTestServer()
+    const server = await startTestServer({ limits: NO_REFILL })
     try {
       await spendBudget(server, '203.0.113.1')
       // Another address in the header changes nothing: the source is the socket's.
@@ -152,7 +164,7 @@ describe('TRUST_PROXY: the client address behind a reverse proxy', () => {
   })
 
   it('with TRUST_PROXY=1 gives two clients behind the proxy their own budgets', async () => {
-    const server = await startTestServer({ env: { TRUST_PROXY: '1' } })
+    const server = await startTestServer({ env: { TRUST_PROXY: '1' }, limits: NO_REFILL })
     try {
       await spendBudget(server, '203.0.113.1')
       expect((await loginFrom(server, '203.0.113.2')).status).toBe(401)
@@ -174,7 +186,7 @@ describe('TRUST_PROXY: the client address behind a reverse proxy', () => {
   })
 
   it('with a list of proxy addresses skips those proxies and believes nothing from others', async () => {
-    const server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1, 10.0.0.7' } })
+    const server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1, 10.0.0.7' }, limits: NO_REFILL })
     try {
       // Two proxies: the outer one (10.0.0.7) appended the client, the inner one is the socket's peer.
       await spendBudget(server, '203.0.113.1, 10.0.0.7')

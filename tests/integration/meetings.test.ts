@@ -288,6 +288,7 @@ describe('upgrading a database from before meetings', () => {
     db.exec('DROP TABLE meetings; ALTER TABLE cases DROP COLUMN next_meeting; PRAGMA user_version = 4;')
     // …and without what later migrations added (schema 6: invite ids, creator, revocation).
     db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at;')
+    db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at;') // schemas 7–8: archived cases, case sessions
     db.close()
 
     storage = openSqliteStorage(dir)

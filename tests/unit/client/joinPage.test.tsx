@@ -1,8 +1,10 @@
 // @vitest-environment jsdom
 /**
  * The join page against a fake API: the token leaves the address bar at once, goes to the server
- * only as a Bearer header, is remembered for its case, and the resident is asked only their name —
- * after reading, in their language, what is stored, who sees it, how long, and whom to ask.
+ * once, in the body of POST /api/invites/redeem (which answers with an HttpOnly case session
+ * cookie), and nothing of it is kept in localStorage or sessionStorage; the resident is asked only
+ * their name — after reading, in their language, what is stored, who sees it, how long, and whom
+ * to ask.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
@@ -14,19 +16,31 @@ import { LocaleContext, MESSAGES, translator } from '../../../client/i18n.ts'
 const TOKEN = 'eszZtks6F8lYbjARgS9-RO_kbzrrLtjzN1JvKBc90N8'
 const CASE = 'czT4xj9oJ5fT_ZgauJCc3A'
 
-let calls: { url: string; auth: string | null }[]
+let calls: { url: string; method: string; auth: string | null; body: string | null }[]
 
 function fakeApi(valid: boolean, role: 'resident' | 'professional' = 'resident') {
   calls = []
   vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
     const auth = new Headers(init?.headers).get('authorization')
-    calls.push({ url, auth })
-    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-    if (!valid || auth !== `Bearer ${TOKEN}`) return json(401, { error: 'unauthorized', message: 'Geen toegang.' })
-    if (url === '/api/me') return json(200, { role, scope: 'case', caseId: CASE, canWrite: true })
-    if (url === `/api/cases/${CASE}`) return json(200, { id: CASE, title: 'Familie <b>Jansen</b>', template: 'integrale-intake', createdAt: '', updatedAt: '', plan: {} })
-    return json(404, { error: 'not_found', message: 'Niet gevonden.' })
+    const body = typeof init?.body === 'string' ? init.body : null
+    calls.push({ url, method: init?.method ?? 'GET', auth, body })
+    const json = (status: number, data: unknown) => new Response(JSON.stringify(data), { status, headers: { 'content-type': 'application/json' } })
+    if (url === '/api/invites/redeem' && init?.method === 'POST' && valid && body === JSON.stringify({ token: TOKEN })) {
+      return json(200, { role, scope: 'case', caseId: CASE, canWrite: true, title: 'Familie <b>Jansen</b>' })
+    }
+    return json(401, { error: 'unauthorized', message: 'Geen toegang.' })
   }))
+}
+
+/** Nothing of the token in the browser's storage. */
+function storageHolds(token: string): boolean {
+  for (const store of [localStorage, sessionStorage]) {
+    for (let i = 0; i < store.length; i++) {
+      const k = store.key(i) as string
+      if (k.includes(token) || (store.getItem(k) ?? '').includes(token)) return true
+    }
+  }
+  return false
 }
 
 async function settle() {
@@ -40,6 +54,7 @@ function fill(input: HTMLInputElement, value: string) {
 
 beforeEach(() => {
   localStorage.clear()
+  sessionStorage.clear()
 })
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -47,15 +62,15 @@ afterEach(() => {
 const dom = useReactRoot()
 
 describe('joining by invite link', () => {
-  it('takes the token out of the address, asks a resident only their name, and opens the board', async () => {
+  it('takes the token out of the address, redeems it in a POST body, keeps nothing of it, and opens the board', async () => {
     fakeApi(true)
     history.replaceState(null, '', `/join#${TOKEN}`)
     act(() => dom.root.render(<JoinPage />))
     expect(location.hash).toBe('')
     expect(location.pathname).toBe('/join')
     await settle()
-    expect(calls.map((c) => c.url)).toEqual(['/api/me', `/api/cases/${CASE}`])
-    expect(calls.every((c) => c.auth === `Bearer ${TOKEN}` && !c.url.includes(TOKEN))).toBe(true)
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST /api/invites/redeem'])
+    expect(calls.every((c) => c.auth === null && !c.url.includes(TOKEN))).toBe(true)
     // The title is text, not markup.
     expect(dom.container.textContent).toContain('Familie <b>Jansen</b>')
     expect(dom.container.querySelector('b')).toBeNull()
@@ -63,7 +78,8 @@ describe('joining by invite link', () => {
     expect(inputs.length).toBe(1) // name only: no organisation for a resident
     act(() => fill(inputs[0]!, '  Jan  '))
     act(() => dom.container.querySelector('form')!.requestSubmit())
-    expect(localStorage.getItem(`kt.invite.${CASE}`)).toBe(TOKEN)
+    expect(localStorage.getItem(`kt.invite.${CASE}`)).toBeNull()
+    expect(storageHolds(TOKEN)).toBe(false)
     expect(loadIdentity()?.name).toBe('Jan')
     expect(location.pathname).toBe(`/cases/${CASE}`)
   })
@@ -129,6 +145,7 @@ describe('joining by invite link', () => {
     expect(dom.container.querySelector('[data-testid="join-invalid"]')?.textContent)
       .toBe('Deze uitnodiging is verlopen of ongeldig. Vraag om een nieuwe link.')
     expect(localStorage.length).toBe(0)
+    expect(storageHolds(TOKEN)).toBe(false)
     expect(location.hash).toBe('')
   })
 
