@@ -101,7 +101,8 @@ export function createWsEndpoint(deps: WsDeps) {
       throw err
     }
     if (!who) return refuse(socket, 401, 'unauthorized', 'No valid access for this case.')
-    if (!canReadCase(who, caseId)) return refuse(socket, 403, 'forbidden', 'This access is not valid for this case.')
+    // No right on this case: the same answer as for a case that does not exist (no probing of ids).
+    if (!canReadCase(who, caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     if (draining) return refuse(socket, 503, 'shutting_down', 'The server is restarting; try again in a moment.')
     if (socket.destroyed) return
 

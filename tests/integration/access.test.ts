@@ -33,12 +33,13 @@ describe('who may connect to a case', () => {
     expect(stored.body.plan.goal).toBe('')
   })
 
-  it('refuses a token for case A on case B, before the socket opens', async () => {
+  it('refuses a token for case A on case B before the socket opens, as if B did not exist', async () => {
     const a = await createCase(fixture.server.url)
     const b = await createCase(fixture.server.url)
     const token = await invite(fixture.server.url, a, 'resident')
     expect(await upgradeStatus(ws(a, `?token=${token}`))).toBe(101)
-    expect(await upgradeStatus(ws(b, `?token=${token}`))).toBe(403)
+    expect(await upgradeStatus(ws(b, `?token=${token}`))).toBe(404)
+    expect(await upgradeStatus(ws('Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z', `?token=${token}`))).toBe(404)
   })
 
   it('refuses missing, unknown and expired credentials', async () => {
