@@ -147,6 +147,9 @@ export const api = {
   reopenCase: (id: string, token?: string | null) => call<CaseSummary>('POST', `/api/cases/${id}/reopen`, { token }),
   /** Erase a case for good: its board, snapshots, meetings and invites. */
   eraseCase: (id: string) => call<void>('DELETE', `/api/cases/${id}`),
+  /** The case's processing log, newest first; `before` (ms) pages back (professionals only). */
+  audit: (id: string, before?: number | null, token?: string | null) =>
+    call<import('../shared/api.ts').AuditPage>('GET', `/api/cases/${id}/audit${before ? `?before=${before}` : ''}`, { token }),
   /** Where the review's CSV downloads from (a plain link: the session cookie goes along). */
   reviewCsvUrl: (weeks: number, lang: 'nl' | 'en') => `/api/review.csv?weeks=${weeks}&lang=${lang}`,
 }

@@ -123,7 +123,7 @@ export function createWsEndpoint(deps: WsDeps) {
       ws.close(CloseCode.ClientOutdated, `client schema ${schemaParam.slice(0, 8)}, server ${SCHEMA_VERSION}: reload the page`)
       return
     }
-    storage.audit({ at: Date.now(), actor: who.actor, role: who.role, action: 'case.connect', caseId })
+    storage.audit({ at: Date.now(), actor: who.actor, role: who.role, action: 'case.open', caseId })
 
     /** Set once the server decided to close this connection for what it sent. */
     let refused = false

@@ -174,3 +174,33 @@ export interface MeetingChanges {
   due: PlanAction[]
   today: string
 }
+
+// --- AUDIT ---
+/**
+ * Processing grounds ('grondslag') of the audit log (docs/security.md): `intake` professionals and
+ * residents working on a case; `review` coordinators' reads; `erasure` erasing a case; `security`
+ * signing in and refused credentials.
+ */
+export const AUDIT_GROUNDS = ['intake', 'review', 'erasure', 'security'] as const
+export type AuditGround = (typeof AUDIT_GROUNDS)[number]
+
+/** One row of a case's processing log (GET /api/cases/:id/audit): who, never a name or case content. */
+export interface AuditListed {
+  /** ISO time. */
+  at: string
+  /** Non-personal reference: 'key:professional', 'session:1a2b3c4d5e', 'invite:9f8e7d6c5b'. */
+  actor: string
+  role: string
+  /** Stable code, e.g. 'case.open', 'snapshot.read' (the client words it). */
+  action: string
+  ground: AuditGround
+}
+
+/** GET /api/cases/:id/audit: newest first; `nextBefore` is the `before` of the next (older) page, null at the end. */
+export interface AuditPage {
+  entries: AuditListed[]
+  nextBefore: number | null
+}
+
+/** Largest page of GET /api/cases/:id/audit. */
+export const MAX_AUDIT_PAGE = 500

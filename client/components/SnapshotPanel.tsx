@@ -19,6 +19,7 @@ import { meetingEnded, meetingTime, startMeeting } from './MeetingBar.tsx'
 import { MeetingChanges } from './MeetingChanges.tsx'
 import { refreshMeetings, updateMeetings, useMeetings } from './MeetingData.ts'
 import { dayFromToday, MeetingEndDialog } from './MeetingEndDialog.tsx'
+import type { AuditListed } from '../../shared/api.ts'
 import './MeetingStyles.css'
 
 /** A failed call in words of the chosen language (see access.ts: the server's code, never its message). */
@@ -227,6 +228,8 @@ export function SnapshotPanel(props: { caseId: string; token: string | null; can
         </details>
       )}
 
+      {canSave && <AuditLogSection caseId={caseId} token={token} />}
+
       {restoring && <RestoreDialog snapshot={restoring} onCancel={() => setRestoring(null)} onConfirm={() => restore(restoring)} />}
       {ending && current && (
         <MeetingEndDialog
@@ -315,5 +318,82 @@ function RestoreDialog({ snapshot, onCancel, onConfirm }: { snapshot: ListedSnap
         <button type="button" className="primary" onClick={onConfirm} data-testid="restore-confirm">{t('restoreConfirm')}</button>
       </div>
     </dialog>
+  )
+}
+
+/** The log's cells: a little air, aligned at the top. */
+const AUDIT_CELL = { padding: '0.2em 0.5em', verticalAlign: 'top' } as const
+
+/** An audit action code in plain words ('invite.create.resident' → 'Uitnodiging gemaakt'); unknown codes as they are. */
+function auditActionText(action: string, t: T): string {
+  const key = `au_act_${action.split('.').slice(0, 2).join('_')}` as MessageKey
+  // A key that does not exist gives undefined: the code itself is shown.
+  return (t(key) as string | undefined) || action
+}
+
+/**
+ * 'Logboek': the case's processing log for professionals (GET /api/cases/:id/audit), collapsed;
+ * loaded when opened, older lines on request. Who is a reference (never a name), no case content.
+ */
+function AuditLogSection({ caseId, token }: { caseId: string; token: string | null }) {
+  const { t, locale } = useI18n()
+  const id = useId()
+  const [rows, setRows] = useState<AuditListed[] | null>(null)
+  const [next, setNext] = useState<number | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const load = async (before: number | null) => {
+    setBusy(true)
+    try {
+      const page = await api.audit(caseId, before, token)
+      setRows((old) => (before === null ? page.entries : [...(old ?? []), ...page.entries]))
+      setNext(page.nextBefore)
+      setError(null)
+    } catch (err) {
+      setError(errorText(err, t))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const roleText = (role: string) => (role === 'professional' || role === 'resident' || role === 'coordinator' ? t(`role_${role}`) : role)
+  return (
+    <details className="audit-log" data-testid="audit-log" onToggle={(e) => { if ((e.currentTarget as HTMLDetailsElement).open) void load(null) }}>
+      <summary>{t('au_title')}</summary>
+      <p className="help" id={`${id}-explain`}>{t('au_explain')}</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      {rows === null && !error && <p className="muted" role="status">{t('au_loading')}</p>}
+      {rows !== null && rows.length === 0 && <p className="muted">{t('au_empty')}</p>}
+      {rows !== null && rows.length > 0 && (
+        // Five columns in a narrow side column: the table scrolls sideways, and can be reached by keyboard to do so.
+        <div className="audit-scroll" role="region" aria-label={t('au_caption')} tabIndex={0} style={{ overflowX: 'auto', maxWidth: '100%' }}>
+        <table className="audit-table" data-testid="audit-table" aria-describedby={`${id}-explain`} style={{ fontSize: '0.85em', borderCollapse: 'collapse' }}>
+          <caption className="visually-hidden">{t('au_caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col" style={{ ...AUDIT_CELL, textAlign: 'start' }}>{t('au_colTime')}</th>
+              <th scope="col" style={{ ...AUDIT_CELL, textAlign: 'start' }}>{t('au_colWho')}</th>
+              <th scope="col" style={{ ...AUDIT_CELL, textAlign: 'start' }}>{t('au_colRole')}</th>
+              <th scope="col" style={{ ...AUDIT_CELL, textAlign: 'start' }}>{t('au_colAction')}</th>
+              <th scope="col" style={{ ...AUDIT_CELL, textAlign: 'start' }}>{t('au_colGround')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={`${r.at}-${i}`} data-testid="audit-row" data-action={r.action}>
+                <td style={{ ...AUDIT_CELL, whiteSpace: 'nowrap' }}><time dateTime={r.at}>{formatDateTime(r.at, locale)}</time></td>
+                <td style={AUDIT_CELL}><code>{r.actor}</code></td>
+                <td style={AUDIT_CELL}>{roleText(r.role)}</td>
+                <td style={AUDIT_CELL}>{auditActionText(r.action, t)}</td>
+                <td style={AUDIT_CELL}>{t(`au_ground_${r.ground}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        </div>
+      )}
+      {next !== null && (
+        <button type="button" disabled={busy} onClick={() => void load(next)} data-testid="audit-more">{t('au_more')}</button>
+      )}
+    </details>
   )
 }

@@ -30,6 +30,7 @@ import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
 import { snapshotRoutes } from './snapshotRoutes.ts'
 import { meetingRoutes } from './meetingRoutes.ts'
 import { caseRoutes } from './caseRoutes.ts'
+import { auditRoutes } from './auditRoutes.ts'
 import { CROSS_SITE_MESSAGE, crossSiteAllowed } from './origin.ts'
 
 export type { ApiDeps }
@@ -55,6 +56,7 @@ export function createApi(deps: ApiDeps) {
     ...snapshotRoutes(deps),
     ...meetingRoutes(deps),
     ...caseRoutes(deps),
+    ...auditRoutes(deps),
   ]
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -33,6 +33,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
       nextMeeting: storage.nextMeeting(record.id),
       today: todayInNL(),
     }
+    audit(a, 'meeting.list', record.id)
     sendJson(res, 200, body)
   }
 

@@ -45,7 +45,9 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   function list({ res, who, params }: Ctx): void {
     const a = requireAccess(who)
     const record = findCase(storage, params[0], a)
-    sendJson(res, 200, storage.listSnapshots(record.id))
+    const body = storage.listSnapshots(record.id)
+    audit(a, 'snapshot.list', record.id)
+    sendJson(res, 200, body)
   }
 
   function getOne({ res, who, params }: Ctx): void {
@@ -64,7 +66,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     if (!doc) throw notFound('Deze momentopname bestaat niet.')
     const update = Y.encodeStateAsUpdate(doc)
     doc.destroy()
-    audit(a, 'snapshot.read', record.id)
+    audit(a, 'snapshot.state', record.id)
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': update.byteLength, 'Cache-Control': 'no-store' })
     res.end(Buffer.from(update))
   }

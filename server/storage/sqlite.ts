@@ -11,7 +11,8 @@ import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
-import type { AuditEntry, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import { auditGround } from './storage.ts'
+import type { AuditEntry, AuditRow, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
 import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
@@ -87,6 +88,15 @@ const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
    CREATE INDEX case_sessions_invite ON case_sessions(invite_hash);
    CREATE INDEX case_sessions_case ON case_sessions(case_id);`,
+  // The audit log gets each entry's processing ground (storage.ts auditGround; rows from before
+  // get the ground their action and role imply) and an index to list a case's log.
+  `ALTER TABLE audit ADD COLUMN ground TEXT;
+   UPDATE audit SET ground = CASE
+     WHEN action = 'case.erase' THEN 'erasure'
+     WHEN action IN ('login', 'login.failed', 'logout', 'invite.redeem.failed') OR action LIKE 'audit.dropped%' THEN 'security'
+     WHEN role = 'coordinator' THEN 'review'
+     ELSE 'intake' END;
+   CREATE INDEX audit_case ON audit(case_id, at);`,
 ]
 
 /**
@@ -173,7 +183,8 @@ export class SqliteStorage implements Storage {
       insertCaseSession: db.prepare('INSERT INTO case_sessions (id_hash, invite_hash, case_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       findCaseSession: db.prepare<[string], CaseSessionRow>('SELECT * FROM case_sessions WHERE id_hash = ?'),
       purgeCaseSessions: db.prepare('DELETE FROM case_sessions WHERE expires_at <= ?'),
-      audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id) VALUES (?, ?, ?, ?, ?)'),
+      audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id, ground) VALUES (?, ?, ?, ?, ?, ?)'),
+      listAudit: db.prepare<[string, number, number], AuditRow>('SELECT at, actor, role, action, ground FROM audit WHERE case_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?'),
       insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary, base_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       listSnapshots: db.prepare<[string], SnapshotMetaRow>(`SELECT ${SNAPSHOT_META} FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? ORDER BY s.created_at DESC, s.rowid DESC`),
       getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>(`SELECT ${SNAPSHOT_META}, s.plan FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? AND s.id = ?`),
@@ -282,13 +293,19 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  listAudit(caseId: string, before: number, limit: number): AuditRow[] {
+    // Entries of this turn are written first, so a read sees everything logged before it.
+    if (this.db.open) this.retryPending()
+    return this.stmts.listAudit.all(caseId, before, limit)
+  }
+
   retryPending(): boolean {
     if (this.auditBacklog.length === 0) return true
     try {
       const batch = this.auditBacklog
       this.db.transaction(() => {
-        for (const e of batch) this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId)
-        if (this.auditDropped > 0) this.stmts.audit.run(Date.now(), 'server', 'anonymous', `audit.dropped.${this.auditDropped}`, null)
+        for (const e of batch) this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId, auditGround(e))
+        if (this.auditDropped > 0) this.stmts.audit.run(Date.now(), 'server', 'anonymous', `audit.dropped.${this.auditDropped}`, null, 'security')
       })()
       this.auditBacklog = []
       this.auditDropped = 0

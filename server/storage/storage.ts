@@ -4,7 +4,7 @@
  * writes. Only the module implementing these touches the database, so a second backend
  * (PostgreSQL) can stand beside SQLite.
  */
-import type { ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
+import type { AuditGround, ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
 import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
 import type { DocLog } from './docLog.ts'
@@ -60,6 +60,33 @@ export interface AuditEntry {
   role: Role | 'anonymous'
   action: string
   caseId: string | null
+  /** The processing ground; absent: derived from action and role (auditGround). */
+  ground?: AuditGround
+}
+
+/** A stored audit row as a case's log lists it (no case id: the query is per case). */
+export interface AuditRow {
+  at: number
+  actor: string
+  role: string
+  action: string
+  ground: AuditGround
+}
+
+/** Actions about access itself (signing in, refused credentials, the log's own dropped entries). */
+const SECURITY_ACTIONS = new Set(['login', 'login.failed', 'logout', 'invite.redeem.failed'])
+
+/**
+ * The processing ground of an audit entry (docs/security.md): erasing a case is `erasure`; signing
+ * in and refused credentials `security`; coordinators' reads `review`; all other work on a case by
+ * professionals and residents `intake`.
+ */
+export function auditGround(e: Pick<AuditEntry, 'action' | 'role' | 'ground'>): AuditGround {
+  if (e.ground) return e.ground
+  if (e.action === 'case.erase') return 'erasure'
+  if (SECURITY_ACTIONS.has(e.action) || e.action.startsWith('audit.dropped')) return 'security'
+  if (e.role === 'coordinator') return 'review'
+  return 'intake'
 }
 
 /** Snapshots are stored with their meta as the API lists it. */
@@ -161,6 +188,8 @@ export interface AuditLog {
    * the event loop; when the database cannot take them, they wait in memory for the next retry.
    */
   audit(entry: AuditEntry): void
+  /** A case's entries with `at` before `before` (ms), newest first, at most `limit`. Append-only: nothing edits them. */
+  listAudit(caseId: string, before: number, limit: number): AuditRow[]
 }
 
 /** The storage of one installation, by concern. Only the implementing module touches the database. */

@@ -247,6 +247,7 @@ describe('database upgrade to schema 7', () => {
     const db = new Database(dbFile(dir))
     // Back to schema 6, without what later migrations added (schema 8: case sessions).
     db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at; PRAGMA user_version = 6;')
+    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
     db.close()
     storage = openSqliteStorage(dir)
     try {

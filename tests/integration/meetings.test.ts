@@ -289,6 +289,7 @@ describe('upgrading a database from before meetings', () => {
     // …and without what later migrations added (schema 6: invite ids, creator, revocation).
     db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at;')
     db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at;') // schemas 7–8: archived cases, case sessions
+    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
     db.close()
 
     storage = openSqliteStorage(dir)

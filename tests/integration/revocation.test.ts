@@ -296,6 +296,7 @@ describe('invites from before listing and revoking (database schema 5)', () => {
     db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at; PRAGMA user_version = 5;')
     // …and without what later migrations added (schemas 7–8: archived cases, case sessions).
     db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at;')
+    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
     db.close()
 
     storage = openSqliteStorage(dir)
