@@ -1,6 +1,7 @@
 /** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
 import type { SnapshotMeta } from '../shared/snapshotApi.ts'
-import type { CaseSummary, InviteCreated, InviteListed, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview } from '../shared/api.ts'
+import type { CaseSummary, InviteCreated, InviteListed, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview, Review } from '../shared/api.ts'
+export type { Review, ReviewCase, ReviewSignal } from '../shared/api.ts'
 import type { Plan } from '../shared/derivePlan.ts'
 import type { PlanDiff } from '../shared/diffPlans.ts'
 import type { LifeDomainTemplate } from '../shared/templates.ts'
@@ -43,40 +44,6 @@ export interface PlanExport {
   plan: Plan
 }
 
-export interface ReviewCase {
-  id: string
-  title: string
-  template: string
-  /** When the last meeting ended (meetings only, never automatic snapshots). */
-  lastMeeting: string | null
-  stale: boolean
-  /** The snapshot 'what changed since' compares from: the last meeting's, else the latest saved by hand. */
-  compareFrom: string | null
-  /** When the meeting going on now started, or null. */
-  meetingSince: string | null
-  /** The agreed next meeting (YYYY-MM-DD), and whether that day has passed without a meeting. */
-  nextMeeting: string | null
-  nextMeetingOverdue: boolean
-  overdueCount: number
-  openActions: { id: string; text: string; owner: string; ownerOrg: string; due: string; status: string; overdue: boolean }[]
-}
-export interface ReviewSignal {
-  caseId: string
-  caseTitle: string
-  itemId: string
-  type: 'signal' | 'deviation'
-  kind: string
-  text: string
-  domain: string | null
-  rule: string
-  motivation: string
-}
-export interface Review {
-  today: string
-  staleAfterWeeks: number
-  cases: ReviewCase[]
-  signals: ReviewSignal[]
-}
 
 async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<T> {
   const headers: Record<string, string> = {}

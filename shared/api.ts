@@ -204,3 +204,40 @@ export interface AuditPage {
 
 /** Largest page of GET /api/cases/:id/audit. */
 export const MAX_AUDIT_PAGE = 500
+
+// ---------- the review (GET /api/review; its CSV has the same case rows) ----------
+
+export interface ReviewCase {
+  id: string
+  title: string
+  template: string
+  /** When the last meeting ended (meetings only, never automatic snapshots). */
+  lastMeeting: string | null
+  stale: boolean
+  /** The snapshot 'what changed since' compares from: the last meeting's, else the latest saved by hand. */
+  compareFrom: string | null
+  /** When the meeting going on now started, or null. */
+  meetingSince: string | null
+  /** The agreed next meeting (YYYY-MM-DD), and whether that day has passed without a meeting. */
+  nextMeeting: string | null
+  nextMeetingOverdue: boolean
+  overdueCount: number
+  openActions: { id: string; text: string; owner: string; ownerOrg: string; due: string; status: string; overdue: boolean }[]
+}
+export interface ReviewSignal {
+  caseId: string
+  caseTitle: string
+  itemId: string
+  type: 'signal' | 'deviation'
+  kind: string
+  text: string
+  domain: string | null
+  rule: string
+  motivation: string
+}
+export interface Review {
+  today: string
+  staleAfterWeeks: number
+  cases: ReviewCase[]
+  signals: ReviewSignal[]
+}

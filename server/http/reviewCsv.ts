@@ -8,20 +8,7 @@
  * A field that starts with = + - @ or a tab/carriage return gets a leading apostrophe, so a
  * spreadsheet never runs text typed on the board as a formula ('CSV injection').
  */
-
-export interface ReviewRow {
-  id: string
-  title: string
-  template: string
-  lastMeeting: string | null
-  stale: boolean
-  compareFrom: string | null
-  meetingSince: string | null
-  nextMeeting: string | null
-  nextMeetingOverdue: boolean
-  openActions: { id: string; text: string; owner: string; ownerOrg: string; due: string; status: string; overdue: boolean }[]
-  overdueCount: number
-}
+import type { ReviewCase } from '../../shared/api.ts'
 
 export type CsvLang = 'nl' | 'en'
 
@@ -43,7 +30,7 @@ const WORDS = {
 /** Byte order mark: Excel reads the file as UTF-8 only with it. */
 export const CSV_BOM = '\uFEFF'
 
-export function reviewCsv(rows: ReviewRow[], staleAfterWeeks: number, lang: CsvLang): string {
+export function reviewCsv(rows: ReviewCase[], staleAfterWeeks: number, lang: CsvLang): string {
   const w = WORDS[lang]
   const yn = (b: boolean) => (b ? w.yes : w.no)
   const lines: string[][] = [w.header.map((h) => h.replace('{n}', String(staleAfterWeeks)))]

@@ -17,7 +17,8 @@ import type { Access } from '../auth/access.ts'
 import type { CaseRecord, SnapshotRecord } from '../storage/storage.ts'
 import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { HttpError, readJson, sendJson } from './respond.ts'
-import { reviewCsv, type ReviewRow } from './reviewCsv.ts'
+import { reviewCsv } from './reviewCsv.ts'
+import type { ReviewCase } from '../../shared/api.ts'
 
 const SID = '([A-Za-z0-9_-]{1,64})'
 
@@ -123,7 +124,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     const cases: CaseRecord[] = a.scope === 'org' ? storage.listCases() : [storage.getCase(a.caseId as string)].filter((c): c is CaseRecord => c !== null)
     const today = todayInNL()
     const staleBefore = Date.now() - weeks * 7 * 24 * 3600_000
-    const rows: ReviewRow[] = []
+    const rows: ReviewCase[] = []
     const signals = []
     for (const c of cases) {
       const plan = await rooms.withDoc(c.id, derivePlan)

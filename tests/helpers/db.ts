@@ -172,3 +172,32 @@ export function writeCaseLog(dataDir: string, caseId: string, image: CaseLogImag
     for (const u of image.updates) insert(db, 'case_updates', u)
   })())
 }
+
+/**
+ * What each migration of server/storage/sqlite.ts added, undone: key = the schema version it
+ * brought. Add a line with every new migration, so upgrade tests can rebuild a database exactly as
+ * an older release left it.
+ */
+const UNDO_MIGRATION: Readonly<Record<number, string>> = {
+  5: 'DROP TABLE meetings; ALTER TABLE cases DROP COLUMN next_meeting;',
+  6: 'DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at;',
+  7: 'ALTER TABLE cases DROP COLUMN archived_at;',
+  8: 'DROP TABLE case_sessions;',
+  9: 'DROP INDEX audit_case; ALTER TABLE audit DROP COLUMN ground;',
+}
+
+/** Take a (closed) database back to schema `version`, newest migration first. */
+export function downgradeDatabase(dataDir: string, version: number): void {
+  const db = new Database(dbFile(dataDir))
+  try {
+    const current = db.pragma('user_version', { simple: true }) as number
+    for (let v = current; v > version; v--) {
+      const undo = UNDO_MIGRATION[v]
+      if (undo === undefined) throw new Error(`tests/helpers/db.ts: no undo for schema ${v}; add it to UNDO_MIGRATION`)
+      db.exec(undo)
+    }
+    db.pragma(`user_version = ${version}`)
+  } finally {
+    db.close()
+  }
+}

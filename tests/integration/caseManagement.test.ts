@@ -13,7 +13,7 @@ import { initCaseDoc } from '../../shared/doc.ts'
 import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { api, createCase, invite, synced, tempDir, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
-import { dbFile } from '../helpers/db.ts'
+import { dbFile, downgradeDatabase } from '../helpers/db.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-casemgmt-0123'
 const fixture = useServer({ env: { COORDINATOR_KEY } })
@@ -244,11 +244,7 @@ describe('database upgrade to schema 7', () => {
     storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc))
     storage.setArchived(caseId, now)
     await storage.close()
-    const db = new Database(dbFile(dir))
-    // Back to schema 6, without what later migrations added (schema 8: case sessions).
-    db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at; PRAGMA user_version = 6;')
-    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
-    db.close()
+    downgradeDatabase(dir, 6) // the release before archiving
     storage = openSqliteStorage(dir)
     try {
       expect(storage.getCase(caseId)?.archivedAt).toBeNull()

@@ -5,7 +5,6 @@
  * fix) nor from snapshots saved by hand; an agreed next meeting whose date has passed shows on the
  * review; the start of a meeting shows what changed and which actions are due; rights.
  */
-import Database from 'better-sqlite3'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { addItem, initCaseDoc, listItems, setItemText, updateItem } from '../../shared/doc.ts'
@@ -13,7 +12,7 @@ import { todayInNL } from '../../shared/diffPlans.ts'
 import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { saveSnapshot } from '../../server/snapshots.ts'
-import { dbFile } from '../helpers/db.ts'
+import { downgradeDatabase } from '../helpers/db.ts'
 import { api, createCase, invite, synced, tempDir, useServer, TEST_ORG_KEY } from '../helpers/server.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-meetings-0123'
@@ -283,14 +282,8 @@ describe('upgrading a database from before meetings', () => {
     const backup = saveSnapshot(storage, caseId, doc, 'Voor het terugzetten 02-10-2026 10:00', { name: 'Sanne', role: 'professional' }, false, at + DAY_MS)
     const auto = saveSnapshot(storage, caseId, doc, 'Automatisch opgeslagen', { name: '', role: 'system' }, true, at + 2 * DAY_MS)
     await storage.close()
-    // Back to schema 4: the database as the previous release left it.
-    const db = new Database(dbFile(dir))
-    db.exec('DROP TABLE meetings; ALTER TABLE cases DROP COLUMN next_meeting; PRAGMA user_version = 4;')
-    // …and without what later migrations added (schema 6: invite ids, creator, revocation).
-    db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at;')
-    db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at;') // schemas 7–8: archived cases, case sessions
-    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
-    db.close()
+    // Back to schema 4: the database as the release before meetings left it.
+    downgradeDatabase(dir, 4)
 
     storage = openSqliteStorage(dir)
     try {

@@ -7,7 +7,6 @@
  * Real server, real y-websocket clients (and raw `ws` sockets for the cookie), no fixed waits.
  */
 import http from 'node:http'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
@@ -17,7 +16,7 @@ import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { hashToken, newToken } from '../../server/auth/secrets.ts'
 import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
-import { dbFile } from '../helpers/db.ts'
+import { downgradeDatabase } from '../helpers/db.ts'
 import {
   api, createCase, invite, startTestServer, synced, tempDir, TEST_ORG_KEY, upgradeStatus, useServer, type TestClient, type TestServer,
 } from '../helpers/server.ts'
@@ -291,13 +290,8 @@ describe('invites from before listing and revoking (database schema 5)', () => {
     const token = newToken('invite')
     storage.createInvite({ tokenHash: hashToken(token), caseId, role: 'resident', createdAt: now, expiresAt: now + 3600_000 })
     await storage.close()
-    // Back to schema 5: the invites table as the previous release left it.
-    const db = new Database(dbFile(dir))
-    db.exec('DROP INDEX invites_id; ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by; ALTER TABLE invites DROP COLUMN revoked_at; PRAGMA user_version = 5;')
-    // …and without what later migrations added (schemas 7–8: archived cases, case sessions).
-    db.exec('DROP TABLE IF EXISTS case_sessions; ALTER TABLE cases DROP COLUMN archived_at;')
-    db.exec('DROP INDEX IF EXISTS audit_case; ALTER TABLE audit DROP COLUMN ground;') // schema 10: audit grounds
-    db.close()
+    // Back to schema 5: the invites table as the release before invite ids left it.
+    downgradeDatabase(dir, 5)
 
     storage = openSqliteStorage(dir)
     try {
