@@ -97,6 +97,34 @@ const MIGRATIONS: string[] = [
      WHEN role = 'coordinator' THEN 'review'
      ELSE 'intake' END;
    CREATE INDEX audit_case ON audit(case_id, at);`,
+  // Personal accounts (auth/accounts.ts) in teams; personal API tokens; cases belong to a team and
+  // have an owner; accounts invited to a case of another team are its members. Sessions now
+  // belong to an account: the sessions of the shared organisation keys end here (people sign in
+  // with their own account from now on; the keys stay as service credentials for scripts).
+  `CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, created_at INTEGER NOT NULL);
+   CREATE TABLE accounts (
+     id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE COLLATE NOCASE, display_name TEXT NOT NULL,
+     role TEXT NOT NULL, team_id TEXT REFERENCES teams(id) ON DELETE SET NULL,
+     password_hash TEXT, totp_secret TEXT, totp_last_step INTEGER NOT NULL DEFAULT 0, oidc_subject TEXT UNIQUE,
+     activation_hash TEXT UNIQUE, activation_expires_at INTEGER,
+     failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL, last_login_at INTEGER, disabled_at INTEGER);
+   CREATE TABLE api_tokens (
+     id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     token_hash TEXT NOT NULL UNIQUE, label TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+     last_used_at INTEGER, revoked_at INTEGER);
+   CREATE INDEX api_tokens_account ON api_tokens(account_id);
+   CREATE TABLE case_members (
+     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     added_at INTEGER NOT NULL, added_by TEXT, PRIMARY KEY (case_id, account_id));
+   CREATE INDEX case_members_account ON case_members(account_id);
+   ALTER TABLE cases ADD COLUMN team_id TEXT REFERENCES teams(id) ON DELETE SET NULL;
+   ALTER TABLE cases ADD COLUMN owner_id TEXT REFERENCES accounts(id) ON DELETE SET NULL;
+   CREATE INDEX cases_team ON cases(team_id);
+   DELETE FROM sessions;
+   ALTER TABLE sessions ADD COLUMN account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE;
+   CREATE INDEX sessions_account ON sessions(account_id);`,
 ]
 
 /**

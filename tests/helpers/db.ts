@@ -184,6 +184,8 @@ const UNDO_MIGRATION: Readonly<Record<number, string>> = {
   7: 'ALTER TABLE cases DROP COLUMN archived_at;',
   8: 'DROP TABLE case_sessions;',
   9: 'DROP INDEX audit_case; ALTER TABLE audit DROP COLUMN ground;',
+  10: 'DROP INDEX sessions_account; ALTER TABLE sessions DROP COLUMN account_id; DROP INDEX cases_team; ' +
+    'ALTER TABLE cases DROP COLUMN owner_id; ALTER TABLE cases DROP COLUMN team_id; DROP TABLE case_members; DROP TABLE api_tokens; DROP TABLE accounts; DROP TABLE teams;',
 }
 
 /** Take a (closed) database back to schema `version`, newest migration first. */
