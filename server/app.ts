@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { ApiError } from '../shared/apiErrors.ts'
 import { CaseDamagedError } from './loadCase.ts'
 import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
+import { Accounts } from './auth/accounts.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
 import { CredentialLimiter, DEFAULT_LIMITS, type LimiterOptions } from './auth/rateLimit.ts'
 import { isLoopback, type Settings } from './config.ts'
@@ -18,6 +19,7 @@ import { createStaticHandler, SECURITY_HEADERS } from './http/static.ts'
 import { createLogger, type Logger } from './log.ts'
 import { RoomManager, type RoomManagerOptions } from './rooms.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
+import { recordRetentionPolicy, startRetention } from './retention.ts'
 import type { Storage } from './storage/storage.ts'
 import { createWsEndpoint } from './wsServer.ts'
 import { saveAutoSnapshot } from './snapshots.ts'
@@ -66,14 +68,21 @@ export function packageVersion(): string {
 
 export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(settings.logLevel)
-  const storage = openSqliteStorage(settings.dataDir)
+  const { masterKey, masterKeyPrevious, keyDir, retentionDays, retentionWarnDays } = settings.erasure
+  const storage = openSqliteStorage(settings.dataDir, { masterKey, masterKeyPrevious, keyDir, log })
   const generatedKeys = {
     professional: await ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
     coordinator: await ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),
   }
   storage.purgeExpired(Date.now())
+  recordRetentionPolicy(storage, retentionDays === null ? null : { days: retentionDays, warnDays: retentionWarnDays })
 
-  const access = new AccessResolver(storage, new CredentialLimiter(opts.limits ?? DEFAULT_LIMITS, settings.trustProxy))
+  const limiter = new CredentialLimiter(opts.limits ?? DEFAULT_LIMITS, settings.trustProxy)
+  const access = new AccessResolver(storage, limiter)
+  const accounts = new Accounts(storage, limiter, { passwordN: settings.passwordScryptN, requireMfa: settings.requireMfa })
+  if (storage.accounts.listAccounts().length === 0) {
+    log.warn('There are no personal accounts yet. Create the first administrator: npm run user -- add <username> --name "<name>" --role admin (README, "Accounts").')
+  }
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
     // When a changed case leaves memory (its last participant left), keep the state as it was —
@@ -88,7 +97,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       }
     },
   })
-  const api = createApi({ settings, storage, rooms, access, log, version: packageVersion() })
+  const api = createApi({ settings, storage, rooms, access, accounts, log, version: packageVersion() })
   const serveStatic = createStaticHandler(settings.clientDir)
   const ws = createWsEndpoint({ storage, rooms, access, log, publicUrl: settings.publicUrl })
 
@@ -157,6 +166,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     if (writes && storage.health.report().unsavedUpdates === 0) storage.health.succeeded(DOC_LOG_SOURCE)
   }, STORE_RETRY_MAX_MS)
   retry.unref()
+  // RETENTION_DAYS: erase cases without activity, now and hourly (retention.ts).
+  const retention = retentionDays === null ? null : startRetention({ storage, rooms, log })
 
   let closing: Promise<void> | null = null
   return {
@@ -166,6 +177,7 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
       // room; 4. close the database. Bounded by SHUTDOWN_GRACE_MS (+ the last commit).
       closing ??= (async () => {
         clearInterval(retry)
+        await retention?.stop()
         const deadline = Date.now() + (opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS)
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()

@@ -4,8 +4,9 @@
  */
 import path from 'node:path'
 import { isIP } from 'node:net'
-import { CASE_SESSION_PREFIX, INVITE_TOKEN_PREFIX, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
+import { CASE_SESSION_PREFIX, INVITE_TOKEN_PREFIX, PASSWORD_SCRYPT_N, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
 import { normalizeAddress, type TrustProxy } from './auth/rateLimit.ts'
+import { readErasureSettings, type ErasureSettings } from './erasureSettings.ts'
 
 export interface Settings {
   port: number
@@ -26,6 +27,12 @@ export interface Settings {
   clientDir: string
   /** TRUST_PROXY: whose X-Forwarded-For to believe (auth/rateLimit.ts, `clientAddress`). */
   trustProxy: TrustProxy
+  /** Encryption at rest and retention: MASTER_KEY(_FILE), MASTER_KEY_PREVIOUS, KEY_DIR, RETENTION_(WARN_)DAYS (erasureSettings.ts). */
+  erasure: ErasureSettings
+  /** PASSWORD_SCRYPT_N: scrypt cost for passwords (power of two, 2^14 … 2^20; default 2^17). */
+  passwordScryptN: number
+  /** REQUIRE_MFA: local accounts set up an authenticator app at activation (default true). */
+  requireMfa: boolean
 }
 
 export class SettingsError extends Error {
@@ -69,6 +76,12 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
 
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems)
 
+  const erasure = readErasureSettings(env, dataDir, problems)
+
+  // --- accounts ---
+  const passwordScryptN = parsePasswordCost(env.PASSWORD_SCRYPT_N, problems)
+  const requireMfa = parseBool('REQUIRE_MFA', env.REQUIRE_MFA, true, problems)
+
   const level = (env.LOG_LEVEL ?? 'info').trim()
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}").`)
 
@@ -78,7 +91,29 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
     logLevel: level as Settings['logLevel'],
     clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : defaults.clientDir,
     trustProxy,
+    erasure,
+    passwordScryptN, requireMfa,
   }
+}
+
+function parsePasswordCost(raw: string | undefined, problems: string[]): number {
+  const value = (raw ?? '').trim()
+  if (value === '') return PASSWORD_SCRYPT_N
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 2 ** 14 || n > 2 ** 20 || (n & (n - 1)) !== 0) {
+    problems.push(`PASSWORD_SCRYPT_N must be a power of two from 16384 to 1048576 (got "${raw}"); leave it unset for 131072.`)
+    return PASSWORD_SCRYPT_N
+  }
+  return n
+}
+
+function parseBool(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  const value = (raw ?? '').trim().toLowerCase()
+  if (value === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true
+  if (['0', 'false', 'no', 'off'].includes(value)) return false
+  problems.push(`${name} must be true or false (got "${raw}").`)
+  return fallback
 }
 
 function readKey(name: string, raw: string | undefined, problems: string[]): string | null {

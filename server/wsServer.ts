@@ -21,7 +21,9 @@ import { SCHEMA_VERSION } from '../shared/schema.ts'
 import { SCHEMA_VERSION_PARAM, TOKEN_PARAM } from '../shared/protocol.ts'
 import { WS_PING_INTERVAL_MS } from './constants.ts'
 import { MAX_BUFFERED_BYTES } from './budgets.ts'
-import { canReadCase, canWrite, type Access, type AccessResolver } from './auth/access.ts'
+import { canReadCase, canWrite, CredentialInUrl, isService, type Access, type AccessResolver } from './auth/access.ts'
+import { caseRights } from './http/apiKit.ts'
+import type { Role } from '../shared/schema.ts'
 import { TooManyAttempts } from './auth/rateLimit.ts'
 import { CaseDamagedError } from './loadCase.ts'
 import { BadMessageError, type Conn, type Room } from './room.ts'
@@ -94,15 +96,16 @@ export function createWsEndpoint(deps: WsDeps) {
     try {
       // The case's own case session cookie counts too (auth/caseSession.ts).
       who = await resolver.resolve(req, token, Date.now(), caseId)
-      if (who && canReadCase(who, caseId) && !storage.getCase(caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
+      if (who && isService(who) && !storage.getCase(caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     } catch (err) {
+      if (err instanceof CredentialInUrl) return refuse(socket, 400, 'bad_request', err.message)
       if (err instanceof TooManyAttempts) return refuse(socket, 429, 'too_many_requests', err.message, { 'Retry-After': String(err.retryAfterS) })
       if (isStorageFault(err)) return refuse(socket, 503, 'storage_unavailable', 'Storage is unavailable; try again later.')
       throw err
     }
     if (!who) return refuse(socket, 401, 'unauthorized', 'No valid access for this case.')
     // No right on this case: the same answer as for a case that does not exist (no probing of ids).
-    if (!canReadCase(who, caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
+    if (!canReadCase(who, caseId, caseRights(storage))) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     if (draining) return refuse(socket, 503, 'shutting_down', 'The server is restarting; try again in a moment.')
     if (socket.destroyed) return
 
@@ -131,7 +134,7 @@ export function createWsEndpoint(deps: WsDeps) {
     const conn: Conn = {
       id: nextConnId++,
       canWrite: canWrite(who),
-      role: who.role,
+      role: who.role as Role,
       get bufferedBytes() {
         return ws.bufferedAmount
       },

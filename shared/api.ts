@@ -13,6 +13,8 @@ import { TEMPLATES, DEFAULT_TEMPLATE_ID } from './templates.ts'
 export const CreateCaseBody = z.object({
   title: z.string().trim().min(1, 'Geef de casus een titel.').max(MAX_TITLE_CHARS, `De titel mag hoogstens ${MAX_TITLE_CHARS} tekens hebben.`),
   template: z.enum(TEMPLATES.map((t) => t.id) as [string, ...string[]]).default(DEFAULT_TEMPLATE_ID),
+  /** Only for the service key (scripts): the team the case belongs to. A person's case goes to their own team. */
+  teamId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 }).strict()
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>
 
@@ -22,7 +24,129 @@ export const CreateInviteBody = z.object({
 }).strict()
 export type CreateInviteBody = z.infer<typeof CreateInviteBody>
 
-export const LoginBody = z.object({ key: z.string().min(1).max(200) }).strict()
+export const MAX_USERNAME_CHARS = 64
+export const MIN_PASSWORD_CHARS = 12
+export const MAX_PASSWORD_CHARS = 200
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{1,63}$/
+
+/**
+ * Sign in with a personal account: user name, password and — for accounts with a second factor —
+ * the 6-digit code of the authenticator app. (`key`: the shared organisation keys no longer sign
+ * people in; the server answers that with a clear error, docs/api.md.)
+ */
+export const LoginBody = z.object({
+  username: z.string().trim().min(1).max(MAX_USERNAME_CHARS),
+  password: z.string().min(1).max(MAX_PASSWORD_CHARS),
+  code: z.string().trim().regex(/^\d{6}$/, 'De code heeft 6 cijfers.').optional(),
+}).strict()
+export type LoginBody = z.infer<typeof LoginBody>
+
+
+/** What an account may do: the personal roles (docs/security.md has the rights table). */
+export const ACCOUNT_ROLES = ['professional', 'coordinator', 'admin', 'dpo'] as const
+export type AccountRole = (typeof ACCOUNT_ROLES)[number]
+
+/** Who is asking, as the rights table names it (server/http/routes.ts declares who may call what). */
+export const PRINCIPALS = [
+  'professional', 'coordinator', 'admin', 'dpo', 'invitedProfessional', 'invitedCoordinator', 'resident', 'service', 'serviceReader',
+] as const
+export type Principal = (typeof PRINCIPALS)[number]
+
+export interface TeamInfo {
+  id: string
+  name: string
+}
+
+/** The signed-in account as /api/me shows it to its owner. */
+export interface AccountInfo {
+  id: string
+  username: string
+  displayName: string
+  role: AccountRole
+  team: TeamInfo | null
+  /** A second factor (authenticator app) is set up; false for accounts signed in through OIDC. */
+  totp: boolean
+  /** Signed in through the municipality's identity provider (OIDC). */
+  external: boolean
+}
+
+/** An account as administrators see it (never a password, secret or token). */
+export interface AccountListed extends AccountInfo {
+  createdAt: string
+  lastLoginAt: string | null
+  disabledAt: string | null
+  /** Waiting for its owner to open the activation link. */
+  pendingActivation: boolean
+}
+
+export const TeamBody = z.object({ name: z.string().trim().min(2, 'Geef het team een naam.').max(80) }).strict()
+
+export const CreateAccountBody = z.object({
+  username: z.string().trim().toLowerCase().regex(USERNAME_PATTERN, 'Een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers en . _ @ -'),
+  displayName: z.string().trim().min(1).max(MAX_PERSON_NAME_CHARS),
+  role: z.enum(ACCOUNT_ROLES),
+  teamId: z.string().regex(/^[0-9a-f]{32}$/).nullable().default(null),
+}).strict()
+export type CreateAccountBody = z.infer<typeof CreateAccountBody>
+
+export const UpdateAccountBody = z.object({
+  displayName: z.string().trim().min(1).max(MAX_PERSON_NAME_CHARS).optional(),
+  role: z.enum(ACCOUNT_ROLES).optional(),
+  teamId: z.string().regex(/^[0-9a-f]{32}$/).nullable().optional(),
+  disabled: z.boolean().optional(),
+}).strict()
+
+/** An activation link for a new account or a reset: shown once to the administrator. */
+export interface ActivationIssued {
+  account: AccountListed
+  url: string
+  expiresAt: string
+}
+
+/** What the activation page shows: whose account, and the second factor to set up. */
+export interface ActivationStarted {
+  username: string
+  displayName: string
+  /** otpauth:// URI for an authenticator app (also as a QR code), and the secret to type in. */
+  totpUri: string | null
+  totpSecret: string | null
+}
+
+export const ActivationBody = z.object({ token: z.string().min(1).max(500) }).strict()
+export const CompleteActivationBody = z.object({
+  token: z.string().min(1).max(500),
+  password: z.string().min(MIN_PASSWORD_CHARS, `Een wachtwoord heeft minstens ${MIN_PASSWORD_CHARS} tekens.`).max(MAX_PASSWORD_CHARS),
+  code: z.string().trim().regex(/^\d{6}$/, 'De code heeft 6 cijfers.').optional(),
+}).strict()
+
+export const CreateTokenBody = z.object({
+  label: z.string().trim().min(1).max(80),
+  expiresInDays: z.number().int().min(1).max(365).default(90),
+}).strict()
+
+/** A personal API token: the secret is only in the answer that creates it. */
+export interface ApiTokenListed {
+  id: string
+  label: string
+  createdAt: string
+  expiresAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+export interface ApiTokenCreated extends ApiTokenListed {
+  token: string
+}
+
+export const AddMemberBody = z.object({ username: z.string().trim().toLowerCase().min(1).max(MAX_USERNAME_CHARS) }).strict()
+
+/** An account that may open a case although it is not in the case's team. */
+export interface CaseMember {
+  accountId: string
+  username: string
+  displayName: string
+  team: TeamInfo | null
+  addedAt: string
+}
 
 /** A case as the API returns it. */
 export interface CaseSummary {
@@ -33,6 +157,15 @@ export interface CaseSummary {
   updatedAt: string
   /** When the case was archived (closed); null: open. Archived cases leave the default list and the review. */
   archivedAt: string | null
+  /** The team the case belongs to (need-to-know: its professionals and coordinators see it). */
+  team: TeamInfo | null
+  /** The professional who created it or took it over; null for cases from before accounts. */
+  owner: { id: string; displayName: string } | null
+  /**
+   * When the retention policy (RETENTION_DAYS) will erase the case for lack of activity — set only
+   * within RETENTION_WARN_DAYS of that moment; null otherwise (ISO).
+   */
+  erasesAt: string | null
 }
 
 export interface InviteCreated {
@@ -62,10 +195,15 @@ export interface InviteListed {
  * coordinator); `scope: 'case'` — an invite for one case.
  */
 export interface Me {
-  role: Role
+  /** The role in a case's document (admin and data-protection accounts have none). */
+  role: Role | null
+  principal: Principal
+  /** 'org': the cases this access may see; 'case': one case through an invite. */
   scope: 'org' | 'case'
   caseId: string | null
   canWrite: boolean
+  /** The personal account behind this access; null for invites and service keys. */
+  account: AccountInfo | null
 }
 
 // --- meetings ('gesprekken') ---

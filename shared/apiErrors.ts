@@ -16,6 +16,10 @@ export const ApiError = {
   internal: 'internal_error',
   /** Storage cannot take writes right now (disk full, I/O error); nothing was lost; try again later. */
   storageUnavailable: 'storage_unavailable',
+  /** POST /api/login with an organisation key: people sign in with their personal account now. */
+  usePersonalAccount: 'use_personal_account',
+  /** The account has no team yet: it cannot create cases (an administrator puts it in a team). */
+  noTeam: 'no_team',
   /** The case's stored data is damaged beyond automatic repair. */
   caseDamaged: 'case_damaged',
 } as const

@@ -13,6 +13,11 @@
  * that spent it is refused before the next lookup, so a guess can never tell a hit while limited.
  * Step 2 needs no budget at all: a key verified before is never limited.
  *
+ * People sign in with a personal account (accounts.ts): a session cookie, or a personal API token
+ * (`ktp_`, Bearer only) for their scripts. The organisation keys are service credentials for
+ * scripts and integrations only: Bearer, never in a URL, never a session; the coordinator key
+ * reads only. Which cases an access sees (need-to-know) is `canReadCase`.
+ *
  * A session or invite access names its credential; `live` (liveCredentials.ts) tracks the open
  * sockets per credential, so logout, revoking an invite and expiry close them. A case session
  * (caseSession.ts: a redeemed invite in an HttpOnly cookie) gives the invite's access and names
@@ -21,6 +26,8 @@
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Role } from '../../shared/schema.ts'
+import type { AccountRole, Principal } from '../../shared/api.ts'
+import type { AccountRecord } from '../storage/accountStore.ts'
 import { SESSION_COOKIE } from '../constants.ts'
 import type { InviteRecord, Storage } from '../storage/storage.ts'
 import { CredentialLimiter } from './rateLimit.ts'
@@ -28,15 +35,37 @@ import { LiveCredentials, type Credential } from './liveCredentials.ts'
 import { hashToken, looksLikeToken, newToken, tokenKindOf, verifyKey } from './secrets.ts'
 import { caseSessionOf } from './caseSession.ts'
 
+export type AccessRole = Role | AccountRole
+
 export interface Access {
-  role: Role
-  /** 'org': all cases of the organisation; 'case': one case through an invite. */
+  /** The role inside a case's document (professional, resident, coordinator), or admin / dpo. */
+  role: AccessRole
+  /** Who is asking, as the rights table names it (http/routes.ts). */
+  principal: Principal
+  /** 'org': the cases this access may see (canReadCase); 'case': one case through an invite. */
   scope: 'org' | 'case'
   caseId: string | null
-  /** Non-personal reference for the audit log. */
+  /** Reference for the audit log: 'account:<id>', 'invite:<hash prefix>', 'service:org-key'. */
   actor: string
-  /** The session or invite this access came from; absent for organisation keys. */
+  /** The personal account behind it (session or API token). */
+  accountId: string | null
+  teamId: string | null
+  /** The session, API token or invite this access came from; absent for organisation keys. */
   credential?: Credential
+}
+
+/** An access whose role is one inside a case document (what case routes work with). */
+export type CaseAccess = Access & { role: Role }
+
+/** Service principals: the organisation keys, for scripts; they see every case. */
+export function isService(a: Access): boolean {
+  return a.principal === 'service' || a.principal === 'serviceReader'
+}
+
+/** What canReadCase needs to know of a case and its membership. */
+export interface CaseRightsLookup {
+  caseTeam(caseId: string): string | null | undefined
+  isMember(caseId: string, accountId: string): boolean
 }
 
 /** What resolve needs of a request (an http.IncomingMessage fits). */
@@ -61,13 +90,30 @@ export function canWrite(a: Access): boolean {
   return a.role === 'professional' || a.role === 'resident'
 }
 
-/** May this access read (open, sync) the given case? */
-export function canReadCase(a: Access, caseId: string): boolean {
-  return a.scope === 'org' || a.caseId === caseId
+/**
+ * Need-to-know: may this access read (open, sync) the given case? An invite: its one case. A
+ * professional: the cases of their team and those they were added to. A coordinator: their
+ * team's cases. The service keys: every case. Administrators and data protection: none.
+ */
+export function canReadCase(a: Access, caseId: string, cases: CaseRightsLookup): boolean {
+  if (a.scope === 'case') return a.caseId === caseId
+  if (isService(a)) return true
+  if (a.principal !== 'professional' && a.principal !== 'coordinator') return false
+  const team = cases.caseTeam(caseId)
+  if (team === undefined) return false
+  if (a.teamId !== null && team === a.teamId) return true
+  return a.principal === 'professional' && a.accountId !== null && cases.isMember(caseId, a.accountId)
 }
 
-export function isOrgProfessional(a: Access | null): a is Access {
+export function isOrgProfessional(a: Access | null): a is CaseAccess {
   return a !== null && a.scope === 'org' && a.role === 'professional'
+}
+
+/** The principal of an account's access. */
+export function accountAccess(acc: AccountRecord, credential: Credential, actor = `account:${acc.id}`): Access {
+  return {
+    role: acc.role, principal: acc.role, scope: 'org', caseId: null, actor, accountId: acc.id, teamId: acc.teamId, credential,
+  }
 }
 
 /** A key that matched, remembered by the digest of the key (never the key itself). */
@@ -97,6 +143,22 @@ export class AccessResolver {
     this.live.end('session', hash, 'signed out')
   }
 
+  /**
+   * An account was disabled, reset or changed role or team: its sessions end and every socket of
+   * its sessions and API tokens closes (they reconnect with the rights it has now, if any).
+   */
+  endAccount(accountId: string, reason: string, endSessions: boolean): void {
+    if (endSessions) this.storage.accounts.deleteSessionsOf(accountId)
+    this.live.end('account', accountId, reason)
+  }
+
+  /** Revoke a personal API token; its sockets close. False when the account has no such token. */
+  revokeApiToken(accountId: string, id: string, now = Date.now()): boolean {
+    if (!this.storage.accounts.revokeApiToken(accountId, id, now)) return false
+    this.live.end('apiToken', id, 'the API token was revoked')
+    return true
+  }
+
   /** Revoke an invite of this case and close the sockets opened with it; false when unknown. */
   revokeInvite(caseId: string, inviteId: string, now = Date.now()): boolean {
     if (!this.storage.revokeInvite(caseId, inviteId, now)) return false
@@ -112,22 +174,30 @@ export class AccessResolver {
     const c = a.credential
     if (!c) return true
     if (c.expiresAt <= now) return false
-    if (c.kind === 'session') return this.storage.findSession(c.tokenHash) !== null
+    if (c.kind === 'session') {
+      const s = this.storage.findSession(c.tokenHash)
+      return s !== null && this.enabledAccount(s.accountId) !== null
+    }
+    if (c.kind === 'apiToken') {
+      const t = this.storage.accounts.findApiToken(c.tokenHash)
+      return t !== null && t.revokedAt === null && this.enabledAccount(t.accountId) !== null
+    }
     const inv = this.storage.findInvite(c.tokenHash)
     return inv !== null && inv.revokedAt === null
   }
 
   /**
    * Resolve from the request's credentials: Authorization Bearer, else the WebSocket `token`
-   * parameter (the same secrets), else the session cookie, else — when the request is about one
-   * case (`caseId`) — that case's case session cookie (caseSession.ts). Throws TooManyAttempts
-   * when the request's source is over its budget.
+   * parameter (invites only: keys and API tokens never travel in a URL), else the session cookie,
+   * else — when the request is about one case (`caseId`) — that case's case session cookie
+   * (caseSession.ts). Throws TooManyAttempts when the request's source is over its budget, and
+   * CredentialInUrl for a key or API token in the URL.
    */
   async resolve(req: CredentialRequest, queryToken: string | null, now = Date.now(), caseId: string | null = null): Promise<Access | null> {
     const source = this.sourceOf(req)
     const bearer = bearerOf(req.headers.authorization)
     if (bearer) return this.fromSecret(bearer, source, now)
-    if (queryToken) return this.fromSecret(queryToken, source, now)
+    if (queryToken) return this.fromQueryToken(queryToken, source, now)
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
     const session = sid ? this.fromSession(sid, source, now) : null
     if (session) return session
@@ -160,19 +230,25 @@ export class AccessResolver {
     return this.limiter.sourceOf(req)
   }
 
-  /**
-   * The role an organisation key gives, or null. Used by the login: the same steps 2 and 4 as a
-   * Bearer key, so the same budget. Throws TooManyAttempts.
-   */
-  async keyRole(key: string, source: string, now = Date.now()): Promise<Role | null> {
-    if (key.length === 0 || key.length > MAX_SECRET_CHARS || tokenKindOf(key) !== null) return null
-    return this.knownKeyRole(key) ?? this.checkKey(key, source, now)
+  /** A URL may carry an invite (the resident's link), nothing else: a key or API token there is refused. */
+  private fromQueryToken(secret: string, source: string, now: number): Access | null {
+    if (secret.length > MAX_SECRET_CHARS) return null
+    const kind = tokenKindOf(secret)
+    if (kind === 'invite') return this.fromInvite(secret, source, now)
+    if (kind === 'apiToken' || this.knownKeyRole(secret) !== null) throw new CredentialInUrl()
+    if (kind !== null || !looksLikeToken(secret)) return this.missed(source, now)
+    // An invite from before prefixes.
+    this.limiter.beforeLookup(source, now)
+    const hash = hashToken(secret)
+    const inv = this.storage.findInvite(hash)
+    return inv && usable(inv, now) ? inviteAccess(inv, hash) : this.missed(source, now)
   }
 
   private async fromSecret(secret: string, source: string, now: number): Promise<Access | null> {
     if (secret.length > MAX_SECRET_CHARS) return null
     // 1. Tokens say what they are. Session ids are only accepted from the cookie.
     const kind = tokenKindOf(secret)
+    if (kind === 'apiToken') return this.fromApiToken(secret, source, now)
     if (kind !== null) return kind === 'invite' ? this.fromInvite(secret, source, now) : this.missed(source, now)
     // 2. A key checked before.
     const known = this.knownKeyRole(secret)
@@ -198,17 +274,33 @@ export class AccessResolver {
     return inviteAccess(inv, hash)
   }
 
-  /** Session ids, prefixed or from before prefixes, are found by hash. */
+  /** Session ids are found by hash; the session gives its account's current role and team. */
   private fromSession(sid: string, source: string, now: number): Access | null {
     if (!looksLikeToken(sid)) return this.missed(source, now)
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(sid)
     const s = this.storage.findSession(hash)
-    if (!s || s.expiresAt <= now) return this.missed(source, now)
-    return {
-      role: s.role, scope: 'org', caseId: null, actor: `session:${hash.slice(0, 10)}`,
-      credential: { kind: 'session', id: hash, tokenHash: hash, expiresAt: s.expiresAt },
-    }
+    const acc = s && s.expiresAt > now ? this.enabledAccount(s.accountId) : null
+    if (!s || !acc) return this.missed(source, now)
+    return accountAccess(acc, { kind: 'session', id: hash, tokenHash: hash, expiresAt: s.expiresAt, accountId: acc.id })
+  }
+
+  /** A personal API token (Bearer): its account's access, while token and account are valid. */
+  private fromApiToken(secret: string, source: string, now: number): Access | null {
+    if (!looksLikeToken(secret)) return this.missed(source, now)
+    this.limiter.beforeLookup(source, now)
+    const hash = hashToken(secret)
+    const t = this.storage.accounts.findApiToken(hash)
+    const acc = t && t.revokedAt === null && t.expiresAt > now ? this.enabledAccount(t.accountId) : null
+    if (!t || !acc) return this.missed(source, now)
+    // Last use, at most once a minute (a script polling does not write on every call).
+    if (t.lastUsedAt === null || now - t.lastUsedAt > 60_000) this.storage.accounts.touchApiToken(t.id, now)
+    return accountAccess(acc, { kind: 'apiToken', id: t.id, tokenHash: hash, expiresAt: t.expiresAt, accountId: acc.id }, `account:${acc.id}/token:${t.id.slice(0, 8)}`)
+  }
+
+  private enabledAccount(id: string): AccountRecord | null {
+    const acc = this.storage.accounts.getAccount(id)
+    return acc && acc.disabledAt === null ? acc : null
   }
 
   /** A case session is found by hash and gives its invite's access while the invite is usable. */
@@ -274,8 +366,20 @@ function keyDigest(key: string): string {
   return createHash('sha256').update(`org-key:${key}`).digest('hex')
 }
 
+/** An organisation key: a service credential for scripts, audited as the service account. */
 function orgAccess(role: Role): Access {
-  return { role, scope: 'org', caseId: null, actor: `key:${role}` }
+  const reader = role === 'coordinator'
+  return {
+    role, principal: reader ? 'serviceReader' : 'service', scope: 'org', caseId: null,
+    actor: reader ? 'service:coordinator-key' : 'service:org-key', accountId: null, teamId: null,
+  }
+}
+
+/** A key or API token in a URL (the WebSocket's `token` parameter): refused, with what to do instead. */
+export class CredentialInUrl extends Error {
+  constructor() {
+    super('Keys and API tokens are never accepted in a URL: send them as "Authorization: Bearer <key>".')
+  }
 }
 
 /** An invite counts until it expires or is revoked. */
@@ -283,9 +387,14 @@ function usable(inv: InviteRecord, now: number): boolean {
   return inv.expiresAt > now && inv.revokedAt === null
 }
 
+const INVITE_PRINCIPAL: Record<Role, Principal> = {
+  professional: 'invitedProfessional', resident: 'resident', coordinator: 'invitedCoordinator',
+}
+
 function inviteAccess(inv: InviteRecord, hash: string): Access {
   return {
-    role: inv.role, scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}`,
+    role: inv.role, principal: INVITE_PRINCIPAL[inv.role], scope: 'case', caseId: inv.caseId, actor: `invite:${hash.slice(0, 10)}`,
+    accountId: null, teamId: null,
     credential: { kind: 'invite', id: inv.id, tokenHash: hash, expiresAt: inv.expiresAt },
   }
 }

@@ -26,6 +26,13 @@ export function caseSessionOf(cookieHeader: string | undefined, caseId: string):
   return cookieOf(cookieHeader, caseCookieName(caseId))
 }
 
+/** The names of the case session cookies a request carries (signing out clears them all). */
+export function caseCookieNames(cookieHeader: string | undefined): string[] {
+  if (!cookieHeader) return []
+  return cookieHeader.split(';').map((part) => part.trim().split('=')[0] ?? '')
+    .filter((name) => name.startsWith(CASE_COOKIE_PREFIX) && /^[A-Za-z0-9_-]+$/.test(name))
+}
+
 /** Does the request carry any case session cookie (for the cross-site check, http/origin.ts)? */
 export function hasCaseSessionCookie(cookieHeader: string | undefined): boolean {
   if (!cookieHeader) return false

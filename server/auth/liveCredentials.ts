@@ -6,14 +6,18 @@
  * Expiry uses one timer set to the earliest expiry among the open sockets (no polling): when it
  * fires, every socket whose credential has expired is closed and the timer is set for the next.
  * Organisation keys (Bearer) carry no credential here: they do not expire and are not revoked.
+ * A credential of a personal account (session, API token) is also filed under its account, so
+ * disabling the account, or changing its role or team, closes all of its sockets at once.
  */
 import { CloseCode } from '../../shared/closeCodes.ts'
 
-/** A session or an invite, as an open socket was authorised with it. */
+/** A session, API token or invite, as an open socket was authorised with it. */
 export interface Credential {
-  kind: 'session' | 'invite'
-  /** Session: the id's SHA-256; invite: the invite's public id. */
+  kind: 'session' | 'invite' | 'apiToken'
+  /** Session: the id's SHA-256; invite and API token: the public id. */
   id: string
+  /** The personal account it belongs to (sessions and API tokens). */
+  accountId?: string
   /** The SHA-256 of the secret (to look it up again). */
   tokenHash: string
   expiresAt: number
@@ -29,7 +33,7 @@ interface Entry {
 /** Longest delay setTimeout takes (about 24.8 days); later expiries are re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-export function credentialKey(kind: Credential['kind'], id: string): string {
+export function credentialKey(kind: Credential['kind'] | 'account', id: string): string {
   return `${kind}:${id}`
 }
 
@@ -42,35 +46,42 @@ export class LiveCredentials {
 
   /** Remember an open socket's credential; returns the function that forgets it (on close). */
   register(cred: Credential, close: CloseSocket): () => void {
-    const key = credentialKey(cred.kind, cred.id)
+    const keys = [credentialKey(cred.kind, cred.id)]
+    if (cred.accountId) keys.push(credentialKey('account', cred.accountId))
     const entry: Entry = { cred, close }
-    let set = this.open.get(key)
-    if (!set) this.open.set(key, (set = new Set()))
-    set.add(entry)
+    for (const key of keys) {
+      let set = this.open.get(key)
+      if (!set) this.open.set(key, (set = new Set()))
+      set.add(entry)
+    }
     if (cred.expiresAt < this.timerAt) this.arm()
     return () => {
-      const s = this.open.get(key)
-      if (!s) return
-      s.delete(entry)
-      if (s.size === 0) this.open.delete(key)
+      for (const key of keys) {
+        const s = this.open.get(key)
+        if (!s) continue
+        s.delete(entry)
+        if (s.size === 0) this.open.delete(key)
+      }
     }
   }
 
   /** Close every open socket authorised with this credential; returns how many. */
-  end(kind: Credential['kind'], id: string, reason: string): number {
+  end(kind: Credential['kind'] | 'account', id: string, reason: string): number {
     const key = credentialKey(kind, id)
     const set = this.open.get(key)
     if (!set) return 0
     this.open.delete(key)
+    // The entries leave their other key too (an account's credential is filed twice).
+    for (const other of this.open.values()) for (const e of set) other.delete(e)
     for (const e of set) e.close(CloseCode.Unauthorized, reason)
     return set.size
   }
 
   /** Open sockets being tracked (for tests and health). */
   size(): number {
-    let n = 0
-    for (const s of this.open.values()) n += s.size
-    return n
+    const all = new Set<Entry>()
+    for (const s of this.open.values()) for (const e of s) all.add(e)
+    return all.size
   }
 
   stop(): void {
@@ -84,10 +95,13 @@ export class LiveCredentials {
     this.timer = null
     this.timerAt = Infinity
     const now = this.clock()
+    const closed = new Set<Entry>()
     for (const [key, set] of this.open) {
       for (const e of set) {
         if (e.cred.expiresAt > now) continue
         set.delete(e)
+        if (closed.has(e)) continue
+        closed.add(e)
         e.close(CloseCode.Unauthorized, e.cred.kind === 'invite' ? 'the invitation has expired' : 'the session has expired')
       }
       if (set.size === 0) this.open.delete(key)

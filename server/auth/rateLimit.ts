@@ -245,6 +245,32 @@ export class CredentialLimiter {
     return result
   }
 
+  /**
+   * A password check at sign-in. Like keyCheck, with one exception: an account that has no failed
+   * sign-ins in a row (`clean`) is checked even when its source spent its budget, so one person
+   * guessing behind a shared address (a municipality's NAT, a proxy) does not lock colleagues
+   * out. An attacker gains one guess per clean account that way; after it the account is not
+   * clean, and its own backoff (auth/accounts.ts) and the global gate bound the rest.
+   */
+  async passwordCheck<T>(source: string, now: number, clean: boolean, check: () => Promise<T | null>): Promise<T | null> {
+    const hasBudget = this.kdf.level(source, now) >= 1
+    if (!hasBudget && !clean) this.kdf.ensure(source, now)
+    if (hasBudget) this.kdf.spend(source, now)
+    let result: T | null
+    try {
+      result = await this.gate.run(check)
+    } catch (err) {
+      if (err instanceof TooManyAttempts && hasBudget) this.kdf.refund(source, now)
+      throw err
+    }
+    return result
+  }
+
+  /** Run a key derivation that no source pays for (setting a password), still through the global gate. */
+  gated<T>(job: () => Promise<T>): Promise<T> {
+    return this.gate.run(job)
+  }
+
   /** Before looking a token up: refused when the source presented too many unknown tokens. */
   beforeLookup(source: string, now: number): void {
     this.misses.ensure(source, now)

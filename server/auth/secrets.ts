@@ -1,9 +1,10 @@
 /**
  * Secrets: generation and hashing.
  *
- * Tokens (invites, sessions) are high-entropy random values, so a plain SHA-256 is enough to store
+ * Tokens (invites, sessions, API tokens, activation links) are high-entropy random values, so a plain SHA-256 is enough to store
  * and find them. Each carries its kind as a prefix — `kti_` invite, `kts_` session, `ktc_` case
- * session (a redeemed invite, auth/caseSession.ts), then 43
+ * session (a redeemed invite, auth/caseSession.ts), `ktp_` personal API token, `kta_` account
+ * activation, then 43
  * base64url characters (256 random bits) — so the server can tell a token from a key without
  * looking anything up, and never spends a key derivation on a token.
  *
@@ -21,9 +22,16 @@ export const SESSION_ID_PREFIX = 'kts_'
 /** Prefix of case session ids (the `kt_case_<caseId>` cookies): `ktc_` + 43 base64url characters. */
 export const CASE_SESSION_PREFIX = 'ktc_'
 
-export type TokenKind = 'invite' | 'session' | 'caseSession'
+/** Prefix of personal API tokens (Bearer only): `ktp_` + 43 base64url characters. */
+export const API_TOKEN_PREFIX = 'ktp_'
+/** Prefix of account activation (and reset) tokens: `kta_` + 43 base64url characters. */
+export const ACTIVATION_PREFIX = 'kta_'
 
-const PREFIXES: Record<TokenKind, string> = { invite: INVITE_TOKEN_PREFIX, session: SESSION_ID_PREFIX, caseSession: CASE_SESSION_PREFIX }
+export type TokenKind = 'invite' | 'session' | 'caseSession' | 'apiToken' | 'activation'
+
+const PREFIXES: Record<TokenKind, string> = {
+  invite: INVITE_TOKEN_PREFIX, session: SESSION_ID_PREFIX, caseSession: CASE_SESSION_PREFIX, apiToken: API_TOKEN_PREFIX, activation: ACTIVATION_PREFIX,
+}
 
 export function newSecret(bytes = SECRET_BYTES): string {
   return randomBytes(bytes).toString('base64url')
@@ -42,6 +50,8 @@ export function tokenKindOf(secret: string): TokenKind | null {
   if (secret.startsWith(INVITE_TOKEN_PREFIX)) return 'invite'
   if (secret.startsWith(SESSION_ID_PREFIX)) return 'session'
   if (secret.startsWith(CASE_SESSION_PREFIX)) return 'caseSession'
+  if (secret.startsWith(API_TOKEN_PREFIX)) return 'apiToken'
+  if (secret.startsWith(ACTIVATION_PREFIX)) return 'activation'
   return null
 }
 
@@ -77,10 +87,16 @@ function scryptAsync(key: string, salt: Buffer, keylen: number, n: number): Prom
   })
 }
 
-export async function hashKey(key: string): Promise<string> {
+/**
+ * scrypt cost (N) for personal passwords: 2^17 with r = 8 uses 128 MiB and ~0.3 s of one pool
+ * thread, OWASP's recommendation for scrypt. PASSWORD_SCRYPT_N may lower it (never below 2^14).
+ */
+export const PASSWORD_SCRYPT_N = 1 << 17
+
+export async function hashKey(key: string, n = SCRYPT_N): Promise<string> {
   const salt = randomBytes(16)
-  const hash = await scryptAsync(key, salt, SCRYPT_KEYLEN, SCRYPT_N)
-  return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`
+  const hash = await scryptAsync(key, salt, SCRYPT_KEYLEN, n)
+  return `scrypt$${n}$${salt.toString('base64url')}$${hash.toString('base64url')}`
 }
 
 /** Does `key` match a hash made by hashKey? False for anything malformed. */

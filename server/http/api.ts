@@ -15,17 +15,22 @@ import { derivePlan } from '../../shared/derivePlan.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { TEMPLATES } from '../../shared/templates.ts'
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
-import { canWrite, cookieOf, type Access } from '../auth/access.ts'
+import { canWrite, cookieOf, isService, type Access } from '../auth/access.ts'
 import { isLocalHostHeader } from '../config.ts'
 import { TooManyAttempts } from '../auth/rateLimit.ts'
 import { hashToken, newToken } from '../auth/secrets.ts'
-import { caseCookieName } from '../auth/caseSession.ts'
+import { caseCookieName, caseCookieNames } from '../auth/caseSession.ts'
 import { newCaseId } from '../ids.ts'
 import { caseRef } from '../log.ts'
 import type { CaseRecord } from '../storage/storage.ts'
 import {
-  findCase, forbidden, notFound, parse, requireAccess, requireOrgProfessional, requireProfessional, summary, type ApiDeps, type Ctx, type Route,
+  findCase, forbidden, mayReadCase, notFound, P, parse, requireAccess, requireOrgProfessional, route, summary, visibleCases, type ApiDeps, type Ctx, type Route,
 } from './apiKit.ts'
+import { accountRoutes } from './accountRoutes.ts'
+import { webSessions } from './webSessions.ts'
+import { accountInfo } from '../auth/accounts.ts'
+import type { AccountRecord } from '../storage/accountStore.ts'
+import type { Role } from '../../shared/schema.ts'
 import { HttpError, readJson, sendEmpty, sendJson } from './respond.ts'
 import { snapshotRoutes } from './snapshotRoutes.ts'
 import { meetingRoutes } from './meetingRoutes.ts'
@@ -37,26 +42,28 @@ export type { ApiDeps }
 
 export function createApi(deps: ApiDeps) {
   const { settings, storage, rooms, log } = deps
-  const secureCookie = settings.publicUrl?.startsWith('https:') ?? false
+  const web = webSessions(settings, storage)
+  const { cookie, sessionCookie, baseUrl } = web
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/api\/config$/, handler: config, anyone: true },
-    { method: 'POST', pattern: /^\/api\/login$/, handler: login, anyone: true },
-    { method: 'POST', pattern: /^\/api\/logout$/, handler: logout, anyone: true },
-    { method: 'GET', pattern: /^\/api\/me$/, handler: me },
-    { method: 'GET', pattern: /^\/api\/templates$/, handler: templates, anyone: true },
-    { method: 'GET', pattern: /^\/api\/cases$/, handler: listCases },
-    { method: 'POST', pattern: /^\/api\/cases$/, handler: createCase },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)$/, handler: getCase },
-    { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)$/, handler: eraseCase },
-    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: createInvite },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/invites$/, handler: listInvites },
-    { method: 'DELETE', pattern: /^\/api\/cases\/([^/]+)\/invites\/([^/]+)$/, handler: revokeInvite },
-    { method: 'POST', pattern: /^\/api\/invites\/redeem$/, handler: redeemInvite, anyone: true },
+    route('GET', '/api/config', config, 'anyone'),
+    route('POST', '/api/login', login, 'anyone'),
+    route('POST', '/api/logout', logout, 'anyone'),
+    route('GET', '/api/me', me, [...P.caseReaders, 'admin', 'dpo']),
+    route('GET', '/api/templates', templates, 'anyone'),
+    route('GET', '/api/cases', listCases, ['professional', 'coordinator', 'service', 'serviceReader']),
+    route('POST', '/api/cases', createCase, P.orgProfessionals),
+    route('GET', '/api/cases/:id', getCase, P.caseReaders),
+    route('DELETE', '/api/cases/:id', eraseCase, P.orgProfessionals),
+    route('POST', '/api/cases/:id/invites', createInvite, P.orgProfessionals),
+    route('GET', '/api/cases/:id/invites', listInvites, P.writers),
+    route('DELETE', '/api/cases/:id/invites/:invite', revokeInvite, P.writers),
+    route('POST', '/api/invites/redeem', redeemInvite, 'anyone'),
     ...snapshotRoutes(deps),
     ...meetingRoutes(deps),
     ...caseRoutes(deps),
     ...auditRoutes(deps),
+    ...accountRoutes(deps, web),
   ]
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -67,9 +74,11 @@ export function createApi(deps: ApiDeps) {
       pathMatched = true
       if (r.method !== req.method) continue
       if (!crossSiteAllowed(req, settings.publicUrl)) throw new HttpError(403, ApiError.crossSite, CROSS_SITE_MESSAGE)
+      const params = m.slice(1)
       try {
-        const who: Access | null = r.anyone ? null : await deps.access.resolve(req, null, Date.now(), caseOfRequest(url))
-        await r.handler({ req, res, url, who, params: m.slice(1) })
+        const who = r.allow === 'anyone' ? null : await deps.access.resolve(req, null, Date.now(), caseOfRequest(url))
+        if (r.allow !== 'anyone') authorise(r, who, params, req.method ?? '')
+        await r.handler({ req, res, url, who, params })
       } catch (err) {
         if (!(err instanceof TooManyAttempts)) throw err
         sendJson(res, 429, { error: ApiError.tooManyRequests, message: err.message }, { 'Retry-After': String(err.retryAfterS) })
@@ -80,40 +89,60 @@ export function createApi(deps: ApiDeps) {
     throw new HttpError(404, ApiError.notFound, 'No such API endpoint.')
   }
 
+  /**
+   * The rights table, enforced: 401 without a valid credential; on a case route 404 for a case
+   * this access may not see (need-to-know); 403 for a principal the route does not allow. Every
+   * call of a service key is audited as the service account.
+   */
+  function authorise(r: Route, who: Access | null, params: string[], method: string): void {
+    const a = requireAccess(who)
+    if (r.onCase && !mayReadCase(storage, a, params[0] ?? '')) throw notFound()
+    if (!(r.allow as readonly string[]).includes(a.principal)) throw forbidden()
+    if (isService(a)) storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: `service.call ${method} ${r.path}`, caseId: r.onCase ? (params[0] ?? null) : null, ground: 'security' })
+  }
+
   function config({ res }: Ctx): void {
     sendJson(res, 200, { schemaVersion: SCHEMA_VERSION, tldrawLicenseKey: settings.tldrawLicenseKey, version: deps.version })
   }
 
   /**
-   * One login for both organisation keys: the professionals' key and the coordinators' key. Wrong
-   * keys spend the address's budget of key checks (auth/rateLimit.ts), shared with Bearer keys;
-   * a key verified before is accepted at once, whatever the budget.
+   * Sign in with a personal account: user name, password and the authenticator code, in one step
+   * and with one answer for every failure (auth/accounts.ts). The organisation keys no longer sign
+   * people in: a body with `key` gets 400 `use_personal_account`.
    */
   async function login({ req, res }: Ctx): Promise<void> {
-    const body = parse(LoginBody, await readJson(req))
-    const now = Date.now()
-    const role = await deps.access.keyRole(body.key, deps.access.sourceOf(req), now)
-    if (!role) {
-      storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
-      throw new HttpError(401, ApiError.unauthorized, 'This access key is not valid.')
+    const raw = await readJson(req)
+    if (raw !== null && typeof raw === 'object' && 'key' in raw) {
+      throw new HttpError(400, ApiError.usePersonalAccount, 'Organisation keys no longer sign people in: sign in with your personal account. Scripts send the key as "Authorization: Bearer".')
     }
-    const sid = newToken('session')
-    const idHash = hashToken(sid)
-    storage.createSession({ idHash, role, createdAt: now, expiresAt: now + SESSION_TTL_MS })
-    storage.audit({ at: now, actor: `session:${idHash.slice(0, 10)}`, role, action: 'login', caseId: null })
-    sendEmpty(res, 204, { 'Set-Cookie': sessionCookie(sid, SESSION_TTL_MS / 1000) })
+    const body = parse(LoginBody, raw)
+    const now = Date.now()
+    let account
+    try {
+      account = await deps.accounts.login(body.username, body.password, body.code, deps.access.sourceOf(req), now)
+    } catch (err) {
+      storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
+      throw err
+    }
+    web.signedIn(res, account, now)
   }
 
+  /** Sign out: the session ends, its sockets close, and the browser forgets its case sessions too. */
   function logout({ req, res }: Ctx): void {
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
     // Ends the session and closes the sockets opened with it.
     if (sid) deps.access.endSession(sid)
-    sendEmpty(res, 204, { 'Set-Cookie': sessionCookie('', 0) })
+    const clear = [sessionCookie('', 0), ...caseCookieNames(req.headers.cookie).map((name) => cookie(name, '', 0))]
+    sendEmpty(res, 204, { 'Set-Cookie': clear })
   }
 
   function me({ res, who }: Ctx): void {
     const a = requireAccess(who)
-    const body: Me = { role: a.role, scope: a.scope, caseId: a.caseId, canWrite: canWrite(a) }
+    const acc = a.accountId ? storage.accounts.getAccount(a.accountId) : null
+    const body: Me = {
+      role: a.role === 'admin' || a.role === 'dpo' ? null : a.role, principal: a.principal, scope: a.scope, caseId: a.caseId,
+      canWrite: canWrite(a), account: acc ? accountInfo(storage, acc) : null,
+    }
     sendJson(res, 200, body)
   }
 
@@ -135,7 +164,9 @@ export function createApi(deps: ApiDeps) {
     if (!record) throw notFound()
     storage.audit({ at: now, actor: a.actor, role: a.role, action: 'invite.redeem', caseId: record.id })
     const maxAgeS = Math.max(0, Math.floor(((a.credential?.expiresAt ?? now) - now) / 1000))
-    const result: InviteRedeemed = { role: a.role, scope: 'case', caseId: record.id, canWrite: canWrite(a), title: record.title }
+    const result: InviteRedeemed = {
+      role: a.role as Role, principal: a.principal, scope: 'case', caseId: record.id, canWrite: canWrite(a), account: null, title: record.title,
+    }
     sendJson(res, 200, result, { 'Set-Cookie': cookie(caseCookieName(record.id), redeemed.sessionId, maxAgeS) })
   }
 
@@ -143,24 +174,31 @@ export function createApi(deps: ApiDeps) {
     sendJson(res, 200, TEMPLATES)
   }
 
+  /** The cases this access sees (need-to-know), with their team and owner. */
   function listCases({ res, who }: Ctx): void {
     const a = requireAccess(who)
-    if (a.scope !== 'org') throw forbidden()
-    sendJson(res, 200, storage.listCases().map(summary))
+    const owned = storage.accounts.allCaseOwnership()
+    sendJson(res, 200, visibleCases(storage, a).map((c) => summary(storage, c, owned.get(c.id) ?? null)))
   }
 
   async function createCase({ req, res, who }: Ctx): Promise<void> {
     const a = requireOrgProfessional(who)
     const body = parse(CreateCaseBody, await readJson(req))
+    // A person's case belongs to their own team; a script (the service key) names the team.
+    const teamId = a.accountId ? a.teamId : (body.teamId ?? null)
+    if (a.accountId && body.teamId !== undefined && body.teamId !== a.teamId) throw new HttpError(400, ApiError.validation, 'teamId: a case goes to your own team.')
+    if (a.accountId && teamId === null) throw new HttpError(403, ApiError.noTeam, 'Your account is in no team yet: ask your administrator to add you to one.')
+    if (teamId !== null && !storage.accounts.getTeam(teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
     const now = Date.now()
     const doc = new Y.Doc()
     initCaseDoc(doc, body.template, now)
     const record: CaseRecord = { id: newCaseId(), title: body.title, template: body.template, createdAt: now, updatedAt: now }
     storage.createCase(record, Y.encodeStateAsUpdate(doc))
+    storage.accounts.setCaseOwnership(record.id, teamId, a.accountId)
     doc.destroy()
     storage.audit({ at: now, actor: a.actor, role: a.role, action: 'case.create', caseId: record.id })
     log.info({ case: caseRef(record.id), template: record.template }, 'case created')
-    sendJson(res, 201, summary(record))
+    sendJson(res, 201, summary(storage, record))
   }
 
   async function getCase({ res, who, params }: Ctx): Promise<void> {
@@ -168,11 +206,11 @@ export function createApi(deps: ApiDeps) {
     const record = findCase(storage, params[0], a)
     const plan = await rooms.withDoc(record.id, derivePlan)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.read', caseId: record.id })
-    sendJson(res, 200, { ...summary(record), plan })
+    sendJson(res, 200, { ...summary(storage, record), plan })
   }
 
   async function eraseCase({ res, who, params }: Ctx): Promise<void> {
-    const a = requireOrgProfessional(who, params[0] ?? '')
+    const a = requireOrgProfessional(who)
     const record = findCase(storage, params[0], a)
     await rooms.erase(record.id)
     storage.eraseCase(record.id)
@@ -182,7 +220,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   async function createInvite({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireOrgProfessional(who, params[0] ?? '')
+    const a = requireOrgProfessional(who)
     const record = findCase(storage, params[0], a)
     const body = parse(CreateInviteBody, await readJson(req))
     const now = Date.now()
@@ -200,7 +238,6 @@ export function createApi(deps: ApiDeps) {
   function listInvites({ res, who, params }: Ctx): void {
     const a = requireAccess(who)
     const record = findCase(storage, params[0], a)
-    requireProfessional(a)
     const now = Date.now()
     const body: InviteListed[] = storage.listInvites(record.id).map((i) => ({
       id: i.id, role: i.role, createdAt: new Date(i.createdAt).toISOString(), expiresAt: new Date(i.expiresAt).toISOString(),
@@ -215,32 +252,10 @@ export function createApi(deps: ApiDeps) {
   function revokeInvite({ res, who, params }: Ctx): void {
     const a = requireAccess(who)
     const record = findCase(storage, params[0], a)
-    requireProfessional(a)
     const inviteId = params[1] ?? ''
     if (!/^[0-9a-f]{32}$/.test(inviteId) || !deps.access.revokeInvite(record.id, inviteId)) throw notFound('No such invite.')
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'invite.revoke', caseId: record.id })
     sendEmpty(res, 204)
-  }
-
-  /**
-   * Where invite links point: PUBLIC_URL when set; otherwise the request's Host, but only a local
-   * one (127.x, localhost, [::1]) — a Host header from elsewhere never lands in a link. (Without
-   * PUBLIC_URL the server only listens on a local address: config.ts.)
-   */
-  function baseUrl(req: IncomingMessage): string {
-    if (settings.publicUrl) return settings.publicUrl
-    const host = req.headers.host
-    if (host && isLocalHostHeader(host)) return `http://${host}`
-    const port = req.socket.localPort ?? settings.port
-    return `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`
-  }
-
-  function sessionCookie(value: string, maxAgeS: number): string {
-    return cookie(SESSION_COOKIE, value, maxAgeS)
-  }
-
-  function cookie(name: string, value: string, maxAgeS: number): string {
-    return `${name}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secureCookie ? '; Secure' : ''}`
   }
 
   return { handle }

@@ -7,7 +7,7 @@
  */
 import { ApiError } from '../../shared/apiErrors.ts'
 import { MAX_AUDIT_PAGE, type AuditPage } from '../../shared/api.ts'
-import { findCase, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
+import { findCase, P, requireProfessional, route, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { HttpError, sendJson } from './respond.ts'
 
 const DEFAULT_AUDIT_PAGE = 100
@@ -16,7 +16,7 @@ export function auditRoutes(deps: ApiDeps): Route[] {
   const { storage } = deps
 
   function list({ res, url, who, params }: Ctx): void {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const before = intParam(url, 'before', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER)
     const limit = intParam(url, 'limit', DEFAULT_AUDIT_PAGE, 1, MAX_AUDIT_PAGE)
@@ -40,7 +40,7 @@ export function auditRoutes(deps: ApiDeps): Route[] {
     sendJson(res, 200, body)
   }
 
-  return [{ method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/audit$/, handler: list }]
+  return [route('GET', '/api/cases/:id/audit', list, P.writers)]
 }
 
 /** A whole-number query parameter within [min, max]; `fallback` when absent; 400 otherwise. */

@@ -5,7 +5,7 @@
  * An archived case still opens and syncs as before: it only leaves the default case list and the
  * review. Both calls are idempotent and answer the case as it is now.
  */
-import { findCase, notFound, requireProfessional, summary, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
+import { findCase, notFound, P, requireProfessional, route, summary, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { sendJson } from './respond.ts'
 
 export function caseRoutes(deps: ApiDeps): Route[] {
@@ -13,18 +13,18 @@ export function caseRoutes(deps: ApiDeps): Route[] {
 
   function setArchived(archive: boolean) {
     return ({ res, who, params }: Ctx): void => {
-      const a = requireProfessional(who, params[0] ?? '')
+      const a = requireProfessional(who)
       const record = findCase(storage, params[0], a)
       const now = Date.now()
       const after = storage.setArchived(record.id, archive ? now : null)
       if (!after) throw notFound()
       storage.audit({ at: now, actor: a.actor, role: a.role, action: archive ? 'case.archive' : 'case.reopen', caseId: record.id })
-      sendJson(res, 200, summary(after))
+      sendJson(res, 200, summary(storage, after))
     }
   }
 
   return [
-    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/archive$/, handler: setArchived(true) },
-    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/reopen$/, handler: setArchived(false) },
+    route('POST', '/api/cases/:id/archive', setArchived(true), P.writers),
+    route('POST', '/api/cases/:id/reopen', setArchived(false), P.writers),
   ]
 }

@@ -11,11 +11,10 @@ import { derivePlan } from '../../shared/derivePlan.ts'
 import { todayInNL } from '../../shared/diffPlans.ts'
 import type { Access } from '../auth/access.ts'
 import { changesSinceLastMeeting, endMeeting, newMeeting } from '../meetings.ts'
-import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
+import { findCase, notFound, P, parse, requireAccess, requireProfessional, route, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { HttpError, readJson, sendJson } from './respond.ts'
 import { formatNL } from './snapshotRoutes.ts'
 
-const MID = '([A-Za-z0-9_-]{1,64})'
 
 export function meetingRoutes(deps: ApiDeps): Route[] {
   const { storage, rooms } = deps
@@ -39,7 +38,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
 
   /** 201 with the new meeting; 200 with the one already going on (two people pressing at once start one). */
   async function start({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const body = parse(StartMeetingBody, await readJson(req))
     const meeting = newMeeting(record.id, { name: body.startedBy ?? '', role: a.role })
@@ -54,7 +53,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   }
 
   async function end({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const body = parse(EndMeetingBody, await readJson(req))
     const meetingId = params[1] as string
@@ -86,7 +85,7 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   }
 
   async function setNext({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const body = parse(NextMeetingBody, await readJson(req))
     storage.setNextMeeting(record.id, body.nextMeeting)
@@ -95,10 +94,10 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   }
 
   return [
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/meetings$/, handler: list },
-    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/meetings$/, handler: start },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/meetings\/changes$/, handler: changes },
-    { method: 'POST', pattern: new RegExp(`^/api/cases/([^/]+)/meetings/${MID}/end$`), handler: end },
-    { method: 'PUT', pattern: /^\/api\/cases\/([^/]+)\/next-meeting$/, handler: setNext },
+    route('GET', '/api/cases/:id/meetings', list, P.caseReaders),
+    route('POST', '/api/cases/:id/meetings', start, P.writers),
+    route('GET', '/api/cases/:id/meetings/changes', changes, P.caseReaders),
+    route('POST', '/api/cases/:id/meetings/:meeting/end', end, P.writers),
+    route('PUT', '/api/cases/:id/next-meeting', setNext, P.writers),
   ]
 }

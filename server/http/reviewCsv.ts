@@ -56,7 +56,7 @@ export function csvField(value: string): string {
 }
 
 /** '2026-11-30 14:05' in Dutch time: sorts as text and Excel reads it as a date. */
-function dateTimeNL(iso: string): string {
+export function dateTimeNL(iso: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(iso))

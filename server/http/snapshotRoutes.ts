@@ -15,12 +15,11 @@ import { loadSnapshotDoc, loadSnapshotPlan, saveSnapshot } from '../snapshots.ts
 import { meetingStatus } from '../meetings.ts'
 import type { Access } from '../auth/access.ts'
 import type { CaseRecord, SnapshotRecord } from '../storage/storage.ts'
-import { findCase, notFound, parse, requireAccess, requireProfessional, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
+import { findCase, notFound, P, parse, requireAccess, requireProfessional, route, visibleCases, type ApiDeps, type Ctx, type Route } from './apiKit.ts'
 import { HttpError, readJson, sendJson } from './respond.ts'
 import { reviewCsv } from './reviewCsv.ts'
 import type { ReviewCase } from '../../shared/api.ts'
 
-const SID = '([A-Za-z0-9_-]{1,64})'
 
 export function snapshotRoutes(deps: ApiDeps): Route[] {
   const { storage, rooms } = deps
@@ -30,7 +29,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   }
 
   async function create({ req, res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const body = parse(CreateSnapshotBody, await readJson(req))
     const now = Date.now()
@@ -92,7 +91,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   }
 
   async function restore({ res, who, params }: Ctx): Promise<void> {
-    const a = requireProfessional(who, params[0] ?? '')
+    const a = requireProfessional(who)
     const record = findCase(storage, params[0], a)
     const source = loadSnapshotDoc(storage, record.id, params[1] as string)
     if (!source) throw notFound('Deze momentopname bestaat niet.')
@@ -121,7 +120,10 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     const weeksRaw = url.searchParams.get('weeks')
     const weeks = weeksRaw === null ? DEFAULT_STALE_WEEKS : Number(weeksRaw)
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new HttpError(400, ApiError.validation, 'weeks: a whole number from 1 to 104.')
-    const cases: CaseRecord[] = a.scope === 'org' ? storage.listCases() : [storage.getCase(a.caseId as string)].filter((c): c is CaseRecord => c !== null)
+    const team = url.searchParams.get('team')
+    if (team !== null && !/^[0-9a-f]{32}$/.test(team)) throw new HttpError(400, ApiError.validation, 'team: a team id.')
+    const owned = storage.accounts.allCaseOwnership()
+    const cases: CaseRecord[] = visibleCases(storage, a).filter((c) => team === null || owned.get(c.id)?.teamId === team)
     const today = todayInNL()
     const staleBefore = Date.now() - weeks * 7 * 24 * 3600_000
     const rows: ReviewCase[] = []
@@ -187,15 +189,15 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   }
 
   return [
-    { method: 'POST', pattern: /^\/api\/cases\/([^/]+)\/snapshots$/, handler: create },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/snapshots$/, handler: list },
-    { method: 'GET', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}$`), handler: getOne },
-    { method: 'GET', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}/state$`), handler: state },
-    { method: 'POST', pattern: new RegExp(`^/api/cases/([^/]+)/snapshots/${SID}/restore$`), handler: restore },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/diff$/, handler: diff },
-    { method: 'GET', pattern: /^\/api\/cases\/([^/]+)\/plan$/, handler: exportPlan },
-    { method: 'GET', pattern: /^\/api\/review$/, handler: review },
-    { method: 'GET', pattern: /^\/api\/review\.csv$/, handler: reviewCsvRoute },
+    route('POST', '/api/cases/:id/snapshots', create, P.writers),
+    route('GET', '/api/cases/:id/snapshots', list, P.caseReaders),
+    route('GET', '/api/cases/:id/snapshots/:snapshot', getOne, P.caseReaders),
+    route('GET', '/api/cases/:id/snapshots/:snapshot/state', state, P.caseReaders),
+    route('POST', '/api/cases/:id/snapshots/:snapshot/restore', restore, P.writers),
+    route('GET', '/api/cases/:id/diff', diff, P.caseReaders),
+    route('GET', '/api/cases/:id/plan', exportPlan, P.caseReaders),
+    route('GET', '/api/review', review, P.caseReaders),
+    route('GET', '/api/review.csv', reviewCsvRoute, P.caseReaders),
   ]
 }
 

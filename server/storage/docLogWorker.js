@@ -19,12 +19,20 @@
  *   replace { caseId, state }                   write a state the caller rebuilt from everything
  *                                                  appended so far; drop those log rows
  *   count   { caseId }                          -> number of log rows
+ *   forget  { caseId }                          drop the case's key (its erasure)
  *   close                                       finish queued work, close the database
+ *
+ * Content is sealed with the case's own key (sealFormat.js, caseKeys.ts): the main thread sends a
+ * case's key along with the first message about it (`key` on an append entry or a request); rows
+ * are sealed here before they are written and opened here when read, and the checksum `sum` is
+ * over the stored (sealed) bytes. Without a key nothing of the case is written in plain text: its
+ * appends are dropped (the case was erased, or its key is lost) and its sealed rows read as damaged.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
+import { aadOf, isSealedBlob, openBlob, sealBlob } from './sealFormat.js'
 
 if (!parentPort) throw new Error('docLogWorker must run as a worker thread')
 const port = parentPort
@@ -48,6 +56,46 @@ const stmts = {
   touch: db.prepare('UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?'),
 }
 
+/** Data keys of the cases this worker has been told about. @type {Map<string, Buffer>} */
+const keys = new Map()
+
+const UPDATE_COLUMN = 'case_updates.data'
+const STATE_COLUMN = 'case_state.state'
+
+/** @param {string} caseId @param {Uint8Array | null | undefined} key */
+function learnKey(caseId, key) {
+  if (key) keys.set(caseId, Buffer.from(key))
+}
+
+/** @param {string} caseId */
+function forgetKey(caseId) {
+  const key = keys.get(caseId)
+  if (key) key.fill(0)
+  keys.delete(caseId)
+}
+
+/** The bytes to store for a case's column; null without its key (nothing is stored in plain text). @param {string} caseId @param {string} column @param {Uint8Array} plain */
+function seal(caseId, column, plain) {
+  const key = keys.get(caseId)
+  return key ? sealBlob(key, aadOf(caseId, column), plain) : null
+}
+
+/**
+ * A stored blob as read: intact (checksum over the stored bytes) and opened with the case's key;
+ * legacy plaintext as is. @param {string} caseId @param {string} column @param {Buffer} stored @param {string | null} sum
+ */
+function unseal(caseId, column, stored, sum) {
+  if (!intact(sum, stored)) return { data: new Uint8Array(stored), ok: false }
+  if (!isSealedBlob(stored)) return { data: new Uint8Array(stored), ok: true }
+  const key = keys.get(caseId)
+  if (!key) return { data: new Uint8Array(stored), ok: false }
+  try {
+    return { data: new Uint8Array(openBlob(key, aadOf(caseId, column), stored)), ok: true }
+  } catch {
+    return { data: new Uint8Array(stored), ok: false }
+  }
+}
+
 /** @param {Uint8Array} data */
 function checksum(data) {
   return createHash('sha256').update(data).digest('base64url').slice(0, 22)
@@ -59,7 +107,7 @@ function intact(sum, data) {
   return sum === null || sum === checksum(data)
 }
 
-/** @type {{ id: number, caseId: string, data: Uint8Array, at: number }[]} */
+/** @type {{ id: number, caseId: string, data: Uint8Array, at: number, key?: Uint8Array }[]} */
 let queue = []
 /** @type {NodeJS.Timeout | null} */
 let flushTimer = null
@@ -68,7 +116,9 @@ const commitBatch = db.transaction((/** @type {typeof queue} */ batch) => {
   /** @type {Map<string, number>} */
   const latest = new Map()
   for (const a of batch) {
-    stmts.append.run(a.caseId, Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), a.at, checksum(a.data), a.caseId)
+    const stored = seal(a.caseId, UPDATE_COLUMN, a.data)
+    if (!stored) continue
+    stmts.append.run(a.caseId, stored, a.at, checksum(stored), a.caseId)
     latest.set(a.caseId, Math.max(latest.get(a.caseId) ?? 0, a.at))
   }
   // The case list's "last changed", in the same commit (no write of its own).
@@ -102,8 +152,8 @@ function load(caseId) {
     const from = st ? st.upto_seq : 0
     const rows = /** @type {{ seq: number, data: Buffer, sum: string | null }[]} */ (stmts.getUpdates.all(caseId, from))
     return {
-      state: st ? { data: new Uint8Array(st.state), ok: intact(st.sum, st.state) } : null,
-      updates: rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), ok: intact(r.sum, r.data) })),
+      state: st ? unseal(caseId, STATE_COLUMN, st.state, st.sum) : null,
+      updates: rows.map((r) => ({ seq: r.seq, ...unseal(caseId, UPDATE_COLUMN, r.data, r.sum) })),
       lastSeq: rows.length ? rows[rows.length - 1].seq : from,
     }
   })()
@@ -138,14 +188,18 @@ function compact(caseId) {
 }
 
 const replace = db.transaction((/** @type {string} */ caseId, /** @type {Uint8Array} */ state, /** @type {number} */ uptoSeq) => {
-  const buf = Buffer.from(state.buffer, state.byteOffset, state.byteLength)
-  stmts.upsertState.run(caseId, buf, uptoSeq, checksum(state), caseId)
+  const stored = seal(caseId, STATE_COLUMN, state)
+  if (!stored) throw Object.assign(new Error('the key of this case is missing'), { code: 'NO_KEY' })
+  stmts.upsertState.run(caseId, stored, uptoSeq, checksum(stored), caseId)
   stmts.deleteUpto.run(caseId, uptoSeq)
 })
 
 port.on('message', (/** @type {any} */ msg) => {
   if (msg.op === 'append') {
-    for (const a of msg.batch) queue.push(a)
+    for (const a of msg.batch) {
+      learnKey(a.caseId, a.key)
+      queue.push(a)
+    }
     // The sender already gathered a few milliseconds of appends; what arrives while this commit
     // waits for its fsync goes into the next one.
     flushTimer ??= setTimeout(flush, 0)
@@ -159,9 +213,11 @@ port.on('message', (/** @type {any} */ msg) => {
     port.close()
     return
   }
+  learnKey(msg.caseId, msg.key)
   try {
     let value
-    if (msg.op === 'load') value = load(msg.caseId)
+    if (msg.op === 'forget') value = forgetKey(msg.caseId)
+    else if (msg.op === 'load') value = load(msg.caseId)
     else if (msg.op === 'compact') value = compact(msg.caseId)
     else if (msg.op === 'replace') value = replace(msg.caseId, msg.state, /** @type {{ m: number | null }} */ (stmts.maxSeq.get(msg.caseId)).m ?? 0)
     else if (msg.op === 'count') value = /** @type {{ n: number }} */ (stmts.count.get(msg.caseId)).n

@@ -12,11 +12,15 @@ import { createHash, randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { auditGround } from './storage.ts'
-import type { AuditEntry, AuditRow, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
+import type { AuditEntry, AuditExportRow, AuditRow, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
 import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
 import { StorageHealth } from './health.ts'
+import { CaseKeys, type KeyLog } from './caseKeys.ts'
+import { sealLegacyCases } from './sealExisting.ts'
+import { CaseDamagedError } from '../loadCase.ts'
+import { SqliteAccounts, type AccountStore } from './accountStore.ts'
 import type { Role } from '../../shared/schema.ts'
 
 /** Ordered migrations; index + 1 is the database schema version. Never edit a shipped one. */
@@ -143,21 +147,36 @@ export class DatabaseFileError extends Error {
 
 export const DB_SCHEMA_VERSION = MIGRATIONS.length
 
-export function openSqliteStorage(dataDir: string): SqliteStorage {
+/** Where the case keys live and what wraps them (config.ts); absent: DATA_DIR/keys and a generated DATA_DIR/master.key. */
+export interface SealingOptions {
+  masterKey?: Buffer | null
+  masterKeyPrevious?: Buffer | null
+  keyDir?: string | null
+  log?: KeyLog
+}
+
+export function openSqliteStorage(dataDir: string, sealing: SealingOptions = {}): SqliteStorage {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  return new SqliteStorage(path.join(dataDir, 'keukentafel.db'))
+  const keys = new CaseKeys({
+    dir: sealing.keyDir ?? path.join(dataDir, 'keys'), master: sealing.masterKey ?? null, previous: sealing.masterKeyPrevious ?? null,
+    dataDir, log: sealing.log,
+  })
+  return new SqliteStorage(path.join(dataDir, 'keukentafel.db'), keys)
 }
 
 export class SqliteStorage implements Storage {
   readonly docLog: DocLog
   readonly health = new StorageHealth()
+  /** Accounts, teams, tokens and case membership (accountStore.ts), on this connection. */
+  readonly accounts: AccountStore
   private db: Database.Database
   private stmts: ReturnType<SqliteStorage['prepare']>
   private auditBacklog: AuditEntry[] = []
   private auditDropped = 0
   private auditScheduled = false
 
-  constructor(readonly file: string) {
+  /** Per-case data keys: every case's content is sealed with its own (caseKeys.ts). */
+  constructor(readonly file: string, readonly keys: CaseKeys) {
     checkHeader(file)
     try {
       this.db = new Database(file)
@@ -169,10 +188,56 @@ export class SqliteStorage implements Storage {
       this.db.pragma('secure_delete = ON')
       this.migrate()
       this.stmts = this.prepare()
+      this.accounts = new SqliteAccounts(this.db)
     } catch (err) {
       throw explainOpenError(file, err)
     }
-    this.docLog = new SqliteDocLog(file)
+    // Cases from before encryption at rest get a key and their rows sealed in place.
+    sealLegacyCases(this.db, keys, blobChecksum)
+    this.sqliteDocLog = new SqliteDocLog(file, keys)
+    this.docLog = this.sqliteDocLog
+  }
+
+  private readonly sqliteDocLog: SqliteDocLog
+
+  /** A stored text column's value opened with the case's key; a value that does not open: the case is damaged. */
+  private openText(caseId: string, column: string, stored: string): string {
+    try {
+      return this.keys.openText(caseId, column, stored)
+    } catch {
+      throw new CaseDamagedError()
+    }
+  }
+
+  /** A stored blob opened with the case's key, or null when it does not open (a damaged or keyless case). */
+  private openBlob(caseId: string, column: string, stored: Buffer): Uint8Array | null {
+    try {
+      return this.keys.openBlob(caseId, column, new Uint8Array(stored))
+    } catch {
+      return null
+    }
+  }
+
+  /** The case's title; a case whose key is missing is still listed, without it. */
+  private titleOf(r: CaseRow): string {
+    try {
+      return this.keys.openText(r.id, 'cases.title', r.title)
+    } catch {
+      return UNREADABLE_TITLE
+    }
+  }
+
+  private snapshotOf(r: SnapshotMetaRow): ListedSnapshot {
+    const open = (column: string, v: string) => this.openText(r.case_id, `snapshots.${column}`, v)
+    return toSnapshot({ ...r, label: open('label', r.label), saved_by: open('saved_by', r.saved_by), summary: open('summary', r.summary) })
+  }
+
+  private meetingOf(r: MeetingRow): MeetingRecord {
+    const open = (column: string, v: string) => this.openText(r.case_id, `meetings.${column}`, v)
+    return toMeeting({
+      ...r, started_by: open('started_by', r.started_by), ended_by: r.ended_by === null ? null : open('ended_by', r.ended_by),
+      participants: open('participants', r.participants), note: open('note', r.note),
+    })
   }
 
   private migrate(): void {
@@ -203,7 +268,7 @@ export class SqliteStorage implements Storage {
       findInvite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token_hash = ?'),
       listInvites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at DESC, rowid DESC'),
       revokeInvite: db.prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE case_id = ? AND id = ?'),
-      insertSession: db.prepare('INSERT INTO sessions (id_hash, role, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+      insertSession: db.prepare('INSERT INTO sessions (id_hash, role, created_at, expires_at, account_id) VALUES (?, ?, ?, ?, ?)'),
       findSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id_hash = ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
@@ -213,6 +278,7 @@ export class SqliteStorage implements Storage {
       purgeCaseSessions: db.prepare('DELETE FROM case_sessions WHERE expires_at <= ?'),
       audit: db.prepare('INSERT INTO audit (at, actor, role, action, case_id, ground) VALUES (?, ?, ?, ?, ?, ?)'),
       listAudit: db.prepare<[string, number, number], AuditRow>('SELECT at, actor, role, action, ground FROM audit WHERE case_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?'),
+      exportAudit: db.prepare<[number, number], AuditExportRow>('SELECT at, actor, role, action, case_id AS caseId, ground FROM audit WHERE at >= ? AND at < ? ORDER BY at, id'),
       insertSnapshot: db.prepare('INSERT INTO snapshots (id, case_id, label, created_at, saved_by, auto, schema_version, state, plan, summary, base_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       listSnapshots: db.prepare<[string], SnapshotMetaRow>(`SELECT ${SNAPSHOT_META} FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? ORDER BY s.created_at DESC, s.rowid DESC`),
       getSnapshot: db.prepare<[string, string], SnapshotMetaRow & { plan: string }>(`SELECT ${SNAPSHOT_META}, s.plan FROM snapshots s ${MEETING_OF} WHERE s.case_id = ? AND s.id = ?`),
@@ -243,22 +309,28 @@ export class SqliteStorage implements Storage {
   }
 
   createCase(r: CaseRecord, initialState: Uint8Array): void {
+    this.keys.create(r.id)
+    const state = this.keys.sealBlob(r.id, 'case_state.state', initialState)
     this.db.transaction(() => {
-      this.stmts.insertCase.run(r.id, r.title, r.template, r.createdAt, r.updatedAt)
-      this.stmts.insertState.run(r.id, Buffer.from(initialState), blobChecksum(initialState))
+      this.stmts.insertCase.run(r.id, this.keys.sealText(r.id, 'cases.title', r.title), r.template, r.createdAt, r.updatedAt)
+      this.stmts.insertState.run(r.id, state, blobChecksum(state))
     })()
   }
   listCases(): CaseRecord[] {
-    return this.stmts.listCases.all().map(toCase)
+    return this.stmts.listCases.all().map((row) => toCase(row, this.titleOf(row)))
   }
   getCase(id: string): CaseRecord | null {
     const row = this.stmts.getCase.get(id)
-    return row ? toCase(row) : null
+    return row ? toCase(row, this.titleOf(row)) : null
   }
   touchCase(id: string, at: number): void {
     this.stmts.touchCase.run(at, id, at)
   }
   eraseCase(id: string): boolean {
+    // The key goes first: from here every copy of the case's content (this file, its WAL while a
+    // reader holds it, any backup) is undecryptable, whatever happens to the rows below.
+    this.keys.erase(id)
+    this.sqliteDocLog.forget(id)
     // ON DELETE CASCADE removes state, updates and invites in the same transaction.
     const changes = this.db.transaction(() => this.stmts.deleteCase.run(id).changes)()
     if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -282,11 +354,11 @@ export class SqliteStorage implements Storage {
   }
 
   createSession(s: SessionRecord): void {
-    this.stmts.insertSession.run(s.idHash, s.role, s.createdAt, s.expiresAt)
+    this.stmts.insertSession.run(s.idHash, s.role, s.createdAt, s.expiresAt, s.accountId)
   }
   findSession(idHash: string): SessionRecord | null {
     const r = this.stmts.findSession.get(idHash)
-    return r ? { idHash: r.id_hash, role: r.role as Role, createdAt: r.created_at, expiresAt: r.expires_at } : null
+    return r ? { idHash: r.id_hash, role: r.role as SessionRecord['role'], createdAt: r.created_at, expiresAt: r.expires_at, accountId: r.account_id } : null
   }
   deleteSession(idHash: string): void {
     this.stmts.deleteSession.run(idHash)
@@ -327,6 +399,11 @@ export class SqliteStorage implements Storage {
     return this.stmts.listAudit.all(caseId, before, limit)
   }
 
+  exportAudit(from: number, to: number): AuditExportRow[] {
+    if (this.db.open) this.retryPending()
+    return this.stmts.exportAudit.all(from, to)
+  }
+
   retryPending(): boolean {
     if (this.auditBacklog.length === 0) return true
     try {
@@ -350,35 +427,40 @@ export class SqliteStorage implements Storage {
     let stored = state
     let baseId: string | null = null
     const base = this.stmts.latestFullSnapshot.get(r.caseId)
-    if (base) {
+    const baseState = base ? this.openBlob(r.caseId, 'snapshots.state', base.state) : null
+    if (base && baseState) {
       try {
-        const diff = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(new Uint8Array(base.state)))
+        const diff = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(baseState))
         if (diff.byteLength < state.byteLength * SNAPSHOT_DIFF_MAX_SHARE) {
           stored = diff
           baseId = base.id
         }
       } catch { /* an unreadable base: store this one full */ }
     }
-    this.stmts.insertSnapshot.run(r.id, r.caseId, r.label, r.createdAt, JSON.stringify(r.savedBy), r.auto ? 1 : 0, r.schemaVersion, Buffer.from(stored), planJson, JSON.stringify(r.summary), baseId)
+    const text = (column: string, v: string) => this.keys.sealText(r.caseId, `snapshots.${column}`, v)
+    this.stmts.insertSnapshot.run(r.id, r.caseId, text('label', r.label), r.createdAt, text('saved_by', JSON.stringify(r.savedBy)), r.auto ? 1 : 0, r.schemaVersion,
+      this.keys.sealBlob(r.caseId, 'snapshots.state', stored), text('plan', planJson), text('summary', JSON.stringify(r.summary)), baseId)
   }
   listSnapshots(caseId: string): ListedSnapshot[] {
-    return this.stmts.listSnapshots.all(caseId).map(toSnapshot)
+    return this.stmts.listSnapshots.all(caseId).map((r) => this.snapshotOf(r))
   }
   getSnapshot(caseId: string, id: string): { meta: ListedSnapshot; planJson: string } | null {
     const r = this.stmts.getSnapshot.get(caseId, id)
-    return r ? { meta: toSnapshot(r), planJson: r.plan } : null
+    return r ? { meta: this.snapshotOf(r), planJson: this.openText(caseId, 'snapshots.plan', r.plan) } : null
   }
   getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null {
     const r = this.stmts.getSnapshotState.get(caseId, id)
-    if (!r) return null
-    if (r.base_id === null) return { state: new Uint8Array(r.state), schemaVersion: r.schema_version }
+    const state = r ? this.openBlob(caseId, 'snapshots.state', r.state) : null
+    if (!r || !state) return null
+    if (r.base_id === null) return { state, schemaVersion: r.schema_version }
     const base = this.stmts.getSnapshotState.get(caseId, r.base_id)
-    if (!base) return null
-    return { state: Y.mergeUpdates([new Uint8Array(base.state), new Uint8Array(r.state)]), schemaVersion: r.schema_version }
+    const baseState = base ? this.openBlob(caseId, 'snapshots.state', base.state) : null
+    if (!baseState) return null
+    return { state: Y.mergeUpdates([baseState, state]), schemaVersion: r.schema_version }
   }
   latestSnapshot(caseId: string): { meta: ListedSnapshot; planJson: string } | null {
     const r = this.stmts.latestSnapshot.get(caseId)
-    return r ? { meta: toSnapshot(r), planJson: r.plan } : null
+    return r ? { meta: this.snapshotOf(r), planJson: this.openText(caseId, 'snapshots.plan', r.plan) } : null
   }
 
   deleteSnapshots(caseId: string, ids: string[]): void {
@@ -390,7 +472,8 @@ export class SqliteStorage implements Storage {
         if (!row) continue
         // A full snapshot that kept ones are stored against must not linger (it would still be
         // listed, and never pruned): hand its content over to them first.
-        if (row.base_id === null) this.rebaseDependents(caseId, id, new Uint8Array(row.state), gone)
+        const state = row.base_id === null ? this.openBlob(caseId, 'snapshots.state', row.state) : null
+        if (state) this.rebaseDependents(caseId, id, state, gone)
         this.stmts.deleteSnapshot.run(caseId, id)
       }
     })()
@@ -405,41 +488,45 @@ export class SqliteStorage implements Storage {
     // listDependents is newest first.
     const [head, ...rest] = this.stmts.listDependents.all(caseId, baseId).filter((d) => !gone.has(d.id)).reverse()
     if (!head) return
-    const headState = Y.mergeUpdates([base, new Uint8Array(head.state)])
-    this.stmts.setSnapshotState.run(Buffer.from(headState), null, caseId, head.id)
+    const open = (state: Buffer) => this.openBlob(caseId, 'snapshots.state', state) ?? new Uint8Array()
+    const seal = (state: Uint8Array) => this.keys.sealBlob(caseId, 'snapshots.state', state)
+    const headState = Y.mergeUpdates([base, open(head.state)])
+    this.stmts.setSnapshotState.run(seal(headState), null, caseId, head.id)
     const headVector = Y.encodeStateVectorFromUpdate(headState)
     for (const d of rest) {
-      const full = Y.mergeUpdates([base, new Uint8Array(d.state)])
+      const full = Y.mergeUpdates([base, open(d.state)])
       const diff = Y.diffUpdate(full, headVector)
-      if (diff.byteLength < full.byteLength * SNAPSHOT_DIFF_MAX_SHARE) this.stmts.setSnapshotState.run(Buffer.from(diff), head.id, caseId, d.id)
-      else this.stmts.setSnapshotState.run(Buffer.from(full), null, caseId, d.id)
+      if (diff.byteLength < full.byteLength * SNAPSHOT_DIFF_MAX_SHARE) this.stmts.setSnapshotState.run(seal(diff), head.id, caseId, d.id)
+      else this.stmts.setSnapshotState.run(seal(full), null, caseId, d.id)
     }
   }
 
   startMeeting(m: MeetingRecord): boolean {
     // The partial unique index allows one meeting going on per case: a second start does nothing.
-    return this.stmts.insertMeeting.run(m.id, m.caseId, m.startedAt, JSON.stringify(m.startedBy), JSON.stringify(m.participants), m.note).changes > 0
+    const text = (column: string, v: string) => this.keys.sealText(m.caseId, `meetings.${column}`, v)
+    return this.stmts.insertMeeting.run(m.id, m.caseId, m.startedAt, text('started_by', JSON.stringify(m.startedBy)), text('participants', JSON.stringify(m.participants)), text('note', m.note)).changes > 0
   }
   currentMeeting(caseId: string): MeetingRecord | null {
     const r = this.stmts.currentMeeting.get(caseId)
-    return r ? toMeeting(r) : null
+    return r ? this.meetingOf(r) : null
   }
   getMeeting(caseId: string, id: string): MeetingRecord | null {
     const r = this.stmts.getMeeting.get(caseId, id)
-    return r ? toMeeting(r) : null
+    return r ? this.meetingOf(r) : null
   }
   listMeetings(caseId: string): MeetingRecord[] {
-    return this.stmts.listMeetings.all(caseId).map(toMeeting)
+    return this.stmts.listMeetings.all(caseId).map((r) => this.meetingOf(r))
   }
   lastEndedMeeting(caseId: string): MeetingRecord | null {
     const r = this.stmts.lastEndedMeeting.get(caseId)
-    return r ? toMeeting(r) : null
+    return r ? this.meetingOf(r) : null
   }
   endMeeting(e: MeetingEnd): boolean {
     return this.db.transaction(() => {
       if (this.stmts.currentMeeting.get(e.caseId)?.id !== e.id) return false
       this.createSnapshot(e.snapshot.record, e.snapshot.state, e.snapshot.planJson)
-      this.stmts.endMeeting.run(e.endedAt, JSON.stringify(e.endedBy), JSON.stringify(e.participants), e.note, e.snapshot.record.id, e.caseId, e.id)
+      const text = (column: string, v: string) => this.keys.sealText(e.caseId, `meetings.${column}`, v)
+      this.stmts.endMeeting.run(e.endedAt, text('ended_by', JSON.stringify(e.endedBy)), text('participants', JSON.stringify(e.participants)), text('note', e.note), e.snapshot.record.id, e.caseId, e.id)
       this.stmts.setNextMeeting.run(e.nextMeeting, e.caseId)
       return true
     })()
@@ -504,11 +591,14 @@ function toInvite(r: InviteRow): InviteRecord {
     expiresAt: r.expires_at, createdBy: r.created_by, revokedAt: r.revoked_at,
   }
 }
-interface SessionRow { id_hash: string; role: string; created_at: number; expires_at: number }
+interface SessionRow { id_hash: string; role: string; created_at: number; expires_at: number; account_id: string }
 interface CaseSessionRow { id_hash: string; invite_hash: string; case_id: string; created_at: number; expires_at: number }
 
-function toCase(r: CaseRow): CaseRecord {
-  return { id: r.id, title: r.title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at, archivedAt: r.archived_at ?? null }
+/** What the case list shows for a case whose key is missing (its title cannot be read). */
+const UNREADABLE_TITLE = '(onleesbaar)'
+
+function toCase(r: CaseRow, title: string): CaseRecord {
+  return { id: r.id, title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at, archivedAt: r.archived_at ?? null }
 }
 
 /** The same checksum docLogWorker.js writes and checks. */

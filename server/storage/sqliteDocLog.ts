@@ -2,10 +2,13 @@
  * The SQLite document log: a thin asynchronous front for docLogWorker.js, which owns the
  * case_updates and case_state tables on its own connection. Requests and answers travel in
  * order over one message port; an append's promise resolves once its batch has committed.
+ * The worker seals and opens the rows itself; it gets each case's key (caseKeys.ts) with the first
+ * message about that case, and is told to forget it when the case is erased.
  */
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import { StorageError, type CompactResult, type DocLog, type StoredLog } from './docLog.ts'
+import type { CaseKeys } from './caseKeys.ts'
 
 interface Pending {
   resolve(value: unknown): void
@@ -33,8 +36,10 @@ export class SqliteDocLog implements DocLog {
   private pending = new Map<number, Pending>()
   private closed: Promise<void> | null = null
   private dead: Error | null = null
+  /** Cases whose key the worker holds. */
+  private keyed = new Set<string>()
 
-  constructor(file: string) {
+  constructor(file: string, private readonly keys: CaseKeys) {
     this.worker = new Worker(WORKER_FILE, { workerData: { file } })
     this.worker.on('message', (a: Answer) => this.answer(a))
     // A worker that dies takes no request with it silently: everything waiting fails, and every
@@ -44,7 +49,22 @@ export class SqliteDocLog implements DocLog {
   }
 
   load(caseId: string): Promise<StoredLog> {
-    return this.request<StoredLog>({ op: 'load', caseId })
+    return this.request<StoredLog>({ op: 'load', caseId, key: this.keyToSend(caseId) })
+  }
+
+  /** Drop the case's key in the worker (its erasure); later messages about it carry none. */
+  forget(caseId: string): void {
+    this.keyed.delete(caseId)
+    if (!this.dead) this.request<void>({ op: 'forget', caseId }).catch(() => { /* the worker stopped: its keys are gone too */ })
+  }
+
+  /** The case's key when the worker does not hold it yet (sent once; in memory on both sides). */
+  private keyToSend(caseId: string): Buffer | undefined {
+    if (this.keyed.has(caseId)) return undefined
+    const key = this.keys.get(caseId)
+    if (!key) return undefined
+    this.keyed.add(caseId)
+    return key
   }
 
   append(caseId: string, update: Uint8Array, at: number): Promise<void> {
@@ -56,12 +76,12 @@ export class SqliteDocLog implements DocLog {
     const id = this.nextId++
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      this.appends.push({ id, caseId, data: update, at })
+      this.appends.push({ id, caseId, data: update, at, key: this.keyToSend(caseId) })
       if (this.appends.length === 1) this.postTimer = setTimeout(this.postAppends, APPEND_POST_WINDOW_MS)
     })
   }
 
-  private appends: { id: number; caseId: string; data: Uint8Array; at: number }[] = []
+  private appends: { id: number; caseId: string; data: Uint8Array; at: number; key: Buffer | undefined }[] = []
 
   private postTimer: NodeJS.Timeout | null = null
 
@@ -74,11 +94,11 @@ export class SqliteDocLog implements DocLog {
   }
 
   compact(caseId: string): Promise<CompactResult> {
-    return this.request<CompactResult>({ op: 'compact', caseId })
+    return this.request<CompactResult>({ op: 'compact', caseId, key: this.keyToSend(caseId) })
   }
 
   replace(caseId: string, state: Uint8Array): Promise<void> {
-    return this.request<void>({ op: 'replace', caseId, state })
+    return this.request<void>({ op: 'replace', caseId, state, key: this.keyToSend(caseId) })
   }
 
   count(caseId: string): Promise<number> {

@@ -4,8 +4,9 @@
  * writes. Only the module implementing these touches the database, so a second backend
  * (PostgreSQL) can stand beside SQLite.
  */
-import type { AuditGround, ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
+import type { AccountRole, AuditGround, ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
+import type { AccountStore } from './accountStore.ts'
 import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
 import type { DocLog } from './docLog.ts'
 import type { StorageHealth } from './health.ts'
@@ -38,7 +39,10 @@ export type NewInvite = Omit<InviteRecord, 'id' | 'createdBy' | 'revokedAt'> & {
 
 export interface SessionRecord {
   idHash: string
-  role: Role
+  /** The account's role when the session began (the account's current role is what counts). */
+  role: AccountRole
+  /** Every session belongs to a personal account (auth/accounts.ts). */
+  accountId: string
   createdAt: number
   expiresAt: number
 }
@@ -57,7 +61,7 @@ export interface AuditEntry {
   at: number
   /** Who acted, without personal data: e.g. 'session:1a2b3c', 'key', 'invite:9f8e7d'. */
   actor: string
-  role: Role | 'anonymous'
+  role: Role | AccountRole | 'service' | 'anonymous'
   action: string
   caseId: string | null
   /** The processing ground; absent: derived from action and role (auditGround). */
@@ -71,6 +75,11 @@ export interface AuditRow {
   role: string
   action: string
   ground: AuditGround
+}
+
+/** An audit row as the data-protection export lists it (all cases of a period). */
+export interface AuditExportRow extends AuditRow {
+  caseId: string | null
 }
 
 /** Actions about access itself (signing in, refused credentials, the log's own dropped entries). */
@@ -190,12 +199,15 @@ export interface AuditLog {
   audit(entry: AuditEntry): void
   /** A case's entries with `at` before `before` (ms), newest first, at most `limit`. Append-only: nothing edits them. */
   listAudit(caseId: string, before: number, limit: number): AuditRow[]
+  /** Every entry with `from <= at < to`, oldest first (the data-protection officer's export). */
+  exportAudit(from: number, to: number): AuditExportRow[]
 }
 
 /** The storage of one installation, by concern. Only the implementing module touches the database. */
 export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionStore, SnapshotStore, MeetingStore, ArchiveStore, AuditLog {
   readonly docLog: DocLog
   readonly health: StorageHealth
+  readonly accounts: AccountStore
   /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */
   retryPending(): boolean
   close(): Promise<void>

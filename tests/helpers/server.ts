@@ -18,8 +18,13 @@ import { SCHEMA_VERSION } from '../../shared/schema.ts'
 
 export const TEST_ORG_KEY = 'test-org-key-0123456789'
 
+/** The team test servers start with: cases made with `createCase` belong to it, test accounts are in it. */
+export const TEST_TEAM = 'Sociaal wijkteam'
+
 export interface TestServer extends RunningServer {
   dataDir: string
+  /** The id of TEST_TEAM. */
+  teamId: string
   stop(): Promise<void>
 }
 
@@ -30,11 +35,13 @@ export function tempDir(prefix = 'kt-test-'): string {
 export async function startTestServer(opts: { dataDir?: string; rooms?: RoomManagerOptions; env?: Record<string, string>; limits?: LimiterOptions } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir()
   const settings = readSettings(
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', ...opts.env },
+    // The lowest password cost the settings allow: tests sign in often.
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_N: '16384', ...opts.env },
     { clientDir: path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client') },
   )
   const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms, limits: opts.limits })
-  return Object.assign(server, { dataDir, stop: () => server.close() })
+  const team = server.storage.accounts.findTeamByName(TEST_TEAM) ?? server.storage.accounts.createTeam(TEST_TEAM, Date.now())
+  return Object.assign(server, { dataDir, teamId: team.id, stop: () => server.close() })
 }
 
 export interface ApiResult<T = any> {
@@ -69,8 +76,9 @@ export async function api<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers }
 }
 
-export async function createCase(base: string, title = 'Casus test', template = 'integrale-intake'): Promise<string> {
-  const r = await api<{ id: string }>(base, 'POST', '/api/cases', { body: { title, template } })
+/** A case made by the service key (a script), in `teamId` when given (tests pass TestServer.teamId to let test accounts see it). */
+export async function createCase(base: string, title = 'Casus test', template = 'integrale-intake', teamId?: string): Promise<string> {
+  const r = await api<{ id: string }>(base, 'POST', '/api/cases', { body: { title, template, teamId } })
   if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body.id
 }
@@ -88,15 +96,20 @@ export interface TestClient {
   destroy(): void
 }
 
-/** A real y-websocket client, authenticated with a token (org key or invite) as the contract says. */
+/**
+ * A real y-websocket client, authenticated as the contract says: an invite token in the URL's
+ * `token` parameter; an organisation key or API token in an Authorization header (never in a URL).
+ */
 export function connect(server: { url: string }, caseId: string, token: string | null, opts: { schema?: string | null } = {}): TestClient {
   const doc = new Y.Doc()
   const params: Record<string, string> = {}
-  if (token) params.token = token
+  const inUrl = token !== null && (token.startsWith('kti_') || /^[A-Za-z0-9_-]{43}$/.test(token))
+  if (token && inUrl) params.token = token
+  const headers = token && !inUrl ? { authorization: `Bearer ${token}` } : undefined
   const schema = opts.schema === undefined ? String(SCHEMA_VERSION) : opts.schema
   if (schema !== null) params.schema = schema
   const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/ws', caseId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: (headers ? withHeaders(headers) : WebSocket) as unknown as typeof globalThis.WebSocket,
     params,
     disableBc: true,
     maxBackoffTime: 200,
@@ -139,6 +152,15 @@ export function useServer(opts: Parameters<typeof startTestServer>[0] = {}) {
       return c
     },
   }
+}
+
+/** A `ws` WebSocket class that sends these headers with the upgrade (what y-websocket constructs). */
+export function withHeaders(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers })
+    }
+  } as typeof WebSocket
 }
 
 export async function synced(c: TestClient): Promise<void> {
