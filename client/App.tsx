@@ -10,6 +10,8 @@ import { ComparePage } from './pages/ComparePage.tsx'
 import { PrintPage } from './pages/PrintPage.tsx'
 import { ReviewPage } from './pages/ReviewPage.tsx'
 import { SnapshotPage } from './pages/SnapshotPage.tsx'
+import { ActivatePage } from './pages/ActivatePage.tsx'
+import { AccountPage } from './pages/AccountPage.tsx'
 
 export function App() {
   const route = useRoute()
@@ -24,13 +26,13 @@ export function App() {
     document.documentElement.lang = locale
   }, [locale])
   useEffect(() => {
-    api.config().then(setConfig, () => setConfig({ schemaVersion: 0, tldrawLicenseKey: null, version: '' }))
+    api.config().then(setConfig, () => setConfig({ schemaVersion: 0, tldrawLicenseKey: null, version: '', oidc: null }))
   }, [])
 
   let page
   switch (route.name) {
     case 'home':
-      page = <HomePage />
+      page = <HomePage config={config} />
       break
     case 'join':
       page = <JoinPage />
@@ -40,6 +42,12 @@ export function App() {
       break
     case 'review':
       page = <ReviewPage />
+      break
+    case 'activate':
+      page = <ActivatePage />
+      break
+    case 'account':
+      page = <AccountPage />
       break
     case 'snapshot':
       page = <SnapshotPage key={`${route.caseId}/${route.snapshotId}`} caseId={route.caseId} snapshotId={route.snapshotId} licenseKey={config?.tldrawLicenseKey ?? undefined} />

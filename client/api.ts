@@ -1,6 +1,6 @@
 /** Typed calls to the server's JSON API. Errors become ApiFailure with the server's human message. */
 import type { SnapshotMeta } from '../shared/snapshotApi.ts'
-import type { CaseSummary, InviteCreated, InviteListed, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview, Review } from '../shared/api.ts'
+import type { CaseSummary, InviteCreated, LoginBody, InviteListed, ListedSnapshot, Me, Meeting, MeetingChanges, MeetingParticipant, MeetingsOverview, Review } from '../shared/api.ts'
 export type { Review, ReviewCase, ReviewSignal } from '../shared/api.ts'
 import type { Plan } from '../shared/derivePlan.ts'
 import type { PlanDiff } from '../shared/diffPlans.ts'
@@ -26,6 +26,8 @@ export interface ClientConfig {
   schemaVersion: number
   tldrawLicenseKey: string | null
   version: string
+  /** The municipality's identity provider, when configured ('Inloggen via {name}'); absent on older servers. */
+  oidc?: { name: string } | null
 }
 
 export type { InviteListed }
@@ -45,7 +47,8 @@ export interface PlanExport {
 }
 
 
-async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<T> {
+/** One JSON call; a failure becomes ApiFailure (also used by accountApi.ts). */
+export async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<T> {
   const headers: Record<string, string> = {}
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
@@ -74,7 +77,8 @@ export const api = {
   me: (token?: string | null, caseId?: string) => call<Me>('GET', caseId ? `/api/me?case=${encodeURIComponent(caseId)}` : '/api/me', { token }),
   /** Exchange an invite token (in the body) for an HttpOnly case session cookie. */
   redeemInvite: (token: string) => call<InviteRedeemed>('POST', '/api/invites/redeem', { body: { token } }),
-  login: (key: string) => call<void>('POST', '/api/login', { body: { key } }),
+  /** Sign in with a personal account: user name, password and the authenticator code in one step. */
+  login: (body: LoginBody) => call<void>('POST', '/api/login', { body }),
   logout: () => call<void>('POST', '/api/logout'),
   templates: () => call<LifeDomainTemplate[]>('GET', '/api/templates'),
   cases: () => call<CaseSummary[]>('GET', '/api/cases'),
@@ -92,7 +96,9 @@ export const api = {
   diff: (id: string, from: string, to: string, token?: string | null) =>
     call<DiffResult>('GET', `/api/cases/${id}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { token }),
   restore: (id: string, sid: string, token?: string | null) => call<unknown>('POST', `/api/cases/${id}/snapshots/${sid}/restore`, { token }),
-  review: (weeks: number, token?: string | null) => call<Review>('GET', `/api/review?weeks=${weeks}`, { token }),
+  /** `team`: only that team's cases (null: every case this access sees). */
+  review: (weeks: number, team: string | null = null, token?: string | null) =>
+    call<Review>('GET', `/api/review?weeks=${weeks}${team ? `&team=${encodeURIComponent(team)}` : ''}`, { token }),
   meetings: (id: string, token?: string | null) => call<MeetingsOverview>('GET', `/api/cases/${id}/meetings`, { token }),
   /** Starts a meeting; when one is going on already, answers that one. */
   startMeeting: (id: string, startedBy: string, token?: string | null) =>
@@ -118,7 +124,7 @@ export const api = {
   audit: (id: string, before?: number | null, token?: string | null) =>
     call<import('../shared/api.ts').AuditPage>('GET', `/api/cases/${id}/audit${before ? `?before=${before}` : ''}`, { token }),
   /** Where the review's CSV downloads from (a plain link: the session cookie goes along). */
-  reviewCsvUrl: (weeks: number, lang: 'nl' | 'en') => `/api/review.csv?weeks=${weeks}&lang=${lang}`,
+  reviewCsvUrl: (weeks: number, lang: 'nl' | 'en', team: string | null = null) => `/api/review.csv?weeks=${weeks}&lang=${lang}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
 }
 
 async function binary(path: string, token?: string | null): Promise<Uint8Array> {

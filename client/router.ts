@@ -6,6 +6,8 @@ export type Route =
   | { name: 'board'; caseId: string }
   | { name: 'join' }
   | { name: 'review' }
+  | { name: 'activate' }
+  | { name: 'account' }
   | { name: 'snapshot'; caseId: string; snapshotId: string }
   | { name: 'compare'; caseId: string; from: string | null; to: string }
   | { name: 'print'; caseId: string; snapshotId: string | null }
@@ -30,6 +32,8 @@ export function matchRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' }
   if (pathname === '/join') return { name: 'join' }
   if (pathname === '/review') return { name: 'review' }
+  if (pathname === '/activate') return { name: 'activate' }
+  if (pathname === '/account') return { name: 'account' }
   const m = new RegExp(`^/cases/${CASE_ID}/?$`).exec(pathname)
   if (m) return { name: 'board', caseId: m[1] as string }
   return { name: 'notFound' }

@@ -7,6 +7,7 @@ import { isIP } from 'node:net'
 import { CASE_SESSION_PREFIX, INVITE_TOKEN_PREFIX, PASSWORD_SCRYPT_N, SESSION_ID_PREFIX, tokenKindOf } from './auth/secrets.ts'
 import { normalizeAddress, type TrustProxy } from './auth/rateLimit.ts'
 import { readErasureSettings, type ErasureSettings } from './erasureSettings.ts'
+import { readOidcSettings, type OidcSettings } from './auth/oidcSettings.ts'
 
 export interface Settings {
   port: number
@@ -33,6 +34,8 @@ export interface Settings {
   passwordScryptN: number
   /** REQUIRE_MFA: local accounts set up an authenticator app at activation (default true). */
   requireMfa: boolean
+  /** OIDC_*: sign-in through the organisation's identity provider; null: off (auth/oidcSettings.ts). */
+  oidc: OidcSettings | null
 }
 
 export class SettingsError extends Error {
@@ -82,6 +85,10 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
   const passwordScryptN = parsePasswordCost(env.PASSWORD_SCRYPT_N, problems)
   const requireMfa = parseBool('REQUIRE_MFA', env.REQUIRE_MFA, true, problems)
 
+  // --- sign-in through the organisation (OIDC): the provider sends people back to PUBLIC_URL ---
+  const oidc = readOidcSettings(env, problems)
+  if (oidc && !env.PUBLIC_URL) problems.push('PUBLIC_URL is required when OIDC is on: the identity provider sends people back to PUBLIC_URL/api/oidc/callback.')
+
   const level = (env.LOG_LEVEL ?? 'info').trim()
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}").`)
 
@@ -93,6 +100,7 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
     trustProxy,
     erasure,
     passwordScryptN, requireMfa,
+    oidc,
   }
 }
 

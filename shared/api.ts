@@ -46,7 +46,7 @@ export type LoginBody = z.infer<typeof LoginBody>
 export const ACCOUNT_ROLES = ['professional', 'coordinator', 'admin', 'dpo'] as const
 export type AccountRole = (typeof ACCOUNT_ROLES)[number]
 
-/** Who is asking, as the rights table names it (server/http/routes.ts declares who may call what). */
+/** Who is asking, as the rights table names it (server/http/apiKit.ts `route()` declares who may call what). */
 export const PRINCIPALS = [
   'professional', 'coordinator', 'admin', 'dpo', 'invitedProfessional', 'invitedCoordinator', 'resident', 'service', 'serviceReader',
 ] as const

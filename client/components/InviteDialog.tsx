@@ -1,12 +1,15 @@
 /**
  * Make an invite link for one role on this case, and copy it; see the case's invites (never their
- * links: the server keeps only a hash) and revoke one, after a confirmation.
+ * links: the server keeps only a hash) and revoke one, after a confirmation; and give colleagues of
+ * another team access (CaseMembers).
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Role } from '../../shared/schema.ts'
 import { api, type InviteListed } from '../api.ts'
 import { errorMessage } from '../access.ts'
 import { countText, fill, formatDateTime, useI18n, type MessageKey } from '../i18n.ts'
+import { CopyField } from './CopyField.tsx'
+import { CaseMembers } from './CaseMembers.tsx'
 
 export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () => void }) {
   const { t, locale } = useI18n()
@@ -14,8 +17,6 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
   const [role, setRole] = useState<Role>('resident')
   const [days, setDays] = useState(14)
   const [url, setUrl] = useState<string | null>(null)
-  const [copied, setCopied] = useState<boolean | 'failed'>(false)
-  const urlRef = useRef<HTMLInputElement>(null)
   const [error, setError] = useState<string | null>(null)
   const [invites, setInvites] = useState<InviteListed[] | null>(null)
   useEffect(() => {
@@ -31,27 +32,11 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
   useEffect(() => { void reload() }, [reload])
   const create = async () => {
     setError(null)
-    setCopied(false)
     try {
       setUrl((await api.invite(caseId, role, days * 24)).url)
       void reload()
     } catch (e) {
       setError(errorMessage(e, t))
-    }
-  }
-  const copy = async () => {
-    if (!url) return
-    try {
-      // The clipboard API needs a secure context (https or localhost); elsewhere use the selection.
-      if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(url)
-      else {
-        urlRef.current?.select()
-        if (!document.execCommand('copy')) throw new Error('copy refused')
-      }
-      setCopied(true)
-    } catch {
-      urlRef.current?.select()
-      setCopied('failed')
     }
   }
   return (
@@ -77,15 +62,12 @@ export function InviteDialog({ caseId, onClose }: { caseId: string; onClose: () 
         {url && (
           <>
             <p className="muted">{t('inviteExplain')}</p>
-            <div className="copy-row">
-              <input ref={urlRef} readOnly value={url} data-testid="invite-url" aria-label={t('inviteTitle')} onFocus={(e) => e.target.select()} />
-              <button type="button" onClick={copy} data-testid="invite-copy">{copied === true ? t('inviteCopied') : t('inviteCopy')}</button>
-            </div>
-            {copied === 'failed' && <p role="alert" className="error">{t('copyFailed')}</p>}
+            <CopyField key={url} value={url} label={t('inviteTitle')} testId="invite" />
           </>
         )}
       </div>
       <InviteList caseId={caseId} invites={invites} onChanged={reload} onError={setError} />
+      <CaseMembers caseId={caseId} />
       <button type="button" onClick={() => ref.current?.close()}>{t('close')}</button>
     </dialog>
   )

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Me } from '../../shared/api.ts'
+import type { Role } from '../../shared/schema.ts'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
 import { api, ApiFailure } from '../api.ts'
 import { useCaseConnection } from '../connection.ts'
@@ -35,7 +36,7 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
   const { t } = useI18n()
   // The browser authenticates with cookies only (session, or this case's case session): no token.
   const token = null
-  const [access, setAccess] = useState<{ me: Me; title: string; archivedAt: string | null } | { problem: AccessProblem } | 'loading'>('loading')
+  const [access, setAccess] = useState<{ me: CaseMe; title: string; archivedAt: string | null } | { problem: AccessProblem } | 'loading'>('loading')
   const [attempt, setAttempt] = useState(0)
   const [identity, setIdentity] = useState<Identity | null>(loadIdentity)
 
@@ -44,7 +45,11 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
     setAccess('loading')
     redeemLegacyInvite(caseId)
       .then(() => Promise.all([api.me(null, caseId), api.getCase(caseId)]))
-      .then(([me, c]) => { if (live) setAccess({ me, title: c.title, archivedAt: c.archivedAt ?? null }) })
+      .then(([me, c]) => {
+        if (!live) return
+        // Administrators and data-protection officers have no role in a case's document.
+        setAccess(me.role === null ? { problem: 'forbidden' } : { me: { ...me, role: me.role }, title: c.title, archivedAt: c.archivedAt ?? null })
+      })
       .catch((err: unknown) => {
         if (!live) return
         // Without a valid session: a browser that joined this case by invite is told the
@@ -86,7 +91,10 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
   return <LiveBoard caseId={caseId} token={token} me={access.me} title={access.title} archivedAt={access.archivedAt} identity={identity} licenseKey={licenseKey} />
 }
 
-function LiveBoard(props: { caseId: string; token: string | null; me: Me; title: string; archivedAt: string | null; identity: Identity; licenseKey?: string }) {
+/** Who is on the board: an access with a role in the case's document. */
+type CaseMe = Me & { role: Role }
+
+function LiveBoard(props: { caseId: string; token: string | null; me: CaseMe; title: string; archivedAt: string | null; identity: Identity; licenseKey?: string }) {
   const { caseId, token, me, title, archivedAt, identity, licenseKey } = props
   const { t, locale } = useI18n()
   const conn = useCaseConnection(caseId, token)

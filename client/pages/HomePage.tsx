@@ -1,20 +1,28 @@
 /**
- * The start: login for professionals, then the case list with 'new case': search, the open /
- * archived / all filter, archive and reopen, and erase after typing the case's title.
+ * The start: the login (LoginPage.tsx) until someone is signed in, then what their account is for:
+ * for professionals and coordinators the case list with 'new case' (search, the open / archived /
+ * all filter, the team filter, archive and reopen, erase after typing the case's title); for
+ * administrators 'Beheer' (AdminPage.tsx); for the data-protection officer the log export.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import './caseList.css'
-import type { CaseSummary, Me } from '../../shared/api.ts'
+import type { CaseSummary, Me, TeamInfo } from '../../shared/api.ts'
 import { MAX_TITLE_CHARS } from '../../shared/limits.ts'
 import { DEFAULT_TEMPLATE_ID, type LifeDomainTemplate } from '../../shared/templates.ts'
-import { api, ApiFailure } from '../api.ts'
-import { fill, formatDate, formatDateTime, useI18n, type Locale, type T } from '../i18n.ts'
+import { api, type ClientConfig } from '../api.ts'
+import { fill, formatDate, formatDateTime, useI18n, type Locale } from '../i18n.ts'
 import { navigate } from '../router.ts'
 import { errorMessage } from '../access.ts'
 import { takeNext } from '../identity.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
+import { AccountBar } from '../components/AccountBar.tsx'
+import { Login } from './LoginPage.tsx'
+import { AdminPanel } from './AdminPage.tsx'
+import { AuditExport } from './AuditExportPage.tsx'
 
-export function HomePage() {
+export { loginError } from './LoginPage.tsx'
+
+export function HomePage({ config }: { config: ClientConfig | null }) {
   const { t } = useI18n()
   const [me, setMe] = useState<Me | null | 'unknown'>('unknown')
   const refresh = () => api.me().then((m) => setMe(m.scope === 'org' ? m : null), () => setMe(null))
@@ -36,54 +44,18 @@ export function HomePage() {
         <span className="tagline">{t('tagline')}</span>
         <span className="spacer" />
         <LocaleSwitch />
-        {me && me !== 'unknown' && (
-          <button type="button" onClick={() => api.logout().finally(() => setMe(null))}>{t('logout')}</button>
-        )}
+        {me && me !== 'unknown' && <AccountBar account={me.account} />}
       </header>
-      {me === 'unknown' ? <p className="centered">{t('loading')}</p> : me ? <CaseList me={me} /> : <Login onLoggedIn={afterLogin} />}
+      {me === 'unknown' ? <p className="centered">{t('loading')}</p> : me ? <SignedIn me={me} /> : <Login onLoggedIn={afterLogin} oidc={config?.oidc ?? null} />}
     </div>
   )
 }
 
-function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
-  const { t } = useI18n()
-  const [key, setKey] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      await api.login(key.trim())
-      onLoggedIn()
-    } catch (err) {
-      setError(loginError(err, t))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <main className="narrow">
-      <h2>{t('loginTitle')}</h2>
-      <p>{t('loginExplain')}</p>
-      <form className="card form" onSubmit={submit}>
-        <label>
-          {t('keyLabel')}
-          <input type="password" required autoFocus autoComplete="current-password" value={key} onChange={(e) => setKey(e.target.value)} />
-        </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" className="primary" disabled={busy}>{t('loginButton')}</button>
-      </form>
-    </main>
-  )
-}
-
-/** A wrong key gets its own plain words; anything else the words for the server's error code. */
-export function loginError(err: unknown, t: T): string {
-  if (!(err instanceof ApiFailure) || err.status === 0) return t('offline')
-  if (err.status === 401 || err.status === 403) return t('wrongKey')
-  return errorMessage(err, t)
+/** What the start page shows a signed-in account: by what the account is for. */
+function SignedIn({ me }: { me: Me }) {
+  if (me.principal === 'admin') return <AdminPanel me={me} />
+  if (me.principal === 'dpo') return <AuditExport />
+  return <CaseList me={me} />
 }
 
 /** Newest case first (the server sends them so; this keeps it so whatever the order). */
@@ -122,6 +94,7 @@ function CaseList({ me }: { me: Me }) {
   const [listError, setListError] = useState<string | null>(null)
   const [query, setQuery] = useState('')
   const [filter, setFilter] = useState<CaseFilter>('open')
+  const [team, setTeam] = useState('')
   const [done, setDone] = useState<string | null>(null)
   const [rowError, setRowError] = useState<string | null>(null)
   const [erasing, setErasing] = useState<CaseSummary | null>(null)
@@ -164,7 +137,9 @@ function CaseList({ me }: { me: Me }) {
     searchRef.current?.focus()
   }
   const canCreate = me.role === 'professional'
-  const shown = cases ? filterCases(cases, query, filter, locale) : []
+  const noTeam = canCreate && me.account !== null && me.account.team === null
+  const teams = teamsOf(cases ?? [])
+  const shown = cases ? filterCases(cases, query, filter, locale).filter((c) => !team || c.team?.id === team) : []
   return (
     <main className="narrow wide">
       <h2>{t('casesTitle')}</h2>
@@ -196,6 +171,7 @@ function CaseList({ me }: { me: Me }) {
                 <option value="all">{t('cm_filterAll')}</option>
               </select>
             </label>
+            {teams.length > 1 && <TeamSelect teams={teams} value={team} onChange={setTeam} />}
           </div>
           <p className="muted" role="status" data-testid="case-count">{fill(t('cm_shown'), { shown: shown.length, total: cases.length })}</p>
           <div role="status" data-testid="case-done">{done && <p className="note">{done}</p>}</div>
@@ -215,6 +191,12 @@ function CaseList({ me }: { me: Me }) {
                   <span className="muted">
                     {templates.find((x) => x.id === c.template)?.name[locale] ?? c.template} · {t('cm_created')} {formatDate(locale, c.createdAt, 'medium')} · {t('lastChanged')} {formatDateTime(locale, c.updatedAt)}
                   </span>
+                  {(c.team || c.owner) && (
+                    <span className="muted" data-testid="case-team">
+                      {[c.team && fill(t('ac_caseTeam'), { team: c.team.name }), c.owner && fill(t('ac_caseOwner'), { name: c.owner.displayName })].filter(Boolean).join(' · ')}
+                    </span>
+                  )}
+                  {c.erasesAt && <p className="badge" role="note" data-testid="case-erases-at">{fill(t('cm_erasesAt'), { date: formatDate(locale, c.erasesAt) })}</p>}
                   {canCreate && (
                     <div className="case-row-actions">
                       {c.archivedAt ? (
@@ -232,7 +214,8 @@ function CaseList({ me }: { me: Me }) {
         </>
       )}
       {erasing && <EraseDialog item={erasing} onErased={erased} onCancel={() => setErasing(null)} />}
-      {canCreate && (
+      {noTeam && <p className="note" data-testid="no-team">{t('ac_noTeamNote')}</p>}
+      {canCreate && !noTeam && (
         <form className="card form" onSubmit={create} data-testid="new-case-form">
           <h3>{t('newCase')}</h3>
           <label>
@@ -256,6 +239,27 @@ function CaseList({ me }: { me: Me }) {
         </form>
       )}
     </main>
+  )
+}
+
+/** The teams of these cases, each once, by name. */
+export function teamsOf(cases: { team: TeamInfo | null }[]): TeamInfo[] {
+  const byId = new Map<string, TeamInfo>()
+  for (const c of cases) if (c.team) byId.set(c.team.id, c.team)
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** 'Welk team': every team, or one (shown only when the cases belong to more than one team). */
+export function TeamSelect({ teams, value, onChange }: { teams: TeamInfo[]; value: string; onChange: (id: string) => void }) {
+  const { t } = useI18n()
+  return (
+    <label>
+      {t('ac_teamFilter')}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid="team-filter">
+        <option value="">{t('ac_teamFilterAll')}</option>
+        {teams.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+      </select>
+    </label>
   )
 }
 

@@ -3,6 +3,7 @@
  * snapshots), the next meeting (cases whose next meeting is overdue first), open and overdue
  * actions, cases without a meeting for N weeks; and the signals for organisation and policy.
  * Archived cases are not in the case table; 'Exporteren (CSV)' downloads that table for Excel.
+ * When the cases seen belong to more than one team, 'Welk team' narrows the review (and its CSV) to one.
  */
 import { useState } from 'react'
 import { api, type Review } from '../api.ts'
@@ -11,6 +12,8 @@ import { formatDateTime, formatDue } from '../planText.ts'
 import { navigate } from '../router.ts'
 import { stringsFor } from '../board/strings.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
+import { AccountBar } from '../components/AccountBar.tsx'
+import { teamsOf, TeamSelect } from './HomePage.tsx'
 import { useLoad } from '../views/caseData.ts'
 import { meetingTime } from '../components/MeetingBar.tsx'
 import '../components/MeetingStyles.css'
@@ -24,7 +27,12 @@ function Link({ to, children, testid }: { to: string; children: React.ReactNode;
 export function ReviewPage() {
   const { t, locale } = useI18n()
   const [weeks, setWeeks] = useState(4)
-  const data = useLoad(() => api.review(weeks), [weeks])
+  const [team, setTeam] = useState('')
+  const data = useLoad(() => api.review(weeks, team || null), [weeks, team])
+  // The teams come from the case list (a review case does not name its team).
+  const cases = useLoad(() => api.cases(), [])
+  const me = useLoad(() => api.me(), [])
+  const teams = cases.state === 'ok' ? teamsOf(cases.value) : []
   return (
     <div className="page">
       <header className="topbar">
@@ -32,7 +40,7 @@ export function ReviewPage() {
         <h1 className="brand">{t('appName')}</h1>
         <span className="spacer" />
         <LocaleSwitch />
-        <button type="button" onClick={() => api.logout().finally(() => navigate('/'))}>{t('logout')}</button>
+        <AccountBar account={me.state === 'ok' ? me.value.account : null} />
       </header>
       <main className="review-main">
         <h2 data-testid="review-title">{t('reviewTitle')}</h2>
@@ -43,8 +51,9 @@ export function ReviewPage() {
             {WEEK_CHOICES.map((w) => <option key={w} value={w}>{countText(locale, 'weeks', w)}</option>)}
           </select>
         </label>
+        {teams.length > 1 && <div className="weeks-choice"><TeamSelect teams={teams} value={team} onChange={setTeam} /></div>}
         <p className="review-export">
-          <a className="button-link" href={api.reviewCsvUrl(weeks, locale)} download data-testid="review-csv"
+          <a className="button-link" href={api.reviewCsvUrl(weeks, locale, team || null)} download data-testid="review-csv"
             aria-describedby="review-csv-help">{t('cm_exportCsv')}</a>
           {' '}<span id="review-csv-help" className="muted">{t('cm_exportCsvHelp')} {t('cm_reviewArchivedNote')}</span>
         </p>

@@ -40,7 +40,7 @@ export type AccessRole = Role | AccountRole
 export interface Access {
   /** The role inside a case's document (professional, resident, coordinator), or admin / dpo. */
   role: AccessRole
-  /** Who is asking, as the rights table names it (http/routes.ts). */
+  /** Who is asking, as the rights table names it (http/apiKit.ts `route()`). */
   principal: Principal
   /** 'org': the cases this access may see (canReadCase); 'case': one case through an invite. */
   scope: 'org' | 'case'

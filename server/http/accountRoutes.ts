@@ -112,6 +112,8 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
   /** A new activation link: password and second factor are cleared, all sessions and sockets end. */
   function resetAccount({ req, res, who, params }: Ctx): void {
     const a = accountParam(params)
+    // An account of the organisation's identity provider has no password here to reset.
+    if (a.oidcSubject !== null) throw new HttpError(400, ApiError.validation, 'This account signs in through your organisation (OIDC): reset it there.')
     const done = accounts.reset(a.id)
     if (!done) throw notFound('No such account.')
     access.endAccount(a.id, 'the account was reset', true)
@@ -167,6 +169,7 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
   function listMembers({ res, who, params }: Ctx): void {
     const a = requireAccess(who)
     const record = findCase(storage, params[0], a)
+    storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.member.list', caseId: record.id })
     sendJson(res, 200, store.listCaseMembers(record.id).map(memberOut))
   }
 

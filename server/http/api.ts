@@ -15,7 +15,7 @@ import { derivePlan } from '../../shared/derivePlan.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { TEMPLATES } from '../../shared/templates.ts'
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../constants.ts'
-import { canWrite, cookieOf, isService, type Access } from '../auth/access.ts'
+import { canWrite, cookieOf, type Access } from '../auth/access.ts'
 import { isLocalHostHeader } from '../config.ts'
 import { TooManyAttempts } from '../auth/rateLimit.ts'
 import { hashToken, newToken } from '../auth/secrets.ts'
@@ -27,6 +27,7 @@ import {
   findCase, forbidden, mayReadCase, notFound, P, parse, requireAccess, requireOrgProfessional, route, summary, visibleCases, type ApiDeps, type Ctx, type Route,
 } from './apiKit.ts'
 import { accountRoutes } from './accountRoutes.ts'
+import { oidcRoutes } from './oidcRoutes.ts'
 import { webSessions } from './webSessions.ts'
 import { accountInfo } from '../auth/accounts.ts'
 import type { AccountRecord } from '../storage/accountStore.ts'
@@ -64,6 +65,7 @@ export function createApi(deps: ApiDeps) {
     ...caseRoutes(deps),
     ...auditRoutes(deps),
     ...accountRoutes(deps, web),
+    ...oidcRoutes(deps, web),
   ]
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -77,7 +79,7 @@ export function createApi(deps: ApiDeps) {
       const params = m.slice(1)
       try {
         const who = r.allow === 'anyone' ? null : await deps.access.resolve(req, null, Date.now(), caseOfRequest(url))
-        if (r.allow !== 'anyone') authorise(r, who, params, req.method ?? '')
+        if (r.allow !== 'anyone') authorise(r, who, params)
         await r.handler({ req, res, url, who, params })
       } catch (err) {
         if (!(err instanceof TooManyAttempts)) throw err
@@ -91,18 +93,20 @@ export function createApi(deps: ApiDeps) {
 
   /**
    * The rights table, enforced: 401 without a valid credential; on a case route 404 for a case
-   * this access may not see (need-to-know); 403 for a principal the route does not allow. Every
-   * call of a service key is audited as the service account.
+   * this access may not see (need-to-know); 403 for a principal the route does not allow. (Each
+   * handler audits what it did with the access's actor: a service key as 'service:org-key'.)
    */
-  function authorise(r: Route, who: Access | null, params: string[], method: string): void {
+  function authorise(r: Route, who: Access | null, params: string[]): void {
     const a = requireAccess(who)
     if (r.onCase && !mayReadCase(storage, a, params[0] ?? '')) throw notFound()
     if (!(r.allow as readonly string[]).includes(a.principal)) throw forbidden()
-    if (isService(a)) storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: `service.call ${method} ${r.path}`, caseId: r.onCase ? (params[0] ?? null) : null, ground: 'security' })
   }
 
   function config({ res }: Ctx): void {
-    sendJson(res, 200, { schemaVersion: SCHEMA_VERSION, tldrawLicenseKey: settings.tldrawLicenseKey, version: deps.version })
+    sendJson(res, 200, {
+      schemaVersion: SCHEMA_VERSION, tldrawLicenseKey: settings.tldrawLicenseKey, version: deps.version,
+      oidc: settings.oidc ? { name: settings.oidc.name } : null,
+    })
   }
 
   /**
@@ -178,6 +182,7 @@ export function createApi(deps: ApiDeps) {
   function listCases({ res, who }: Ctx): void {
     const a = requireAccess(who)
     const owned = storage.accounts.allCaseOwnership()
+    storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'cases.list', caseId: null })
     sendJson(res, 200, visibleCases(storage, a).map((c) => summary(storage, c, owned.get(c.id) ?? null)))
   }
 
@@ -239,6 +244,7 @@ export function createApi(deps: ApiDeps) {
     const a = requireAccess(who)
     const record = findCase(storage, params[0], a)
     const now = Date.now()
+    storage.audit({ at: now, actor: a.actor, role: a.role, action: 'invite.list', caseId: record.id })
     const body: InviteListed[] = storage.listInvites(record.id).map((i) => ({
       id: i.id, role: i.role, createdAt: new Date(i.createdAt).toISOString(), expiresAt: new Date(i.expiresAt).toISOString(),
       createdBy: i.createdBy, byYou: i.createdBy !== null && i.createdBy === a.actor,
@@ -258,7 +264,8 @@ export function createApi(deps: ApiDeps) {
     sendEmpty(res, 204)
   }
 
-  return { handle }
+  // `routes` is the rights table as declared (http/rightsTable.ts renders it for docs/security.md).
+  return { handle, routes: routes as readonly Route[] }
 }
 
 /** POST /api/invites/redeem: the invite token, in the body. */

@@ -14,13 +14,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
-import { isCaseId } from '../ids.ts'
 import { caseRef } from '../log.ts'
 import { aadOf, isSealedBlob, isSealedText, openBlob, openText, sealBlob, sealText } from './sealFormat.js'
 
 const KEY_BYTES = 32
 const KEY_FILE_VERSION = 1
 const GENERATED_MASTER_FILE = 'master.key'
+/** Case ids as key file names (ids.ts makes 22 base64url characters; nothing that could leave the directory). */
+const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/
 
 /** A problem with the master key or the key directory that must stop the start; the message says what to do. */
 export class MasterKeyError extends Error {
@@ -81,6 +82,9 @@ function resolveMaster(opts: CaseKeysOptions): Buffer {
     if (!key) throw new MasterKeyError(`${file} does not hold a master key (64 hex characters or 32 bytes base64url). Restore it, or set MASTER_KEY.`)
     return key
   }
+  if (fs.readdirSync(opts.dir).some((n) => n.endsWith('.key'))) {
+    throw new MasterKeyError(`MASTER_KEY is not set and ${file} does not exist, but ${opts.dir} holds case keys: start with the master key they were made with (MASTER_KEY or MASTER_KEY_FILE).`)
+  }
   const key = randomBytes(KEY_BYTES)
   writeFileDurably(file, key.toString('hex') + '\n')
   opts.log?.warn({ file }, 'MASTER_KEY is not set: generated a master key into DATA_DIR/master.key. In production set MASTER_KEY (or MASTER_KEY_FILE) and keep it outside DATA_DIR and its backups (README, "Master key and backups").')
@@ -136,7 +140,7 @@ export class CaseKeys {
     const unknown: string[] = []
     for (const name of fs.readdirSync(this.dir)) {
       const caseId = name.endsWith('.key') ? name.slice(0, -4) : ''
-      if (!isCaseId(caseId)) continue
+      if (!KEY_NAME.test(caseId)) continue
       const file = this.readFile(caseId)
       if (!file || file.mk === this.fingerprint) continue
       if (previous && file.mk === previousPrint) {
@@ -153,7 +157,7 @@ export class CaseKeys {
   }
 
   private fileOf(caseId: string): string {
-    if (!isCaseId(caseId)) throw new Error('not a case id')
+    if (!KEY_NAME.test(caseId)) throw new Error('not a case id')
     return path.join(this.dir, `${caseId}.key`)
   }
 

@@ -11,11 +11,11 @@ import type Database from 'better-sqlite3'
 import type { CaseKeys } from './caseKeys.ts'
 import { isSealedBlob, isSealedText } from './sealFormat.js'
 
-interface SealedColumn { name: string; blob?: true; sum?: string }
-interface SealedTable { table: string; caseColumn: string; columns: SealedColumn[] }
+export interface SealedColumn { name: string; blob?: true; sum?: string }
+export interface SealedTable { table: string; caseColumn: string; columns: SealedColumn[] }
 
 /** The content columns, by table; `sum`: the checksum column over the stored bytes. */
-const SEALED_TABLES: SealedTable[] = [
+export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'case_state', caseColumn: 'case_id', columns: [{ name: 'state', blob: true, sum: 'sum' }] },
   { table: 'case_updates', caseColumn: 'case_id', columns: [{ name: 'data', blob: true, sum: 'sum' }] },
   {
@@ -29,10 +29,18 @@ const SEALED_TABLES: SealedTable[] = [
 
 type Row = Record<string, unknown> & { rowid: number }
 
-/** Seal every legacy case; returns how many were sealed. */
-export function sealLegacyCases(db: Database.Database, keys: CaseKeys, checksum: (data: Uint8Array) => string): number {
-  const legacy = db.prepare<[], { id: string; title: string }>('SELECT id, title FROM cases').all().filter((c) => !isSealedText(c.title))
-  if (legacy.length === 0) return 0
+/** How each stored value of a case becomes the value to store (sealing it, or — in tests — opening it). */
+export interface ValueRewrite {
+  blob(column: string, stored: Buffer): Buffer
+  text(column: string, stored: string): string
+}
+
+/**
+ * A function that rewrites every content value of one case (call it inside a transaction). A
+ * checksum that matched the old bytes covers the new ones; one that did not (damage on disk) is
+ * kept, so the damage is still seen; none stays none.
+ */
+export function caseRewriter(db: Database.Database, checksum: (data: Uint8Array) => string): (caseId: string, rw: ValueRewrite) => void {
   const tables = SEALED_TABLES.map((t) => {
     const cols = t.columns.flatMap((c) => (c.sum ? [c.name, c.sum] : [c.name]))
     return {
@@ -41,37 +49,37 @@ export function sealLegacyCases(db: Database.Database, keys: CaseKeys, checksum:
       update: db.prepare(`UPDATE ${t.table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`),
     }
   })
-  const sealCase = db.transaction((caseId: string) => {
+  return (caseId, rw) => {
     for (const t of tables) {
       for (const row of t.select.all(caseId)) {
-        const values: unknown[] = []
-        for (const c of t.columns) {
+        const values = t.columns.flatMap((c) => {
           const v = row[c.name]
-          if (c.blob) {
-            const plain = v as Buffer
-            const done = isSealedBlob(plain)
-            const sealed = done ? plain : keys.sealBlob(caseId, `${t.table}.${c.name}`, plain)
-            values.push(sealed)
-            if (c.sum) {
-              // A checksum that matched the plain bytes now covers the sealed ones; one that did
-              // not (damage on disk) is kept, so the damage is still seen.
-              const sum = row[c.sum] as string | null
-              values.push(!done && sum !== null && sum === checksum(plain) ? checksum(sealed) : sum)
-            }
-          } else {
-            values.push(typeof v === 'string' && !isSealedText(v) ? keys.sealText(caseId, `${t.table}.${c.name}`, v) : v)
-          }
-        }
+          const column = `${t.table}.${c.name}`
+          if (!c.blob) return [typeof v === 'string' ? rw.text(column, v) : v]
+          const after = rw.blob(column, v as Buffer)
+          if (!c.sum) return [after]
+          const sum = row[c.sum] as string | null
+          return [after, sum !== null && sum === checksum(v as Buffer) ? checksum(after) : sum]
+        })
         t.update.run(...values, row.rowid)
       }
     }
-  })
-  let sealed = 0
+  }
+}
+
+/** Seal every legacy case; returns how many were sealed. */
+export function sealLegacyCases(db: Database.Database, keys: CaseKeys, checksum: (data: Uint8Array) => string): number {
+  const legacy = db.prepare<[], { id: string; title: string }>('SELECT id, title FROM cases').all().filter((c) => !isSealedText(c.title))
+  if (legacy.length === 0) return 0
+  const rewrite = caseRewriter(db, checksum)
+  const sealCase = db.transaction((caseId: string) => rewrite(caseId, {
+    blob: (column, v) => (isSealedBlob(v) ? v : keys.sealBlob(caseId, column, v)),
+    text: (column, v) => (isSealedText(v) ? v : keys.sealText(caseId, column, v)),
+  }))
   for (const c of legacy) {
     keys.create(c.id)
     sealCase(c.id)
-    sealed++
   }
   db.pragma('wal_checkpoint(TRUNCATE)')
-  return sealed
+  return legacy.length
 }

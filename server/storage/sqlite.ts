@@ -333,7 +333,16 @@ export class SqliteStorage implements Storage {
     this.sqliteDocLog.forget(id)
     // ON DELETE CASCADE removes state, updates and invites in the same transaction.
     const changes = this.db.transaction(() => this.stmts.deleteCase.run(id).changes)()
-    if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)')
+    // Without waiting for readers (a running backup would stall every case for busy_timeout): what
+    // they still hold in the WAL is sealed with the key destroyed above.
+    if (changes > 0) {
+      this.db.pragma('busy_timeout = 0')
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)')
+      } finally {
+        this.db.pragma('busy_timeout = 5000')
+      }
+    }
     return changes > 0
   }
 

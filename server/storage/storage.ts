@@ -83,7 +83,7 @@ export interface AuditExportRow extends AuditRow {
 }
 
 /** Actions about access itself (signing in, refused credentials, the log's own dropped entries). */
-const SECURITY_ACTIONS = new Set(['login', 'login.failed', 'logout', 'invite.redeem.failed'])
+const SECURITY_ACTIONS = new Set(['login', 'login.oidc', 'login.failed', 'logout', 'invite.redeem.failed', 'account.activate'])
 
 /**
  * The processing ground of an audit entry (docs/security.md): erasing a case is `erasure`; signing

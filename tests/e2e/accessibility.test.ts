@@ -18,11 +18,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { addItem, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
 import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
-import { giveName, hasChromium, logIn, loginAsProfessional, newContext, useBrowserAndServer } from './browser.ts'
+import { fillLogin, giveName, hasChromium, logIn, loginAsProfessional, newContext, useBrowserAndServer } from './browser.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
-const COORDINATOR_KEY = 'test-coordinator-key-0123456789'
 const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 360, height: 740 }
@@ -77,7 +77,7 @@ async function expectNoHorizontalScroll(page: Page, name: string): Promise<void>
 }
 
 describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideways scrolling on small screens', () => {
-  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, needsClient: true, shots: SHOTS })
+  const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
   let caseId: string
   let snapshotId: string
 
@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   })
   /** A case with a goal, route, ladder and items (with a stress factor, a signal, a deviation and two actions). */
   async function caseWithPlan(): Promise<string> {
-    const id = await createCase(fixture.server.url, 'Familie de Vries', 'zrm')
+    const id = await createCase(fixture.server.url, 'Familie de Vries', 'zrm', fixture.server.teamId)
     const c = connect(fixture.server, id, TEST_ORG_KEY)
     fixture.clients.push(c)
     await synced(c)
@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('the check itself finds a violation when there is one (so zero means zero)', async () => {
     const { page, context } = await contextAt(DESKTOP)
     await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).waitFor({ timeout: 20_000 })
+    await page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
     await page.evaluate(() => {
       const b = document.createElement('button')
       b.id = 'unnamed-button'
@@ -150,14 +150,13 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('login and case list', async () => {
     const { page, context } = await contextAt(DESKTOP)
     await page.goto('/')
-    await page.getByLabel(/toegangssleutel/i).waitFor({ timeout: 20_000 })
+    await page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'login')
-    // A wrong key: the error is shown, and still no violations.
-    await page.getByLabel(/toegangssleutel/i).fill('wrong-key-0123456789')
-    await page.getByRole('button', { name: /inloggen/i }).click()
+    // A wrong sign-in: the error is shown, and still no violations.
+    await fillLogin(page, 'niemand', 'niet-het-goede-wachtwoord', '123456')
     await page.getByRole('alert').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'login-error')
-    await logIn(page, TEST_ORG_KEY)
+    await logIn(page, fixture.server)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'case-list')
     await page.getByTestId('locale-switch').selectOption('en')
@@ -167,11 +166,64 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     // On a phone: the login and the case list fit the screen.
     const phone = await contextAt(PHONE)
     await phone.page.goto('/')
-    await phone.page.getByLabel(/toegangssleutel/i).waitFor({ timeout: 20_000 })
+    await phone.page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
     await expectNoHorizontalScroll(phone.page, 'login-360')
-    await logIn(phone.page, TEST_ORG_KEY)
+    await logIn(phone.page, fixture.server)
     await phone.page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await expectNoHorizontalScroll(phone.page, 'case-list-360')
+    await phone.context.close()
+  })
+
+  it('activation page: the QR code, the secret, the password twice and the code; and a link that does not work', async () => {
+    const admin = await addAccount(fixture.server, { role: 'admin' })
+    const made = await api(fixture.server.url, 'POST', '/api/admin/accounts', {
+      auth: null, cookie: session(fixture.server, admin), body: { username: `nieuw-${Date.now()}`, displayName: 'Fatima Nieuw', role: 'professional', teamId: fixture.server.teamId },
+    })
+    expect(made.status).toBe(201)
+    for (const [name, viewport] of [['activate', DESKTOP], ['activate-360', PHONE]] as const) {
+      const { page, context } = await contextAt(viewport)
+      await page.goto(new URL(made.body.url).pathname + new URL(made.body.url).hash)
+      await page.getByTestId('totp-qr').waitFor({ timeout: 20_000 })
+      if (name === 'activate') await expectNoViolations(page, name)
+      else await expectNoHorizontalScroll(page, name)
+      await context.close()
+    }
+    const { page, context } = await contextAt(DESKTOP)
+    await page.goto('/activate#kta_not-a-real-activation-token')
+    await page.getByTestId('activate-invalid').waitFor({ timeout: 20_000 })
+    await expectNoViolations(page, 'activate-invalid')
+    await context.close()
+  })
+
+  it('administration, the log export and my account', async () => {
+    const { page, context } = await contextAt(DESKTOP)
+    await logIn(page, fixture.server, 'admin')
+    await page.getByTestId('admin-page').waitFor({ timeout: 20_000 })
+    await page.getByTestId('account-row').first().waitFor({ timeout: 20_000 })
+    await expectNoViolations(page, 'admin')
+    // An account made: its activation link is shown once.
+    await page.getByTestId('account-name').fill('Pieter Toegankelijk')
+    await page.getByTestId('account-username').fill(`pieter-${Date.now()}`)
+    await page.getByTestId('account-team').selectOption(fixture.server.teamId)
+    await page.getByTestId('account-create').click()
+    await page.getByTestId('activation-url').waitFor({ timeout: 20_000 })
+    await expectNoViolations(page, 'admin-link')
+    await page.getByTestId('my-account-link').click()
+    await page.getByTestId('api-tokens').waitFor({ timeout: 20_000 })
+    await page.getByTestId('token-label').fill('Rapportage')
+    await page.getByTestId('token-create').click()
+    await page.getByTestId('token-url').waitFor({ timeout: 20_000 })
+    await expectNoViolations(page, 'my-account')
+    await context.close()
+    const dpo = await contextAt(DESKTOP)
+    await logIn(dpo.page, fixture.server, 'dpo')
+    await dpo.page.getByTestId('audit-download').waitFor({ timeout: 20_000 })
+    await expectNoViolations(dpo.page, 'audit-export')
+    await dpo.context.close()
+    const phone = await contextAt(PHONE)
+    await logIn(phone.page, fixture.server, 'admin')
+    await phone.page.getByTestId('account-row').first().waitFor({ timeout: 20_000 })
+    await expectNoHorizontalScroll(phone.page, 'admin-360')
     await phone.context.close()
   })
 
@@ -194,7 +246,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('board, as a professional', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await loginAsProfessional(page, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
+    await loginAsProfessional(page, fixture.server, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
     await boardShowsCards(page)
     await expectNoViolations(page, 'board-professional')
     // The invite dialog, with a link made.
@@ -220,7 +272,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('presenting: the presenter\'s screen and a follower\'s', async () => {
     const presenter = await contextAt(DESKTOP)
-    await loginAsProfessional(presenter.page, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
+    await loginAsProfessional(presenter.page, fixture.server, caseId, 'Sanne', 'Sociaal wijkteam', { listBy: 'testid', timeout: 20_000 })
     await boardShowsCards(presenter.page)
     await presenter.page.getByTestId('present-button').click()
     await presenter.page.getByTestId('presenting-bar').waitFor({ timeout: 20_000 })
@@ -254,7 +306,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('snapshot view', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await logIn(page, TEST_ORG_KEY)
+    await logIn(page, fixture.server)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await page.goto(`/cases/${caseId}/snapshots/${snapshotId}`)
     await page.getByTestId('snapshot-banner').waitFor({ timeout: 20_000 })
@@ -265,7 +317,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
 
   it('comparison', async () => {
     const { page, context } = await contextAt(DESKTOP)
-    await logIn(page, TEST_ORG_KEY)
+    await logIn(page, fixture.server)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await page.goto(`/cases/${caseId}/compare?from=${snapshotId}&to=live`)
     await page.getByTestId('compare-list').waitFor({ timeout: 20_000 })
@@ -277,7 +329,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('review, as a coordinator; no sideways scrolling at 360 px and 200 % zoom', async () => {
     for (const [name, viewport] of [['review', DESKTOP], ['review-360', PHONE], ['review-200', ZOOM_200]] as const) {
       const { page, context } = await contextAt(viewport)
-      await logIn(page, COORDINATOR_KEY)
+      await logIn(page, fixture.server, 'coordinator')
       await page.getByTestId('review-title').waitFor({ timeout: 20_000 })
       await page.getByTestId('review-table').waitFor({ timeout: 20_000 })
       if (name === 'review') await expectNoViolations(page, name)

@@ -29,8 +29,8 @@ describe.skipIf(!hasChromium)('Logboek in the Gesprekken tab', () => {
 
   it('a professional opens the log and reads it in plain words; a resident is not offered it', async () => {
     const base = fixture.server.url
-    const caseId = await createCase(base, 'Familie Logboek')
-    const pro = await openAsProfessional(fixture.browser, base, caseId, { listBy: 'testid', timeout: 20_000 })
+    const caseId = await createCase(base, 'Familie Logboek', undefined, fixture.server.teamId)
+    const pro = await openAsProfessional(fixture.browser, fixture.server, caseId, { listBy: 'testid', timeout: 20_000 })
     const { page } = pro
     await page.getByTestId('tab-snapshots').click()
     const log = page.getByTestId('audit-log')

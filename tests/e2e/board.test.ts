@@ -14,7 +14,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
   const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
 
   async function openAsProfessional(caseId: string): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
-    const { page, foreignRequests, errors } = await openAs(fixture.browser, fixture.server.url, caseId)
+    const { page, foreignRequests, errors } = await openAs(fixture.browser, fixture.server, caseId)
     return { page, foreign: foreignRequests, errors }
   }
 
@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('the board in two browsers and a coordinator’s',
   }
 
   it('shows items and links added in one browser in the other, and keeps the coordinator read-only', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake', fixture.server.teamId)
     const pro = await openAsProfessional(caseId)
     const resident = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Jan', null)
     const coordinator = await openInvite(await invite(fixture.server.url, caseId, 'coordinator'), 'Carla', 'Gemeente')

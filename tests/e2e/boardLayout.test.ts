@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   }
 
   async function openAsProfessional(caseId: string, size = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await openAs(fixture.browser, fixture.server.url, caseId, { size })
+    const { page, errors } = await openAs(fixture.browser, fixture.server, caseId, { size })
     return { page, errors }
   }
 
@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   }
 
   it('30 cards added to one domain by three writers at once never overlap, and every card can be clicked', async () => {
-    const caseId = await createCase(fixture.server.url, 'Dertig kaarten', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Dertig kaarten', 'integrale-intake', fixture.server.teamId)
     const [c1, c2] = [await client(caseId), await client(caseId)]
     const domainId = listDomains(c1.doc)[1]!.id
     const pro = await openAsProfessional(caseId)
@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   })
 
   it('a card with 600 characters shows all of its text; a long goal shows whole', async () => {
-    const caseId = await createCase(fixture.server.url, 'Lange kaart', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Lange kaart', 'integrale-intake', fixture.server.teamId)
     const c = await client(caseId)
     const domainId = listDomains(c.doc)[0]!.id
     const long = 'Mevrouw heeft sinds vorig jaar schulden bij de energieleverancier en de zorgverzekeraar. '.repeat(7).slice(0, 600)
@@ -243,7 +243,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   })
 
   it('a card dragged with the mouse into another domain lands in its flow, as another client sees, overlapping nothing', async () => {
-    const caseId = await createCase(fixture.server.url, 'Slepen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Slepen', 'integrale-intake', fixture.server.teamId)
     const c = await client(caseId)
     const [from, to] = listDomains(c.doc)
     const who = { name: 'Ahmed', org: 'UWV', role: 'professional' as const }
@@ -290,7 +290,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   })
 
   it('looks tidy with about 40 cards across the domains (screenshots at 1280×800 and on a phone)', async () => {
-    const caseId = await createCase(fixture.server.url, 'Veertig kaarten', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Veertig kaarten', 'integrale-intake', fixture.server.teamId)
     const c = await client(caseId)
     const domains = listDomains(c.doc)
     const pro = { name: 'Ahmed', org: 'UWV', role: 'professional' as const }
@@ -337,7 +337,7 @@ describe.skipIf(!hasChromium)('the board layout', () => {
   })
 
   it("shows a resident the template's plain words for the domains, and their own cards as theirs", async () => {
-    const caseId = await createCase(fixture.server.url, 'Mijn ZRM', 'zrm')
+    const caseId = await createCase(fixture.server.url, 'Mijn ZRM', 'zrm', fixture.server.teamId)
     const c = await client(caseId)
     const finances = listDomains(c.doc).find((d) => d.key === 'finances')!
     addItem(c.doc, { kind: 'problem', text: 'Rekeningen stapelen zich op', domainId: finances.id, author: { name: 'Ahmed', org: 'UWV', role: 'professional' } })

@@ -18,7 +18,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
 
   async function openAsProfessional(caseId: string, name = 'Sanne', size = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await openAs(fixture.browser, fixture.server.url, caseId, { name, size })
+    const { page, errors } = await openAs(fixture.browser, fixture.server, caseId, { name, size })
     return { page, errors }
   }
 
@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
 
   it('opens every template at a readable zoom (card text ≥ 14 px at 1280×800; ≥ 20 px in resident mode)', async () => {
     for (const template of ['integrale-intake', 'zrm', 'positieve-gezondheid']) {
-      const caseId = await createCase(fixture.server.url, `Leesbaar ${template}`, template)
+      const caseId = await createCase(fixture.server.url, `Leesbaar ${template}`, template, fixture.server.teamId)
       const pro = await openAsProfessional(caseId)
       const text = `Eerste knelpunt ${template}`
       const domainId = await addViaChooser(pro.page, 'problem', 0, text)
@@ -121,7 +121,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('keeps drawing behind the ‘Tekenen’ switch; plan cards never get the style panel', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Tekenen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Tekenen', 'integrale-intake', fixture.server.teamId)
     const { page, errors } = await openAsProfessional(caseId)
     await addViaChooser(page, 'problem', 0, 'Geen werk')
     const canvas = (await page.locator('.kt-canvas').boundingBox())!
@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('fits a phone: at 360 px the toolbar wraps, nothing scrolls sideways, the canvas keeps room', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Telefoon', 'zrm')
+    const caseId = await createCase(fixture.server.url, 'Familie Telefoon', 'zrm', fixture.server.teamId)
     const page = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Fatima')
     await page.setViewportSize({ width: 360, height: 740 })
     // Below 1000 px the plan view is the main view; the board is a tab away.
@@ -184,7 +184,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('puts a new card in the domain chosen when nothing is selected, and in the selected card’s domain after that', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Domein', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Domein', 'integrale-intake', fixture.server.teamId)
     const { page } = await openAsProfessional(caseId)
     await page.getByTestId('add-wish').click()
     await page.getByTestId('domain-chooser').waitFor(LONG)
@@ -208,7 +208,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('starts editing with the focus in the text on double-click and on Enter; a second client sees the typing', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Typen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Typen', 'integrale-intake', fixture.server.teamId)
     const pro = await openAsProfessional(caseId)
     const other = await openInvite(await invite(fixture.server.url, caseId, 'resident'), 'Fatima')
     await addViaChooser(pro.page, 'problem', 0, 'Schulden')
@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('makes a link by keyboard alone (no mouse events at all): kind first, then the other card from a list', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Toetsenbord', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Toetsenbord', 'integrale-intake', fixture.server.teamId)
     const { page } = await openAsProfessional(caseId)
     const mouseEvents: string[] = []
     await page.exposeFunction('ktMouse', (t: string) => { mouseEvents.push(t) })
@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('lets the others follow a presenter, and stop following by moving themselves', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Presenteren', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Presenteren', 'integrale-intake', fixture.server.teamId)
     const a = await openAsProfessional(caseId, 'Sanne')
     const b = await openAsProfessional(caseId, 'Ahmed')
     /** Where the n-th domain (as the toolbar lists them) is centred, in page units from the viewport centre (equal on screens that show the same view). */
@@ -344,7 +344,7 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
   })
 
   it('asks before deleting an agreed action; another participant can restore it', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Verwijderen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Verwijderen', 'integrale-intake', fixture.server.teamId)
     const pro = await openAsProfessional(caseId)
     const other = await openAsProfessional(caseId, 'Ahmed')
     await addViaChooser(pro.page, 'action', 1, 'Aanmelden schuldhulp')

@@ -7,7 +7,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { startTestServer, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts'
+import { addAccount, nextCode, type TestAccount } from '../helpers/accounts.ts'
+import type { AccountRole } from '../../shared/api.ts'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const hasChromium = fs.existsSync(CHROMIUM_PATH)
@@ -76,25 +78,38 @@ export async function giveName(page: Page, name: string, org: string | null, opt
   }
 }
 
-/** Log in on the start page with an access key (organisation or coordinator key); waits for nothing. */
-export async function logIn(page: Page, key: string): Promise<void> {
+/**
+ * Sign in on the start page's login form with a fresh personal account of this role in the test
+ * team (user name, password and the authenticator's next code, in one step); waits for nothing.
+ */
+export async function logIn(page: Page, server: TestServer, role: AccountRole = 'professional'): Promise<TestAccount> {
+  const account = await addAccount(server, { role })
   await page.goto('/')
-  await page.getByLabel(/toegangssleutel/i).fill(key)
-  await page.getByRole('button', { name: /inloggen/i }).click()
+  await fillLogin(page, account.username, account.password, nextCode(account))
+  return account
+}
+
+/** Fill the login form (it must be showing) and press 'Inloggen'. */
+export async function fillLogin(page: Page, username: string, password: string, code: string): Promise<void> {
+  await page.getByLabel('Gebruikersnaam', { exact: true }).fill(username)
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(password)
+  await page.getByLabel('Code uit je authenticator-app', { exact: true }).fill(code)
+  await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
 }
 
 /** How loginAsProfessional waits for the case list: `listBy` its text ('casussen', the default) or its test id; `timeout` for that wait. */
 interface LoginOptions { listBy?: 'text' | 'testid'; timeout?: number }
 
 /**
- * A professional: log in with the organisation key, wait for the case list, open the case and give
- * a name (see LoginOptions, and giveName for `waitFor`).
+ * A professional: sign in with a fresh personal account in the test team, wait for the case list,
+ * open the case (it must be in the test team: createCase(…, server.teamId)) and give a name (see
+ * LoginOptions, and giveName for `waitFor`).
  */
 export async function loginAsProfessional(
-  page: Page, caseId: string, name = 'Sanne', org = 'Sociaal wijkteam',
+  page: Page, server: TestServer, caseId: string, name = 'Sanne', org = 'Sociaal wijkteam',
   opts: LoginOptions & { waitFor?: 'board' | 'plan-view' } = {},
 ): Promise<void> {
-  await logIn(page, TEST_ORG_KEY)
+  await logIn(page, server)
   const list = opts.listBy === 'testid' ? page.getByTestId('case-list') : page.getByText(/casussen/i).first()
   await list.waitFor({ timeout: opts.timeout })
   await page.goto(`/cases/${caseId}`)
@@ -106,11 +121,11 @@ type Opened = Awaited<ReturnType<typeof newContext>>
 
 /** A fresh context (newContext; resized when `size` is given) with a professional on the case's board. */
 export async function openAsProfessional(
-  browser: Browser, baseURL: string, caseId: string, opts: LoginOptions & { name?: string; org?: string; size?: Size } = {},
+  browser: Browser, server: TestServer, caseId: string, opts: LoginOptions & { name?: string; org?: string; size?: Size } = {},
 ): Promise<Opened> {
-  const opened = await newContext(browser, baseURL)
+  const opened = await newContext(browser, server.url)
   if (opts.size) await opened.page.setViewportSize(opts.size)
-  await loginAsProfessional(opened.page, caseId, opts.name, opts.org, { listBy: opts.listBy, timeout: opts.timeout })
+  await loginAsProfessional(opened.page, server, caseId, opts.name, opts.org, { listBy: opts.listBy, timeout: opts.timeout })
   return opened
 }
 

@@ -40,9 +40,9 @@ describe.skipIf(!hasChromium)('case management on the case list and the review',
 
   it('search, archive/reopen, the archived banner, erase with confirmation, review CSV', async () => {
     const base = fixture.server.url
-    const jansen = await createCase(base, 'Familie Jansen')
-    const bakker = await createCase(base, 'Familie Bakker')
-    const yilmaz = await createCase(base, 'Familie Yilmaz')
+    const jansen = await createCase(base, 'Familie Jansen', undefined, fixture.server.teamId)
+    const bakker = await createCase(base, 'Familie Bakker', undefined, fixture.server.teamId)
+    const yilmaz = await createCase(base, 'Familie Yilmaz', undefined, fixture.server.teamId)
     // An open action in one case, for the CSV.
     const c = connect(fixture.server, yilmaz, TEST_ORG_KEY)
     fixture.clients.push(c)
@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('case management on the case list and the review',
     await expect.poll(async () => (await api(base, 'GET', '/api/review')).body.cases.find((x: { id: string }) => x.id === yilmaz)?.openActions.length, { timeout: 20_000 }).toBe(1)
 
     const { page, context } = await newContext(fixture.browser, base)
-    await logIn(page, TEST_ORG_KEY)
+    await logIn(page, fixture.server)
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     const all = ['Familie Bakker', 'Familie Jansen', 'Familie Yilmaz']
     await expect.poll(() => titles(page), { timeout: 20_000 }).toEqual(all)

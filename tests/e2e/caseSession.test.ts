@@ -53,7 +53,7 @@ async function meOf(page: Page, caseId: string): Promise<{ status: number; body:
 describe.skipIf(!hasChromium)('the invite link becomes a case session cookie', () => {
   it('keeps no token in storage, the address or the socket URL, and a reload still opens the board', async () => {
     const base = fixture.server.url
-    const caseId = await createCase(base, 'Familie Koekoek')
+    const caseId = await createCase(base, 'Familie Koekoek', undefined, fixture.server.teamId)
     const token = await invite(base, caseId, 'resident')
     const opened = await newContext(fixture.browser, base)
     const { page } = opened
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('the invite link becomes a case session cookie', (
 
   it('redeems a token an older version left in localStorage once, and deletes it', async () => {
     const base = fixture.server.url
-    const caseId = await createCase(base, 'Familie Merel')
+    const caseId = await createCase(base, 'Familie Merel', undefined, fixture.server.teamId)
     const token = await invite(base, caseId, 'resident')
     const { context, page } = await newContext(fixture.browser, base)
     await page.goto('/join')
@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)('the invite link becomes a case session cookie', (
 
   it('after the invite is revoked, a reload says the invitation is no longer valid', async () => {
     const base = fixture.server.url
-    const caseId = await createCase(base, 'Familie Vink')
+    const caseId = await createCase(base, 'Familie Vink', undefined, fixture.server.teamId)
     const token = await invite(base, caseId, 'resident')
     const resident = await openInvite(fixture.browser, base, token, 'Jan')
     const list = await api<{ id: string }[]>(base, 'GET', `/api/cases/${caseId}/invites`)

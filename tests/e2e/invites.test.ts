@@ -28,8 +28,8 @@ describe.skipIf(!hasChromium)('invites in the invite dialog', () => {
 
   it('lists the invites, revokes one after asking, and the resident on that link is disconnected', async () => {
     const base = fixture.server.url
-    const caseId = await createCase(base)
-    const pro = await openAsProfessional(fixture.browser, base, caseId, { listBy: 'testid', timeout: 20_000 })
+    const caseId = await createCase(base, undefined, undefined, fixture.server.teamId)
+    const pro = await openAsProfessional(fixture.browser, fixture.server, caseId, { listBy: 'testid', timeout: 20_000 })
     const { page } = pro
     await page.getByTestId('invite-button').click()
     const dialog = page.getByRole('dialog')

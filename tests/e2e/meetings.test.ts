@@ -13,15 +13,14 @@ import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpe
 import { hasChromium, logIn, newContext, openAsProfessional, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
-const COORDINATOR_KEY = 'test-coordinator-key-meetings-e2e-01'
 const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 const DAY_MS = 24 * 3600_000
 
 describe.skipIf(!hasChromium)('meetings at the table', () => {
-  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, shots: SHOTS })
+  const fixture = useBrowserAndServer({ shots: SHOTS })
 
   it('starts, shows what is due, ends with who took part, and shows what changed at the next one', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake', fixture.server.teamId)
     const c = connect(fixture.server, caseId, TEST_ORG_KEY)
     fixture.clients.push(c)
     await synced(c)
@@ -34,7 +33,7 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
     await expect.poll(async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan.actions.length, { timeout: 15_000 }).toBe(2)
 
     // The professional opens the case (1280×800) and the resident joins on their own link.
-    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
+    const p = await openAsProfessional(fixture.browser, fixture.server, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
     const r = await newContext(fixture.browser, fixture.server.url)
     await r.page.setViewportSize({ width: 360, height: 740 })
     await r.page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
@@ -128,15 +127,15 @@ describe.skipIf(!hasChromium)('meetings at the table', () => {
   }, 180_000)
 
   it('shows on the review whose next meeting is overdue, with plurals from Intl', async () => {
-    const late = await createCase(fixture.server.url, 'Familie Visser', 'integrale-intake')
-    const fine = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake')
+    const late = await createCase(fixture.server.url, 'Familie Visser', 'integrale-intake', fixture.server.teamId)
+    const fine = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake', fixture.server.teamId)
     const yesterday = todayInNL(new Date(Date.now() - DAY_MS))
     expect((await api(fixture.server.url, 'PUT', `/api/cases/${late}/next-meeting`, { body: { nextMeeting: yesterday } })).status).toBe(200)
     expect((await api(fixture.server.url, 'PUT', `/api/cases/${fine}/next-meeting`, { body: { nextMeeting: todayInNL(new Date(Date.now() + 7 * DAY_MS)) } })).status).toBe(200)
 
     const c = await newContext(fixture.browser, fixture.server.url)
     await c.page.setViewportSize({ width: 1280, height: 800 })
-    await logIn(c.page, COORDINATOR_KEY)
+    await logIn(c.page, fixture.server, 'coordinator')
     await c.page.getByTestId('review-title').waitFor({ timeout: 15_000 })
     const overdue = c.page.getByTestId('review-next-overdue')
     await overdue.waitFor({ timeout: 15_000 })

@@ -11,8 +11,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { api, createCase, invite, TEST_ORG_KEY } from '../helpers/server.ts'
+import { api, createCase, invite } from '../helpers/server.ts'
 import { giveName, hasChromium, loginAsProfessional, useBrowserAndServer } from './browser.ts'
+import { addAccount, nextCode } from '../helpers/accounts.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 
@@ -34,11 +35,16 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     return { context, page, errors }
   }
 
-  /** Log in and open a case by keyboard only (the key and name fields have the focus on arrival). */
+  /** Sign in and open a case by keyboard only (the user name and name fields have the focus on arrival). */
   async function professionalByKeyboard(o: Opened, caseId: string, name: string, org: string): Promise<void> {
+    const account = await addAccount(fixture.server)
     await o.page.goto('/')
-    await o.page.getByLabel(/toegangssleutel/i).waitFor({ timeout: 20_000 })
-    await o.page.keyboard.type(TEST_ORG_KEY)
+    await o.page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
+    await o.page.keyboard.type(account.username)
+    await o.page.keyboard.press('Tab')
+    await o.page.keyboard.type(account.password)
+    await o.page.keyboard.press('Tab')
+    await o.page.keyboard.type(nextCode(account))
     await o.page.keyboard.press('Enter')
     await o.page.getByText(/casussen/i).first().waitFor({ timeout: 20_000 })
     await o.page.goto(`/cases/${caseId}`)
@@ -52,7 +58,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   async function professional(o: Opened, caseId: string, name = 'Sanne', org = 'Sociaal wijkteam'): Promise<void> {
-    await loginAsProfessional(o.page, caseId, name, org, { timeout: 20_000, waitFor: 'plan-view' })
+    await loginAsProfessional(o.page, fixture.server, caseId, name, org, { timeout: 20_000, waitFor: 'plan-view' })
   }
 
   /** Press Tab (or Shift+Tab) until the focused element matches `selector`. */
@@ -107,7 +113,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   it('completes a whole intake by keyboard alone, and a second browser sees it all on the board', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Bakker', 'integrale-intake', fixture.server.teamId)
     const domains = (await plan(caseId)).domains as { id: string; key: string; label: string }[]
     const domainId = (key: string) => domains.find((d) => d.key === key)!.id
     const pro = await open({ width: 1280, height: 800 })
@@ -254,7 +260,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     { name: '200 % zoom (1280×800 → 640×400 CSS px)', viewport: { width: 640, height: 400 }, scale: 2, shot: 'plan-view-200pct' },
   ]) {
     it(`is the main view on ${shape.name}: no sideways scrolling, the add form works, the board is a tab away`, async () => {
-      const caseId = await createCase(fixture.server.url, 'Familie de Vries met een lange naam die moet afbreken', 'zrm')
+      const caseId = await createCase(fixture.server.url, 'Familie de Vries met een lange naam die moet afbreken', 'zrm', fixture.server.teamId)
       const o = await open(shape.viewport, shape.scale)
       await o.page.goto(`/join#${await invite(fixture.server.url, caseId, 'resident')}`)
       await giveName(o.page, 'Jan', null, { waitFor: 'plan-view' })
@@ -316,7 +322,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
   }
 
   it("records what is added with 'Inwoner aan het woord' on as the resident's words, with who wrote it down; anyone restores a deletion", async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Yilmaz', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Yilmaz', 'integrale-intake', fixture.server.teamId)
     const pro = await open({ width: 1280, height: 800 })
     await professional(pro, caseId)
     const other = await open({ width: 1280, height: 800 })

@@ -17,7 +17,7 @@ describe.skipIf(!hasChromium)("a resident deleting a professional's action", () 
   const fixture = useBrowserAndServer()
 
   it('is refused by the server; the action stays for everyone', async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Jansen')
+    const caseId = await createCase(fixture.server.url, 'Familie Jansen', undefined, fixture.server.teamId)
     const team = connect(fixture.server, caseId, TEST_ORG_KEY)
     fixture.clients.push(team)
     await synced(team)

@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)("a resident's screen offers no change to what is n
   }
 
   it("shows others' items read-only in the plan view and on the board, keeps the connection open, and lets the resident change their own", async () => {
-    const caseId = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie Jansen', 'integrale-intake', fixture.server.teamId)
     const team = await client(caseId)
     const [d0, d1, d2] = listDomains(team.doc)
     const pro = addItem(team.doc, { kind: 'problem', text: 'Schulden bij de energieleverancier', domainId: d0!.id, author: SANNE })

@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
 
   /** A plan as it stands after a first joint intake. */
   async function intake(): Promise<string> {
-    const caseId = await createCase(fixture.server.url, 'Familie El Amrani', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie El Amrani', 'integrale-intake', fixture.server.teamId)
     const c = connect(fixture.server, caseId, TEST_ORG_KEY)
     fixture.clients.push(c)
     await synced(c)
@@ -51,7 +51,7 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
   }
 
   async function asProfessional(caseId: string, size: { width: number; height: number }): Promise<Page> {
-    return (await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size })).page
+    return (await openAsProfessional(fixture.browser, fixture.server, caseId, { size })).page
   }
 
   const visibleCard = (page: Page, text: string) => page.locator('[data-testid="kt-item"]', { hasText: text }).filter({ visible: true }).first()

@@ -1,6 +1,6 @@
 /**
  * End to end in real Chromium: a professional saves a snapshot and changes the board; a coordinator
- * logs in with the coordinator key, lands on the review, opens the case's comparison and sees the
+ * signs in with a coordinator's account, lands on the review, opens the case's comparison and sees the
  * added item listed and ringed on the board; the snapshot view is read-only; the printable plan
  * shows the actions as a table; a restore (after a confirm dialog) brings the saved state back.
  */
@@ -12,11 +12,10 @@ import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpe
 import { hasChromium, logIn, newContext, openAsProfessional, openInvite, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
-const COORDINATOR_KEY = 'test-coordinator-key-0123456789'
 const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 
 describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable plan', () => {
-  const fixture = useBrowserAndServer({ env: { COORDINATOR_KEY }, needsClient: true, shots: SHOTS })
+  const fixture = useBrowserAndServer({ needsClient: true, shots: SHOTS })
 
   const plan = async (caseId: string) => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`)).body.plan
   const itemCount = async (caseId: string) => {
@@ -26,7 +25,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
 
   /** A case with a goal, a route and items in life domains, written by a real y-websocket client. */
   async function caseWithPlan(): Promise<string> {
-    const caseId = await createCase(fixture.server.url, 'Familie de Vries', 'integrale-intake')
+    const caseId = await createCase(fixture.server.url, 'Familie de Vries', 'integrale-intake', fixture.server.teamId)
     const c = connect(fixture.server, caseId, TEST_ORG_KEY)
     fixture.clients.push(c)
     await synced(c)
@@ -55,7 +54,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     const caseId = await caseWithPlan()
 
     // The professional saves a snapshot with the prefilled, editable label.
-    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { listBy: 'testid' })
+    const p = await openAsProfessional(fixture.browser, fixture.server, caseId, { listBy: 'testid' })
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     await p.page.getByTestId('tab-snapshots').click()
     const label = p.page.getByTestId('snapshot-label')
@@ -83,9 +82,9 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
     const addedId = diff.items.added[0].id as string
     await p.page.screenshot({ path: `${SHOTS}/snapshots-panel.png` })
 
-    // A coordinator logs in with the coordinator key and lands on the review.
+    // A coordinator signs in with their account and lands on the review.
     const c = await newContext(fixture.browser, fixture.server.url)
-    await logIn(c.page, COORDINATOR_KEY)
+    await logIn(c.page, fixture.server, 'coordinator')
     await c.page.getByTestId('review-title').waitFor({ timeout: 15_000 })
     expect(new URL(c.page.url()).pathname).toBe('/review')
     const row = c.page.locator(`[data-testid="review-case"][data-case-id="${caseId}"]`)
@@ -174,7 +173,7 @@ describe.skipIf(!hasChromium)('snapshots, comparison, review and the printable p
 
   it('exports the board as PNG and SVG, and reads well at 1280×800 in English', async () => {
     const caseId = await caseWithPlan()
-    const p = await openAsProfessional(fixture.browser, fixture.server.url, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
+    const p = await openAsProfessional(fixture.browser, fixture.server, caseId, { size: { width: 1280, height: 800 }, listBy: 'testid' })
     await expect.poll(() => items(p.page).count(), { timeout: 15_000 }).toBe(5)
     // The board stays large beside the plan / snapshots column.
     await p.page.screenshot({ path: `${SHOTS}/board-1280.png` })

@@ -5,8 +5,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
+import { CaseKeys } from '../../server/storage/caseKeys.ts'
+import { caseRewriter } from '../../server/storage/sealExisting.ts'
+import { isSealedBlob } from '../../server/storage/sealFormat.js'
 
 /** The database file of a DATA_DIR (see server/storage/sqlite.ts, README "Backup"). */
 export function dbFile(dataDir: string): string {
@@ -22,6 +26,11 @@ export function dbFileBytes(dataDir: string): number {
     } catch { /* absent */ }
   }
   return n
+}
+
+/** The case keys of a DATA_DIR whose server ran without MASTER_KEY (DATA_DIR/master.key, DATA_DIR/keys). */
+export function caseKeysOf(dataDir: string): CaseKeys {
+  return new CaseKeys({ dir: path.join(dataDir, 'keys'), master: null, dataDir })
 }
 
 function withDb<T>(dataDir: string, fn: (db: Database.Database) => T): T {
@@ -114,15 +123,16 @@ export function stateChecksum(dataDir: string, caseId: string): string | null {
  * that do not apply are skipped). What a server would load; read directly from the file.
  */
 export function storedDoc(dataDir: string, caseId: string): Y.Doc {
+  const keys = caseKeysOf(dataDir)
   return withDb(dataDir, (db) => {
     const doc = new Y.Doc()
     const st = db.prepare<[string], { state: Buffer; upto_seq: number }>('SELECT state, upto_seq FROM case_state WHERE case_id = ?').get(caseId)
-    const blobs: Buffer[] = st ? [st.state] : []
+    const blobs: [string, Buffer][] = st ? [['case_state.state', st.state]] : []
     const rows = db.prepare<[string, number], { data: Buffer }>('SELECT data FROM case_updates WHERE case_id = ? AND seq > ? ORDER BY seq').all(caseId, st?.upto_seq ?? 0)
-    for (const r of rows) blobs.push(r.data)
-    for (const b of blobs) {
+    for (const r of rows) blobs.push(['case_updates.data', r.data])
+    for (const [column, b] of blobs) {
       try {
-        Y.applyUpdate(doc, new Uint8Array(b))
+        Y.applyUpdate(doc, keys.openBlob(caseId, column, new Uint8Array(b)))
       } catch { /* a damaged row: skipped */ }
     }
     return doc
@@ -188,10 +198,31 @@ const UNDO_MIGRATION: Readonly<Record<number, string>> = {
     'ALTER TABLE cases DROP COLUMN owner_id; ALTER TABLE cases DROP COLUMN team_id; DROP TABLE case_members; DROP TABLE api_tokens; DROP TABLE accounts; DROP TABLE teams;',
 }
 
-/** Take a (closed) database back to schema `version`, newest migration first. */
+/**
+ * Every release before encryption at rest stored case content in plain text and had no key
+ * directory: open every sealed value with its case's key, put it back in plain text (checksums
+ * over the plain bytes) and remove the key files.
+ */
+function unsealDatabase(dataDir: string, db: Database.Database): void {
+  const keys = caseKeysOf(dataDir)
+  const rewrite = caseRewriter(db, (data) => createHash('sha256').update(data).digest('base64url').slice(0, 22))
+  db.transaction(() => {
+    for (const { id } of db.prepare<[], { id: string }>('SELECT id FROM cases').all()) {
+      rewrite(id, {
+        blob: (column, v) => (isSealedBlob(v) ? Buffer.from(keys.openBlob(id, column, v)) : v),
+        text: (column, v) => keys.openText(id, column, v),
+      })
+    }
+  })()
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  fs.rmSync(keys.dir, { recursive: true, force: true })
+}
+
+/** Take a (closed) database back to schema `version`, newest migration first, and its content back to plain text. */
 export function downgradeDatabase(dataDir: string, version: number): void {
   const db = new Database(dbFile(dataDir))
   try {
+    unsealDatabase(dataDir, db)
     const current = db.pragma('user_version', { simple: true }) as number
     for (let v = current; v > version; v--) {
       const undo = UNDO_MIGRATION[v]

@@ -102,10 +102,7 @@ export interface TestClient {
  */
 export function connect(server: { url: string }, caseId: string, token: string | null, opts: { schema?: string | null } = {}): TestClient {
   const doc = new Y.Doc()
-  const params: Record<string, string> = {}
-  const inUrl = token !== null && (token.startsWith('kti_') || /^[A-Za-z0-9_-]{43}$/.test(token))
-  if (token && inUrl) params.token = token
-  const headers = token && !inUrl ? { authorization: `Bearer ${token}` } : undefined
+  const { params, headers } = wsCredential(token)
   const schema = opts.schema === undefined ? String(SCHEMA_VERSION) : opts.schema
   if (schema !== null) params.schema = schema
   const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/ws', caseId, doc, {
@@ -182,8 +179,23 @@ export function stateOf(doc: Y.Doc): Buffer {
 }
 
 /** Open a raw WebSocket (no y-websocket) to send hand-made frames. Resolves once open. */
+/**
+ * How a WebSocket client presents a credential: an invite token (prefixed, or 43 characters from
+ * before prefixes) in the URL's `token` parameter; anything else (an organisation key, an API
+ * token) as an Authorization header, since the server refuses those in a URL.
+ */
+export function wsCredential(token: string | null): { params: Record<string, string>; headers: Record<string, string> | undefined } {
+  const inUrl = token !== null && (token.startsWith('kti_') || /^[A-Za-z0-9_-]{43}$/.test(token))
+  return {
+    params: token && inUrl ? { token } : {},
+    headers: token && !inUrl ? { authorization: `Bearer ${token}` } : undefined,
+  }
+}
+
 export function rawSocket(server: { url: string }, caseId: string, token: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/${caseId}?token=${token}`)
+  const { params, headers } = wsCredential(token)
+  const query = params.token ? `?token=${encodeURIComponent(params.token)}` : ''
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/${caseId}${query}`, { headers })
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws))
     ws.once('error', reject)

@@ -3,6 +3,7 @@ import { addItem, listItems, setGoal } from '../../shared/doc.ts'
 import { readPlanFields } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { api, connect, createCase, invite, useServer, synced, TEST_ORG_KEY, upgradeStatus, } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
 const fixture = useServer()
 const client = fixture.client.bind(fixture)
@@ -52,18 +53,24 @@ describe('who may connect to a case', () => {
   })
 
   it('accepts a professional session cookie and refuses a cross-site origin', async () => {
-    const a = await createCase(fixture.server.url)
-    const login = await api(fixture.server.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const a = await createCase(fixture.server.url, 'Casus', 'integrale-intake', fixture.server.teamId)
+    const cookie = session(fixture.server, await addAccount(fixture.server))
     const host = new URL(fixture.server.url).host
     expect(await upgradeStatus(ws(a), { cookie, origin: `http://${host}` })).toBe(101)
     expect(await upgradeStatus(ws(a), { cookie, origin: 'http://evil.example' })).toBe(403)
   })
 
   it('answers unknown and malformed case ids with 404 / 400', async () => {
-    expect(await upgradeStatus(ws('AAAAAAAAAAAAAAAAAAAAAA', `?token=${TEST_ORG_KEY}`))).toBe(404)
-    expect(await upgradeStatus(ws('..%2Fx', `?token=${TEST_ORG_KEY}`))).toBe(400)
-    expect(await upgradeStatus(`${fixture.server.url.replace('http', 'ws')}/elsewhere?token=${TEST_ORG_KEY}`)).toBe(404)
+    const key = { authorization: `Bearer ${TEST_ORG_KEY}` }
+    expect(await upgradeStatus(ws('AAAAAAAAAAAAAAAAAAAAAA'), key)).toBe(404)
+    expect(await upgradeStatus(ws('..%2Fx'), key)).toBe(400)
+    expect(await upgradeStatus(`${fixture.server.url.replace('http', 'ws')}/elsewhere`, key)).toBe(404)
+  })
+
+  it('refuses an organisation key in the URL with 400 and says to use the Authorization header', async () => {
+    const a = await createCase(fixture.server.url)
+    expect(await upgradeStatus(ws(a), { authorization: `Bearer ${TEST_ORG_KEY}` })).toBe(101)
+    expect(await upgradeStatus(ws(a, `?token=${encodeURIComponent(TEST_ORG_KEY)}`))).toBe(400)
   })
 
   it('tells a client built for another schema version to reload', async () => {

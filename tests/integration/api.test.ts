@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, createCase, invite, startTestServer, TEST_ORG_KEY, type TestServer } from '../helpers/server.ts'
+import { addAccount, nextCode } from '../helpers/accounts.ts'
 import { MAX_JSON_BODY_BYTES, MAX_TITLE_CHARS } from '../../shared/limits.ts'
 
 let server: TestServer
@@ -94,7 +95,7 @@ describe('the JSON API', () => {
     expect(r.body.role).toBe('resident')
 
     const me = await api(server.url, 'GET', '/api/me', { auth: r.body.token })
-    expect(me.body).toEqual({ role: 'resident', scope: 'case', caseId: a, canWrite: true })
+    expect(me.body).toEqual({ role: 'resident', principal: 'resident', scope: 'case', caseId: a, canWrite: true, account: null })
     expect((await api(server.url, 'GET', `/api/cases/${a}`, { auth: r.body.token })).status).toBe(200)
     expect((await api(server.url, 'GET', `/api/cases/${b}`, { auth: r.body.token })).status).toBe(404)
     expect((await api(server.url, 'GET', '/api/cases', { auth: r.body.token })).status).toBe(403)
@@ -113,10 +114,11 @@ describe('the JSON API', () => {
     expect((await api(server.url, 'GET', '/api/me', { auth: token })).status).toBe(401)
   })
 
-  it('logs in with the key into an HttpOnly, SameSite=Strict session cookie, and out again', async () => {
-    const bad = await api(server.url, 'POST', '/api/login', { auth: null, body: { key: 'wrong-key-wrong-key' } })
+  it('signs a personal account in with password and code into an HttpOnly, SameSite=Strict session cookie, and out again', async () => {
+    const acc = await addAccount(server)
+    const bad = await api(server.url, 'POST', '/api/login', { auth: null, body: { username: acc.username, password: 'wrong-password-123', code: nextCode(acc) } })
     expect(bad.status).toBe(401)
-    const r = await api(server.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
+    const r = await api(server.url, 'POST', '/api/login', { auth: null, body: { username: acc.username, password: acc.password, code: nextCode(acc) } })
     expect(r.status).toBe(204)
     const setCookie = r.headers.get('set-cookie') ?? ''
     expect(setCookie).toMatch(/^kt_session=[A-Za-z0-9_-]+;/)
@@ -124,9 +126,17 @@ describe('the JSON API', () => {
     expect(setCookie).toContain('SameSite=Strict')
     const cookie = setCookie.split(';')[0] as string
     const me = await api(server.url, 'GET', '/api/me', { auth: null, cookie })
-    expect(me.body).toEqual({ role: 'professional', scope: 'org', caseId: null, canWrite: true })
+    expect(me.body).toMatchObject({ role: 'professional', principal: 'professional', scope: 'org', caseId: null, canWrite: true })
+    expect(me.body.account).toMatchObject({ id: acc.id, username: acc.username, role: 'professional', team: { id: server.teamId }, totp: true })
     await api(server.url, 'POST', '/api/logout', { auth: null, cookie })
     expect((await api(server.url, 'GET', '/api/me', { auth: null, cookie })).status).toBe(401)
+  })
+
+  it('no longer signs people in with the organisation key: 400 use_personal_account', async () => {
+    const r = await api(server.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
+    expect(r.status).toBe(400)
+    expect(r.body.error).toBe('use_personal_account')
+    expect(r.headers.get('set-cookie')).toBeNull()
   })
 
   it('erases a case completely', async () => {

@@ -46,8 +46,8 @@ function expectOne(rows: Row[], want: Partial<Row>): void {
   ])
 }
 
-const ORG_PRO = 'key:professional'
-const ORG_COORD = 'key:coordinator'
+const ORG_PRO = 'service:org-key'
+const ORG_COORD = 'service:coordinator-key'
 const asCoord = { auth: COORDINATOR_KEY }
 
 describe('audit rows for reads and writes', () => {

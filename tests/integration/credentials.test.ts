@@ -13,6 +13,7 @@ import { ApiError } from '../../shared/apiErrors.ts'
 import { hashToken, kdfRuns, newSecret } from '../../server/auth/secrets.ts'
 import { KDF_BURST, KDF_REFILL_MS, TOKEN_MISS_BURST } from '../../server/constants.ts'
 import { api, createCase, invite, startTestServer, TEST_ORG_KEY, upgradeStatus, useServer, type TestServer } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
 const OTHER_ADDRESS = '127.0.0.2'
 /** Key settings each check runs scrypt against: the professionals' and the coordinators' key. */
@@ -66,15 +67,12 @@ function request(
   })
 }
 
-function login(base: string, key: string, from?: string): Promise<Answer> {
-  return request(base, 'POST', '/api/login', { from, body: { key } })
-}
-
 /** Try a WebSocket upgrade from a chosen address: 101 when accepted, else the refusal's status. */
-function upgrade(base: string, caseId: string, opts: { token?: string; cookie?: string; from?: string } = {}): Promise<number> {
+function upgrade(base: string, caseId: string, opts: { token?: string; bearer?: string; cookie?: string; from?: string } = {}): Promise<number> {
   const query = opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''
   // A browser sends Origin on every upgrade; with the cookie alone the server requires it.
   const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie, origin: new URL(base).origin } : {}
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`
   return upgradeStatus(`${base.replace('http', 'ws')}/ws/${caseId}${query}`, headers, opts.from ?? '127.0.0.1')
 }
 
@@ -105,10 +103,8 @@ describe('finding an invite or a session', () => {
 
   it('runs no key derivation for session cookies, over the API and the WebSocket', async () => {
     const base = fixture.server.url
-    const id = await createCase(base)
-    const loggedIn = await login(base, TEST_ORG_KEY)
-    expect(loggedIn.status).toBe(204)
-    const cookie = (loggedIn.setCookie ?? '').split(';')[0] as string
+    const id = await createCase(base, 'Casus', 'integrale-intake', fixture.server.teamId)
+    const cookie = session(fixture.server, await addAccount(fixture.server))
     expect(cookie).toMatch(/^kt_session=kts_[A-Za-z0-9_-]{43}$/)
     const before = kdfRuns()
     const answers = await Promise.all(Array.from({ length: 50 }, () => request(base, 'GET', '/api/me', { cookie })))
@@ -146,34 +142,32 @@ describe('wrong keys from one address', () => {
     expectTooMany(limited[0] as Answer, KDF_REFILL_MS / 1000)
     expect(kdfRuns() - before).toBeLessThanOrEqual(refusedAfterCheck * KEY_SETTINGS)
 
-    // Limited on every path: login and the WebSocket token.
-    expectTooMany(await login(s.url, wrongKeys(1, 'login')[0] as string), KDF_REFILL_MS / 1000)
-    expect(await upgrade(s.url, id, { token: wrongKeys(1, 'ws')[0] })).toBe(429)
+    // Limited on every path: the WebSocket's Authorization header too.
+    expect(await upgrade(s.url, id, { bearer: wrongKeys(1, 'ws')[0] })).toBe(429)
     const limitedRuns = kdfRuns()
 
-    // The right key, known since its first check, from the same address: Bearer, login, WebSocket.
+    // The right key, known since its first check, from the same address: Bearer and WebSocket.
     expect((await request(s.url, 'GET', '/api/cases', { auth: TEST_ORG_KEY })).status).toBe(200)
-    expect((await login(s.url, TEST_ORG_KEY)).status).toBe(204)
-    expect(await upgrade(s.url, id, { token: TEST_ORG_KEY })).toBe(101)
+    expect(await upgrade(s.url, id, { bearer: TEST_ORG_KEY })).toBe(101)
     expect(kdfRuns()).toBe(limitedRuns)
 
     // Another address has its own budget.
     expect((await request(s.url, 'GET', '/api/cases', { auth: wrongKeys(1, 'other')[0], from: OTHER_ADDRESS })).status).toBe(401)
-    expect((await login(s.url, wrongKeys(1, 'other-login')[0] as string, OTHER_ADDRESS)).status).toBe(401)
   })
 
   it('on a fresh server (no key known yet) make the right key wait for one refill, which it then resets', async () => {
     const s = await freshServer()
-    const answers = await Promise.all(wrongKeys(KDF_BURST + 5, 'login').map((k) => login(s.url, k)))
+    const bearer = (key: string) => request(s.url, 'GET', '/api/cases', { auth: key })
+    const answers = await Promise.all(wrongKeys(KDF_BURST + 5, 'first').map(bearer))
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(0)
     // The rule: a key not known yet is only checked within the address's budget, so the right key
     // is told when to come back (no key derivation runs meanwhile)...
-    const waiting = await login(s.url, TEST_ORG_KEY)
+    const waiting = await bearer(TEST_ORG_KEY)
     expectTooMany(waiting, KDF_REFILL_MS / 1000)
     // ...and is accepted as soon as the budget has one check again.
-    await expect.poll(async () => (await login(s.url, TEST_ORG_KEY)).status, { timeout: KDF_REFILL_MS * 3, interval: 250 }).toBe(204)
+    await expect.poll(async () => (await bearer(TEST_ORG_KEY)).status, { timeout: KDF_REFILL_MS * 3, interval: 250 }).toBe(200)
     // The success gave the address its whole budget back.
-    const again = await Promise.all(wrongKeys(KDF_BURST, 'after').map((k) => login(s.url, k)))
+    const again = await Promise.all(wrongKeys(KDF_BURST, 'after').map(bearer))
     expect(again.map((a) => a.status)).toEqual(Array(KDF_BURST).fill(401))
     // Meanwhile another address was never limited.
     expect((await request(s.url, 'GET', '/api/cases', { auth: TEST_ORG_KEY, from: OTHER_ADDRESS })).status).toBe(200)
@@ -182,9 +176,9 @@ describe('wrong keys from one address', () => {
   it('are never tried as keys when they carry a token prefix', async () => {
     const s = await freshServer()
     const before = kdfRuns()
-    expect((await login(s.url, `kti_${newSecret()}`)).status).toBe(401)
-    expect((await login(s.url, `kts_${newSecret()}`)).status).toBe(401)
-    expect((await request(s.url, 'GET', '/api/cases', { auth: `kti_${newSecret()}` })).status).toBe(401)
+    for (const prefix of ['kti_', 'kts_', 'ktc_', 'ktp_', 'kta_']) {
+      expect((await request(s.url, 'GET', '/api/cases', { auth: `${prefix}${newSecret()}` })).status).toBe(401)
+    }
     expect(kdfRuns() - before).toBe(0)
   })
 })

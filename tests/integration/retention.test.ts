@@ -1,0 +1,98 @@
+/**
+ * Retention (RETENTION_DAYS, server/retention.ts): the sweep at start erases cases without
+ * activity — last change or the end of the latest meeting — for longer than the setting, exactly
+ * as the API erases one (key destroyed, audited with the ground 'erasure'); cases within the
+ * warning window carry `erasesAt` in the case list; without the setting nothing is erased.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { dbFile } from '../helpers/db.ts'
+import { api, createCase, startTestServer, tempDir, type TestServer } from '../helpers/server.ts'
+
+const DAY_MS = 24 * 3600_000
+const servers: TestServer[] = []
+afterAll(async () => {
+  for (const s of servers) await s.stop()
+})
+
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const s = await startTestServer({ dataDir, env })
+  servers.push(s)
+  return s
+}
+
+/** Write straight into the stopped server's database. */
+function withDb(dataDir: string, fn: (db: Database.Database) => void): void {
+  const db = new Database(dbFile(dataDir))
+  try {
+    fn(db)
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Three cases: last changed 31 days ago; 20 days ago; 40 days ago but with a meeting that ended
+ * 10 days ago. Returns their ids; the server is stopped.
+ */
+async function agedCases(dataDir: string): Promise<{ old: string; recent: string; met: string }> {
+  const s = await start(dataDir)
+  const old = await createCase(s.url, 'Casus oud')
+  const recent = await createCase(s.url, 'Casus recent')
+  const met = await createCase(s.url, 'Casus gesprek')
+  const started = await api(s.url, 'POST', `/api/cases/${met}/meetings`, { body: { startedBy: 'Sanne' } })
+  expect((await api(s.url, 'POST', `/api/cases/${met}/meetings/${started.body.id}/end`, { body: { participants: [] } })).status).toBe(200)
+  await s.stop()
+  const now = Date.now()
+  withDb(dataDir, (db) => {
+    const set = db.prepare('UPDATE cases SET updated_at = ?, created_at = ? WHERE id = ?')
+    set.run(now - 31 * DAY_MS, now - 31 * DAY_MS, old)
+    set.run(now - 20 * DAY_MS, now - 20 * DAY_MS, recent)
+    set.run(now - 40 * DAY_MS, now - 40 * DAY_MS, met)
+    db.prepare('UPDATE meetings SET started_at = ?, ended_at = ? WHERE case_id = ?').run(now - 10 * DAY_MS, now - 10 * DAY_MS, met)
+  })
+  return { old, recent, met }
+}
+
+describe('retention', () => {
+  it('erases a case without activity for RETENTION_DAYS like the API does, and warns about one that comes close', async () => {
+    const dataDir = tempDir()
+    const { old, recent, met } = await agedCases(dataDir)
+    const s = await start(dataDir, { RETENTION_DAYS: '30' })
+
+    await vi.waitFor(async () => expect((await api(s.url, 'GET', `/api/cases/${old}`)).status).toBe(404), { timeout: 20_000 })
+    expect(fs.existsSync(path.join(dataDir, 'keys', `${old}.key`))).toBe(false)
+    await vi.waitFor(() => {
+      const db = new Database(dbFile(dataDir), { readonly: true })
+      try {
+        const rows = db.prepare('SELECT actor, action, ground FROM audit WHERE case_id = ?').all(old)
+        expect(rows).toContainEqual({ actor: 'system:retention', action: 'case.erase', ground: 'erasure' })
+      } finally {
+        db.close()
+      }
+    }, { timeout: 20_000 })
+
+    const list = await api(s.url, 'GET', '/api/cases')
+    const byId = new Map<string, { erasesAt: string | null; title: string }>(list.body.map((c: { id: string }) => [c.id, c]))
+    expect([...byId.keys()]).toEqual(expect.arrayContaining([recent, met]))
+    expect(byId.has(old)).toBe(false)
+    // 20 days quiet of 30: erased in about 10 days, inside the 14-day warning window.
+    const at = Date.parse(byId.get(recent)?.erasesAt ?? '')
+    expect(Math.abs(at - (Date.now() + 10 * DAY_MS))).toBeLessThan(DAY_MS)
+    // The meeting 10 days ago counts as activity: 20 days left, no warning yet.
+    expect(byId.get(met)?.erasesAt).toBeNull()
+    expect((await api(s.url, 'GET', `/api/cases/${recent}`)).status).toBe(200)
+  })
+
+  it('erases nothing without the setting', async () => {
+    const dataDir = tempDir()
+    const { old, recent, met } = await agedCases(dataDir)
+    const s = await start(dataDir)
+    const list = await api(s.url, 'GET', '/api/cases')
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([old, recent, met]))
+    expect(list.body.map((c: { erasesAt: string | null }) => c.erasesAt)).toEqual([null, null, null])
+    expect(fs.existsSync(path.join(dataDir, 'keys', `${old}.key`))).toBe(true)
+  })
+})
