@@ -2,7 +2,8 @@
  * Personal accounts end to end in real Chromium: an administrator signs in, makes a team and a
  * professional's account in 'Beheer'; the activation link, opened in a fresh browser, shows the
  * authenticator's QR code and secret; the new professional activates (password twice, the code
- * computed from the secret shown), lands on the case list signed in, makes a case, makes an API
+ * computed from the secret shown), lands on the case list signed in, makes a case, gives a
+ * colleague of another team access to it and takes it away again ('Toegang'), makes an API
  * token (shown once) that works as Bearer against the API; the login form refuses a wrong code or
  * password with one and the same message; the administrator disables the account and the
  * professional's open board closes. Screenshots of the login, activation and admin pages go to
@@ -12,6 +13,8 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { totpOf } from '../../server/auth/accounts.ts'
 import { MESSAGES } from '../../client/i18n.ts'
+import { api } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 import { fillLogin, giveName, hasChromium, logIn, newContext, useBrowserAndServer } from './browser.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
@@ -98,6 +101,23 @@ describe.skipIf(!hasChromium)('personal accounts: administration, activation, AP
     await pro.page.waitForURL(/\/cases\/[A-Za-z0-9_-]{22}$/, { timeout: 20_000 })
     const caseId = new URL(pro.page.url()).pathname.split('/')[2] as string
     await giveName(pro.page, 'Fatima', team)
+
+    // 'Toegang': a professional of another team sees the case only once added by user name.
+    const colleague = await addAccount(fixture.server)
+    const colleagueCase = async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`, { auth: null, cookie: session(fixture.server, colleague) })).status
+    expect(await colleagueCase()).toBe(404)
+    await pro.page.getByTestId('invite-button').click()
+    await pro.page.getByTestId('member-username').fill(colleague.username)
+    await pro.page.getByTestId('member-add').click()
+    await pro.page.getByTestId('member-row').filter({ hasText: colleague.displayName }).waitFor({ timeout: 20_000 })
+    expect(await colleagueCase()).toBe(200)
+    await pro.page.getByTestId('member-username').fill('niemand-met-deze-naam')
+    await pro.page.getByTestId('member-add').click()
+    await pro.page.getByTestId('case-members').getByRole('alert').filter({ hasText: MESSAGES.nl.ac_memberUnknown }).waitFor({ timeout: 20_000 })
+    await pro.page.getByTestId('member-remove').click()
+    await expect.poll(() => pro.page.getByTestId('member-row').count(), { timeout: 20_000 }).toBe(0)
+    expect(await colleagueCase()).toBe(404)
+    await pro.page.keyboard.press('Escape')
 
     // 'Mijn account' in a second tab: the second factor is on; an API token, shown once.
     const account = await pro.context.newPage()

@@ -1,7 +1,7 @@
 /**
  * The pictures in the README, taken from the real app with a realistic plan: the board with the
  * plan view beside it (a professional at 1280×800), resident mode on the resident's own link, and
- * the plan view on a phone. Each run writes them to KT_SCREENSHOTS (default /tmp/kt-e2e); with
+ * the plan view on a phone; and the login, an account's activation and the administrator's page. Each run writes them to KT_SCREENSHOTS (default /tmp/kt-e2e); with
  * UPDATE_SCREENSHOTS=1 into docs/screenshots/ as well. The assertions check that each picture
  * shows the plan it should (the cards on the board, the plan view's sections), not pixels.
  */
@@ -10,8 +10,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { addItem, addLink, listDomains, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
-import { connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
-import { hasChromium, openAsProfessional, openInvite, useBrowserAndServer } from './browser.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY } from '../helpers/server.ts'
+import { fillLogin, hasChromium, newContext, openAsProfessional, openInvite, useBrowserAndServer } from './browser.ts'
+import { addAccount, nextCode, session } from '../helpers/accounts.ts'
 
 const SHOTS = process.env.KT_SCREENSHOTS ?? '/tmp/kt-e2e'
 const DOCS = path.resolve('docs/screenshots')
@@ -76,5 +77,33 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
     await phone.waitForFunction(() => [...document.querySelectorAll('textarea, input')].some((e) => (e as HTMLInputElement).value === 'Aanmelden bij schuldhulpverlening'), null, { timeout: 30_000 })
     expect(await phone.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360)
     await shot(phone, 'plan-view-phone')
+  })
+
+  it('signing in, activating an account, and the administrator\'s page', async () => {
+    const size = { width: 1280, height: 800 }
+    const login = await newContext(fixture.browser, fixture.server.url)
+    await login.page.setViewportSize(size)
+    await login.page.goto('/')
+    await login.page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
+    await shot(login.page, 'login')
+
+    const admin = await addAccount(fixture.server, { role: 'admin', displayName: 'Karin Beheer', username: 'karin.beheer' })
+    const made = await api(fixture.server.url, 'POST', '/api/admin/accounts', {
+      auth: null, cookie: session(fixture.server, admin), body: { username: 'fatima.bakker', displayName: 'Fatima Bakker', role: 'professional', teamId: fixture.server.teamId },
+    })
+    expect(made.status).toBe(201)
+    const activate = await newContext(fixture.browser, fixture.server.url)
+    await activate.page.setViewportSize(size)
+    const link = new URL(made.body.url as string)
+    await activate.page.goto(link.pathname + link.hash)
+    await activate.page.getByTestId('totp-qr').waitFor({ timeout: 20_000 })
+    await shot(activate.page, 'activate')
+
+    const adminPage = await newContext(fixture.browser, fixture.server.url)
+    await adminPage.page.setViewportSize(size)
+    await adminPage.page.goto('/')
+    await fillLogin(adminPage.page, admin.username, admin.password, nextCode(admin))
+    await adminPage.page.locator('[data-testid="account-row"][data-username="fatima.bakker"]').waitFor({ timeout: 20_000 })
+    await shot(adminPage.page, 'admin')
   })
 })

@@ -13,6 +13,7 @@ import { initCaseDoc } from '../../shared/doc.ts'
 import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { api, createCase, invite, synced, tempDir, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 import { dbFile, downgradeDatabase } from '../helpers/db.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-casemgmt-0123'
@@ -101,9 +102,8 @@ describe('archive and reopen', () => {
   })
 
   it('a cookie request from another site is refused (403 cross_site), as for every state change', async () => {
-    const id = await createCase(url(), 'Cross-site')
-    const login = await fetch(`${url()}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: TEST_ORG_KEY }) })
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const id = await createCase(url(), 'Cross-site', 'integrale-intake', fixture.server.teamId)
+    const cookie = session(fixture.server, await addAccount(fixture.server))
     const r = await api(url(), 'POST', `/api/cases/${id}/archive`, { auth: null, cookie, origin: 'https://evil.example' })
     expect(r.status).toBe(403)
     expect(r.body.error).toBe('cross_site')

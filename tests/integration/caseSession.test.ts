@@ -52,7 +52,7 @@ describe('redeeming an invite for a case session', () => {
     const token = await invite(base, caseId, 'resident')
     const r = await redeem(base, token)
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ role: 'resident', scope: 'case', caseId, canWrite: true, title: 'Familie Sessie' })
+    expect(r.body).toEqual({ role: 'resident', principal: 'resident', scope: 'case', caseId, canWrite: true, account: null, title: 'Familie Sessie' })
     const parts = (r.setCookie ?? '').split(';').map((p) => p.trim())
     expect(parts[0]).toMatch(new RegExp(`^kt_case_${caseId}=ktc_[A-Za-z0-9_-]{43}$`))
     expect(parts).toContain('HttpOnly')

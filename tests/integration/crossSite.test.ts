@@ -10,24 +10,23 @@ import { readSettings, SettingsError } from '../../server/config.ts'
 import { KDF_BURST } from '../../server/constants.ts'
 import { DEFAULT_LIMITS } from '../../server/auth/rateLimit.ts'
 import { api, createCase, startTestServer, TEST_ORG_KEY, upgradeStatus, useServer, type TestServer } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
-const COORDINATOR_KEY = 'test-coordinator-key-crosssite-0123'
 const EVIL = 'https://evil.example'
 
-async function login(base: string, key = TEST_ORG_KEY): Promise<string> {
-  const r = await api(base, 'POST', '/api/login', { auth: null, body: { key } })
-  expect(r.status).toBe(204)
-  return (r.headers.get('set-cookie') ?? '').split(';')[0] as string
+/** A signed-in account of the server's test team (a professional unless `role` says otherwise): its session cookie. */
+async function login(server: TestServer, role: 'professional' | 'coordinator' = 'professional'): Promise<string> {
+  return session(server, await addAccount(server, { role }))
 }
 
 const caseCount = async (base: string) => (await api(base, 'GET', '/api/cases')).body.length as number
 
 describe('cross-site requests with the session cookie', () => {
-  const fixture = useServer({ env: { COORDINATOR_KEY } })
+  const fixture = useServer()
   const base = () => fixture.server.url
 
   it('refuses a cross-site POST and DELETE, and accepts them from the own origin', async () => {
-    const cookie = await login(base())
+    const cookie = await login(fixture.server)
     const before = await caseCount(base())
     const post = await api(base(), 'POST', '/api/cases', { auth: null, cookie, origin: EVIL, body: { title: 'van elders' } })
     expect(post.status).toBe(403)
@@ -47,7 +46,7 @@ describe('cross-site requests with the session cookie', () => {
   })
 
   it('needs Origin or, without it, Referer; `null` and other schemes count as another site', async () => {
-    const cookie = await login(base())
+    const cookie = await login(fixture.server)
     const send = (headers: Record<string, string>) =>
       fetch(`${base()}/api/cases`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: '{"title":"x"}' })
     expect((await send({})).status).toBe(403) // neither header: refused with the cookie
@@ -64,11 +63,11 @@ describe('cross-site requests with the session cookie', () => {
   })
 
   it('refuses a cross-site logout and login, and leaves reads alone', async () => {
-    const cookie = await login(base())
+    const cookie = await login(fixture.server)
     expect((await api(base(), 'POST', '/api/logout', { auth: null, cookie, origin: EVIL })).status).toBe(403)
     expect((await api(base(), 'GET', '/api/me', { auth: null, cookie })).status).toBe(200)
     // A login form on another site (no cookie yet) is refused as well; scripts send no Origin.
-    const foreign = await api(base(), 'POST', '/api/login', { auth: null, origin: EVIL, body: { key: TEST_ORG_KEY } })
+    const foreign = await api(base(), 'POST', '/api/login', { auth: null, origin: EVIL, body: { username: 'someone', password: 'a-password-of-someone' } })
     expect(foreign.status).toBe(403)
     expect(foreign.headers.get('set-cookie')).toBeNull()
     // Reads change nothing; SameSite=Strict keeps the cookie off them from other sites anyway.
@@ -83,27 +82,27 @@ describe('cross-site requests with the session cookie', () => {
     const b = await api(base(), 'POST', '/api/cases', { origin: EVIL, body: { title: 'script' } })
     expect(b.status).toBe(201)
     // A Bearer key wins over the cookie, so the request is not cookie-based.
-    const cookie = await login(base())
+    const cookie = await login(fixture.server)
     expect((await api(base(), 'DELETE', `/api/cases/${b.body.id}`, { cookie, origin: EVIL })).status).toBe(204)
   })
 
   it('keeps 403 forbidden (not cross_site) for a read-only session from the own origin', async () => {
-    const cookie = await login(base(), COORDINATOR_KEY)
+    const cookie = await login(fixture.server, 'coordinator')
     const r = await api(base(), 'POST', '/api/cases', { auth: null, cookie, body: { title: 'x' } })
     expect(r.status).toBe(403)
     expect(r.body.error).toBe('forbidden')
   })
 
   it('refuses a cross-site WebSocket upgrade with the cookie, and one without Origin', async () => {
-    const id = await createCase(base())
-    const cookie = await login(base())
+    const id = await createCase(base(), 'Casus', 'integrale-intake', fixture.server.teamId)
+    const cookie = await login(fixture.server)
     const ws = `${base().replace('http', 'ws')}/ws/${id}`
     expect(await upgradeStatus(ws, { cookie, origin: EVIL })).toBe(403)
     expect(await upgradeStatus(ws, { cookie })).toBe(403)
     expect(await upgradeStatus(ws, { cookie, origin: 'null' })).toBe(403)
     expect(await upgradeStatus(ws, { cookie, origin: base() })).toBe(101)
-    // Scripts with a token send no Origin.
-    expect(await upgradeStatus(`${ws}?token=${TEST_ORG_KEY}`)).toBe(101)
+    // Scripts with a key send no Origin.
+    expect(await upgradeStatus(ws, { authorization: `Bearer ${TEST_ORG_KEY}` })).toBe(101)
   })
 })
 
@@ -113,10 +112,10 @@ describe('with PUBLIC_URL, the own origin is PUBLIC_URL', () => {
   const base = () => fixture.server.url
 
   it('accepts PUBLIC_URL as Origin and refuses the Host it was reached on', async () => {
-    const cookie = await login(base())
+    const cookie = await login(fixture.server)
     expect((await api(base(), 'POST', '/api/cases', { auth: null, cookie, origin: base(), body: { title: 'x' } })).status).toBe(403)
     expect((await api(base(), 'POST', '/api/cases', { auth: null, cookie, origin: PUBLIC, body: { title: 'x' } })).status).toBe(201)
-    const id = await createCase(base())
+    const id = await createCase(base(), 'Casus', 'integrale-intake', fixture.server.teamId)
     const ws = `${base().replace('http', 'ws')}/ws/${id}`
     expect(await upgradeStatus(ws, { cookie, origin: base() })).toBe(403)
     expect(await upgradeStatus(ws, { cookie, origin: PUBLIC })).toBe(101)
@@ -138,10 +137,11 @@ const NO_REFILL = {
 let wrong = 0
 const wrongKey = () => `wrong-key-crosssite-${++wrong}-abcdef`
 
+/** A script's key check (Bearer), counted against the source the server sees. */
 function loginFrom(server: TestServer, forwardedFor: string | null, key = wrongKey()) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` }
   if (forwardedFor !== null) headers['x-forwarded-for'] = forwardedFor
-  return fetch(`${server.url}/api/login`, { method: 'POST', headers, body: JSON.stringify({ key }) })
+  return fetch(`${server.url}/api/cases`, { headers })
 }
 
 /** Spend a source's whole budget of key checks with wrong keys, one at a time. */
@@ -175,11 +175,11 @@ describe('TRUST_PROXY: the client address behind a reverse proxy', () => {
       const bearer = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${wrongKey()}`, 'x-forwarded-for': '203.0.113.1' } })
       expect(bearer.status).toBe(429)
       const id = await createCase(server.url)
-      const ws = `${server.url.replace('http', 'ws')}/ws/${id}?token=${wrongKey()}`
-      expect(await upgradeStatus(ws, { 'x-forwarded-for': '203.0.113.1' })).toBe(429)
-      expect(await upgradeStatus(ws.replace(/token=.*$/, `token=${wrongKey()}`), { 'x-forwarded-for': '203.0.113.3' })).toBe(401)
+      const ws = `${server.url.replace('http', 'ws')}/ws/${id}`
+      expect(await upgradeStatus(ws, { authorization: `Bearer ${wrongKey()}`, 'x-forwarded-for': '203.0.113.1' })).toBe(429)
+      expect(await upgradeStatus(ws, { authorization: `Bearer ${wrongKey()}`, 'x-forwarded-for': '203.0.113.3' })).toBe(401)
       // The right key still gets in from the limited address.
-      expect((await loginFrom(server, '203.0.113.1', TEST_ORG_KEY)).status).toBe(204)
+      expect((await loginFrom(server, '203.0.113.1', TEST_ORG_KEY)).status).toBe(200)
     } finally {
       await server.stop()
     }

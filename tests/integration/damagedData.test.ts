@@ -12,7 +12,7 @@ import { addItem, listItems } from '../../shared/doc.ts'
 import { CloseCode, isFatalCloseCode } from '../../shared/closeCodes.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import {
-  api, connect, createCase, startTestServer, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer,
+  api, connect, createCase, startTestServer, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer, withHeaders,
 } from '../helpers/server.ts'
 import {
   damageLogRow, damageStateRow, garbleCase, logSeqs, readCaseLog, storedDoc, writeCaseLog,
@@ -166,8 +166,8 @@ describe('a case with damaged stored data', () => {
     const doc = new Y.Doc()
     // The app's own rule (client/connection.ts): stop reconnecting after a final close code.
     const provider = new WebsocketProvider(`${s.url.replace('http', 'ws')}/ws`, id, doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token: TEST_ORG_KEY, schema: String(SCHEMA_VERSION) },
+      WebSocketPolyfill: withHeaders({ authorization: `Bearer ${TEST_ORG_KEY}` }) as unknown as typeof globalThis.WebSocket,
+      params: { schema: String(SCHEMA_VERSION) },
       disableBc: true,
       maxBackoffTime: 100,
       shouldReconnect: (ev: CloseEvent) => !isFatalCloseCode(ev.code),

@@ -20,6 +20,7 @@ import { downgradeDatabase } from '../helpers/db.ts'
 import {
   api, createCase, invite, startTestServer, synced, tempDir, TEST_ORG_KEY, upgradeStatus, useServer, type TestClient, type TestServer,
 } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-0123456789'
 const fixture = useServer({ env: { COORDINATOR_KEY } })
@@ -35,10 +36,9 @@ const WAIT = { timeout: 20_000, interval: 20 }
 const wsUrl = (base: string, caseId: string, token?: string) =>
   `${base.replace('http', 'ws')}/ws/${caseId}?schema=${SCHEMA_VERSION}${token ? `&token=${encodeURIComponent(token)}` : ''}`
 
-async function login(base: string, key = TEST_ORG_KEY): Promise<string> {
-  const r = await api(base, 'POST', '/api/login', { auth: null, body: { key } })
-  expect(r.status).toBe(204)
-  return (r.headers.get('set-cookie') ?? '').split(';')[0] as string
+/** A signed-in professional of the test team: the session cookie. */
+async function login(): Promise<string> {
+  return session(fixture.server, await addAccount(fixture.server))
 }
 
 interface Watched {
@@ -87,9 +87,9 @@ async function inviteId(base: string, caseId: string, token: string): Promise<st
 describe('logout', () => {
   it("closes the session's open sockets within a second, leaves other sessions' open, and refuses a new connect", async () => {
     const base = fixture.server.url
-    const id = await createCase(base)
-    const cookie = await login(base)
-    const otherCookie = await login(base)
+    const id = await createCase(base, 'Casus', 'integrale-intake', fixture.server.teamId)
+    const cookie = await login()
+    const otherCookie = await login()
     const mine = await cookieSocket(base, id, cookie)
     const mine2 = await cookieSocket(base, id, cookie)
     const other = await cookieSocket(base, id, otherCookie)
@@ -180,7 +180,7 @@ describe('listing invites', () => {
     expect(r.body).toHaveLength(2)
     for (const i of r.body) {
       expect(Object.keys(i).sort()).toEqual(['byYou', 'createdAt', 'createdBy', 'expiresAt', 'id', 'revokedAt', 'role', 'status'])
-      expect(i).toMatchObject({ status: 'active', revokedAt: null, byYou: true, createdBy: 'key:professional' })
+      expect(i).toMatchObject({ status: 'active', revokedAt: null, byYou: true, createdBy: 'service:org-key' })
       expect(i.id).toMatch(/^[0-9a-f]{32}$/)
     }
     const text = JSON.stringify(r.body)

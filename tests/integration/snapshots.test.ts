@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { addItem, addLink, listItems, readPlanFields, setGoal, updateItem, updatePlan } from '../../shared/doc.ts'
 import { api, connect, type TestClient, createCase, invite, useServer, synced, TEST_ORG_KEY, } from '../helpers/server.ts'
+import { addAccount, session } from '../helpers/accounts.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-0123'
 const fixture = useServer({ env: { COORDINATOR_KEY }, rooms: { evictAfterMs: 100 } })
@@ -146,11 +147,9 @@ describe('snapshots', () => {
 })
 
 describe('the coordinator', () => {
-  it('logs in with the coordinator key to a read-only session over all cases', async () => {
-    const login = await api(fixture.server.url, 'POST', '/api/login', { auth: null, body: { key: COORDINATOR_KEY } })
-    expect(login.status).toBe(204)
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
-    expect((await api(fixture.server.url, 'GET', '/api/me', { auth: null, cookie })).body).toEqual({ role: 'coordinator', scope: 'org', caseId: null, canWrite: false })
+  it("a coordinator's account reads their team's cases and changes nothing; the coordinator key reads all cases", async () => {
+    const cookie = session(fixture.server, await addAccount(fixture.server, { role: 'coordinator' }))
+    expect((await api(fixture.server.url, 'GET', '/api/me', { auth: null, cookie })).body).toMatchObject({ role: 'coordinator', principal: 'coordinator', scope: 'org', caseId: null, canWrite: false })
     expect((await api(fixture.server.url, 'GET', '/api/cases', { auth: null, cookie })).status).toBe(200)
     expect((await api(fixture.server.url, 'POST', '/api/cases', { auth: null, cookie, body: { title: 'x' } })).status).toBe(403)
 

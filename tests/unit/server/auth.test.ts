@@ -26,6 +26,11 @@ async function setup(limits?: ConstructorParameters<typeof CredentialLimiter>[0]
   return { storage, resolver: new AccessResolver(storage, new CredentialLimiter(limits)) }
 }
 
+/** The role a key gives as a Bearer credential from this source (what scripts send), or null. */
+async function keyRole(resolver: AccessResolver, key: string, source: string, now: number): Promise<string | null> {
+  return (await resolver.resolve(from(source, { authorization: `Bearer ${key}` }), null, now))?.role ?? null
+}
+
 describe('secrets', () => {
   it('are random, url-safe and long', () => {
     const a = newSecret()
@@ -93,7 +98,7 @@ describe('access from credentials', () => {
   it('checks the same key sent many times at once only once', async () => {
     const { resolver } = await setup({ kdf: { burst: 2, refillMs: 60_000 }, misses: { burst: 100, refillMs: 1000 }, maxRunning: 1, maxQueued: 100 })
     const before = kdfRuns()
-    const all = await Promise.all(Array.from({ length: 10 }, () => resolver.keyRole(ORG_KEY, '10.0.0.1', now)))
+    const all = await Promise.all(Array.from({ length: 10 }, () => keyRole(resolver, ORG_KEY, '10.0.0.1', now)))
     expect(all).toEqual(Array(10).fill('professional'))
     // One check: one scrypt per key setting.
     expect(kdfRuns() - before).toBeLessThanOrEqual(2)
@@ -125,7 +130,11 @@ describe('access from credentials', () => {
     const { storage, resolver } = await setup()
     const sid = newToken('session')
     const old = newSecret()
-    for (const s of [sid, old]) storage.createSession({ idHash: hashToken(s), role: 'coordinator', createdAt: now, expiresAt: now + 1000 })
+    const account = storage.accounts.createAccount({
+      username: 'coord', displayName: 'C', role: 'coordinator', teamId: null, passwordHash: null, totpSecret: null, totpLastStep: 0,
+      oidcSubject: null, activationHash: null, activationExpiresAt: null, failedLogins: 0, lockedUntil: 0, createdAt: now, lastLoginAt: null, disabledAt: null,
+    })
+    for (const s of [sid, old]) storage.createSession({ idHash: hashToken(s), role: 'coordinator', accountId: account.id, createdAt: now, expiresAt: now + 1000 })
     const before = kdfRuns()
     expect(await resolver.resolve(from('10.0.0.1', { cookie: `kt_session=${sid}` }), null, now)).toMatchObject({ role: 'coordinator', scope: 'org' })
     expect(await resolver.resolve(from('10.0.0.1', { cookie: `kt_session=${old}` }), null, now)).toMatchObject({ role: 'coordinator', scope: 'org' })
@@ -135,36 +144,36 @@ describe('access from credentials', () => {
     expect(kdfRuns() - before).toBe(0)
   })
 
-  it('never tries a prefixed secret as a key, not even at the login', async () => {
+  it('never tries a prefixed secret as a key', async () => {
     const { resolver } = await setup()
     const before = kdfRuns()
-    expect(await resolver.keyRole(INVITE_TOKEN_PREFIX + ORG_KEY, '10.0.0.1', now)).toBeNull()
-    expect(await resolver.keyRole(SESSION_ID_PREFIX + 'x'.repeat(43), '10.0.0.1', now)).toBeNull()
+    expect(await keyRole(resolver, INVITE_TOKEN_PREFIX + ORG_KEY, '10.0.0.1', now)).toBeNull()
+    expect(await keyRole(resolver, SESSION_ID_PREFIX + 'x'.repeat(43), '10.0.0.1', now)).toBeNull()
     expect(kdfRuns() - before).toBe(0)
   })
 
   it('refuses wrong keys from one source after its budget, while the right key, once known, still works from there', async () => {
     const { resolver } = await setup({ kdf: { burst: 3, refillMs: 60_000 }, misses: { burst: 100, refillMs: 1000 }, maxRunning: 1, maxQueued: 100 })
-    expect(await resolver.keyRole(ORG_KEY, '10.0.0.1', now)).toBe('professional')
-    for (let i = 0; i < 3; i++) expect(await resolver.keyRole(`wrong-key-${i}`, '10.0.0.1', now)).toBeNull()
-    await expect(resolver.keyRole('wrong-key-4', '10.0.0.1', now)).rejects.toThrow(TooManyAttempts)
+    expect(await keyRole(resolver, ORG_KEY, '10.0.0.1', now)).toBe('professional')
+    for (let i = 0; i < 3; i++) expect(await keyRole(resolver, `wrong-key-${i}`, '10.0.0.1', now)).toBeNull()
+    await expect(keyRole(resolver, 'wrong-key-4', '10.0.0.1', now)).rejects.toThrow(TooManyAttempts)
     await expect(resolver.resolve(from('10.0.0.1', { authorization: 'Bearer wrong-key-5' }), null, now)).rejects.toThrow(TooManyAttempts)
-    expect(await resolver.keyRole(ORG_KEY, '10.0.0.1', now)).toBe('professional')
+    expect(await keyRole(resolver, ORG_KEY, '10.0.0.1', now)).toBe('professional')
     expect(await resolver.resolve(from('10.0.0.1', { authorization: `Bearer ${ORG_KEY}` }), null, now)).toMatchObject({ role: 'professional' })
     // Another address has its own budget.
-    expect(await resolver.keyRole('wrong-key-6', '10.0.0.2', now)).toBeNull()
+    expect(await keyRole(resolver, 'wrong-key-6', '10.0.0.2', now)).toBeNull()
   })
 
   it('checks a key not known yet from a refused source again once its budget refilled; the right key then resets it', async () => {
     const refillMs = 10_000
     const { resolver } = await setup({ kdf: { burst: 2, refillMs }, misses: { burst: 100, refillMs: 1000 }, maxRunning: 1, maxQueued: 100 })
-    for (let i = 0; i < 2; i++) expect(await resolver.keyRole(`wrong-key-${i}`, '10.0.0.1', now)).toBeNull()
-    const refused = await resolver.keyRole(ORG_KEY, '10.0.0.1', now).catch((e: unknown) => e)
+    for (let i = 0; i < 2; i++) expect(await keyRole(resolver, `wrong-key-${i}`, '10.0.0.1', now)).toBeNull()
+    const refused = await keyRole(resolver, ORG_KEY, '10.0.0.1', now).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(TooManyAttempts)
     expect((refused as TooManyAttempts).retryAfterS).toBe(refillMs / 1000)
-    expect(await resolver.keyRole(ORG_KEY, '10.0.0.1', now + refillMs)).toBe('professional')
+    expect(await keyRole(resolver, ORG_KEY, '10.0.0.1', now + refillMs)).toBe('professional')
     // The success gave the source its whole budget back.
-    for (let i = 0; i < 2; i++) expect(await resolver.keyRole(`wrong-again-${i}`, '10.0.0.1', now + refillMs)).toBeNull()
+    for (let i = 0; i < 2; i++) expect(await keyRole(resolver, `wrong-again-${i}`, '10.0.0.1', now + refillMs)).toBeNull()
   })
 
   it('bounds token guessing: a source that presented too many unknown tokens is refused before the lookup', async () => {
