@@ -103,7 +103,11 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
     await adminPage.page.setViewportSize(size)
     await adminPage.page.goto('/')
     await fillLogin(adminPage.page, admin.username, admin.password, nextCode(admin))
-    await adminPage.page.locator('[data-testid="account-row"][data-username="fatima.bakker"]').waitFor({ timeout: 20_000 })
+    const fatima = adminPage.page.locator('[data-testid="account-row"][data-username="fatima.bakker"]')
+    await fatima.waitFor({ timeout: 20_000 })
+    expect(await fatima.getAttribute('data-status')).toBe('pending')
+    // The accounts, with the form to make one above them.
+    await adminPage.page.getByTestId('new-account-form').evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await shot(adminPage.page, 'admin')
   })
 })
