@@ -47,6 +47,8 @@ export interface Conn {
   readonly bufferedBytes: number
   send(message: Uint8Array): void
   close(code: number, reason: string): void
+  /** Called after each document update of this connection was accepted (for the audit log). */
+  wrote?(): void
 }
 
 export class BadMessageError extends Error {
@@ -209,6 +211,7 @@ export class Room {
     // Content left pending by a repaired load may have integrated now; the shadow never had it.
     if (hadPending) this.guard.reset()
     if (verdict.newItems.length) stampAuthorship(this.doc, verdict.newItems, conn.role)
+    conn.wrote?.()
   }
 
   private receiveAwareness(conn: Conn, st: ConnState, update: Uint8Array): void {

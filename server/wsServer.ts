@@ -150,7 +150,16 @@ export function createWsEndpoint(deps: WsDeps) {
       close(code, reason) {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason)
       },
+      // Writes are audited per connection: at the first accepted write, then at most once per
+      // EDIT_AUDIT_INTERVAL_MS while it keeps writing (who changed the case when, not every keystroke).
+      wrote() {
+        const now = Date.now()
+        if (now - lastEditAudit < EDIT_AUDIT_INTERVAL_MS) return
+        lastEditAudit = now
+        storage.audit({ at: now, actor: who.actor, role: who.role, action: 'case.edit', caseId })
+      },
     }
+    let lastEditAudit = -Infinity
     const refuseConn = (code: number, reason: string) => {
       refused = true
       conn.close(code, reason)
@@ -254,6 +263,9 @@ export function createWsEndpoint(deps: WsDeps) {
 
   return { handleUpgrade, drain, close, clients: () => wss.clients.size }
 }
+
+/** How often an open connection that keeps writing gets another 'case.edit' audit row. */
+const EDIT_AUDIT_INTERVAL_MS = 15 * 60_000
 
 /** The request target as a URL, or null when it is not a usable origin-form path. */
 function parseTarget(raw: string | undefined): URL | null {

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { addItem } from '../../shared/doc.ts'
+import { addItem, listItems } from '../../shared/doc.ts'
 import type { AuditPage } from '../../shared/api.ts'
 import { hashToken } from '../../server/auth/secrets.ts'
 import { api, connect, createCase, invite, synced, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
@@ -65,8 +65,15 @@ describe('audit rows for reads and writes', () => {
         await waitForRow('case.open', id)
       })
       expectOne(opened, { action: 'case.open', role: 'professional', actor: ORG_PRO, ground: 'intake', ...caseRow })
-      addItem(c.doc, { kind: 'note', text: `Zorgen over ${marker}`, author: pro })
-      // The item reaches the server (its plan shows it).
+      // Writing over the WebSocket is audited once for the connection ('case.edit'), not per keystroke.
+      const edited = await rowsDuring(async () => {
+        addItem(c.doc, { kind: 'note', text: `Zorgen over ${marker}`, author: pro })
+        addItem(c.doc, { kind: 'note', text: 'nog een', author: pro })
+        await waitForRow('case.edit', id)
+        // The items reach the server (its plan shows them).
+        await expect.poll(async () => JSON.stringify(await fixture.server.rooms.withDoc(id, (d) => listItems(d).map((i) => i.text))), { timeout: 20_000 }).toContain('nog een')
+      })
+      expectOne(edited, { action: 'case.edit', role: 'professional', actor: ORG_PRO, ground: 'intake', ...caseRow })
       await expect.poll(async () => JSON.stringify((await api(url(), 'GET', `/api/cases/${id}`)).body), { timeout: 20_000 }).toContain(marker)
     } finally {
       c.destroy()
