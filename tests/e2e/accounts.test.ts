@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium)('personal accounts: administration, activation, AP
     await admin.page.goto('/')
     await admin.page.getByLabel('Gebruikersnaam', { exact: true }).waitFor({ timeout: 20_000 })
     expect(await admin.page.getByLabel('Wachtwoord', { exact: true }).getAttribute('autocomplete')).toBe('current-password')
-    const code = admin.page.getByLabel('Code uit je authenticator-app', { exact: true })
+    const code = admin.page.getByLabel('Code uit uw authenticator-app', { exact: true })
     expect(await code.getAttribute('autocomplete')).toBe('one-time-code')
     expect(await code.getAttribute('inputmode')).toBe('numeric')
     expect(await admin.page.getByLabel(/toegangssleutel/i).count()).toBe(0)
@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium)('personal accounts: administration, activation, AP
     const wrongCode = await error.textContent()
     expect(wrongCode).toBe(MESSAGES.nl.wrongKey)
     // The code field is emptied after a failure (a code counts once).
-    expect(await other.page.getByLabel('Code uit je authenticator-app', { exact: true }).inputValue()).toBe('')
+    expect(await other.page.getByLabel('Code uit uw authenticator-app', { exact: true }).inputValue()).toBe('')
     await fillLogin(other.page, username, 'Niet het goede wachtwoord', totpOf(username, secret).generate({ timestamp: now + 60_000 }))
     await expect.poll(() => error.textContent(), { timeout: 20_000 }).toBe(wrongCode)
     expect(await other.page.getByTestId('case-list').count()).toBe(0)

@@ -93,7 +93,7 @@ export async function logIn(page: Page, server: TestServer, role: AccountRole = 
 export async function fillLogin(page: Page, username: string, password: string, code: string): Promise<void> {
   await page.getByLabel('Gebruikersnaam', { exact: true }).fill(username)
   await page.getByLabel('Wachtwoord', { exact: true }).fill(password)
-  await page.getByLabel('Code uit je authenticator-app', { exact: true }).fill(code)
+  await page.getByLabel('Code uit uw authenticator-app', { exact: true }).fill(code)
   await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
 }
 
