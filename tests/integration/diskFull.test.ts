@@ -82,9 +82,9 @@ describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cant
     await vi.waitFor(() => expect(srv.stdout()).toMatch(/"code":"SQLITE_FULL"[^\n]*storing updates failed|storing updates failed[^\n]*"code":"SQLITE_FULL"/), { timeout: 20_000 })
 
     // Writes answer 503 storage_unavailable (not 500); reads keep working.
-    const login = await api(srv.url, 'POST', '/api/login', { auth: null, body: { key: TEST_ORG_KEY } })
-    expect.soft(login.status, 'login').toBe(503)
-    expect.soft(login.body?.error).toBe(ApiError.storageUnavailable)
+    const created = await api(srv.url, 'POST', '/api/cases', { body: { title: 'Tijdens volle schijf' } })
+    expect.soft(created.status, 'create case').toBe(503)
+    expect.soft(created.body?.error).toBe(ApiError.storageUnavailable)
     const read = await api(srv.url, 'GET', `/api/cases/${caseId}`)
     expect.soft(read.status, 'GET case').toBe(200)
     const snapshot = await api(srv.url, 'POST', `/api/cases/${caseId}/snapshots`, { body: { label: 'Tijdens volle schijf' } })

@@ -20,13 +20,13 @@ import WebSocket from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { addItem, listItems } from '../../shared/doc.ts'
 import { validateDocument } from '../../shared/entities/index.ts'
-import { MessageType, SCHEMA_VERSION_PARAM, TOKEN_PARAM } from '../../shared/protocol.ts'
+import { MessageType, SCHEMA_VERSION_PARAM } from '../../shared/protocol.ts'
 import { SCHEMA_VERSION, type Author } from '../../shared/schema.ts'
 import { healthy, processCpuMs, startChildServer, type ChildExit, type ChildServer } from '../helpers/childServer.ts'
 import {
   awarenessRateFlood, createRng, GENERATORS, pickGenerator, remember, syncStep1Frame, syncUpdateFrame, type FuzzContext, type Rng,
 } from '../helpers/fuzzFrames.ts'
-import { api, connect, createCase, invite, synced, TEST_ORG_KEY, type TestClient } from '../helpers/server.ts'
+import { api, connect, createCase, invite, synced, TEST_ORG_KEY, wsCredential, type TestClient } from '../helpers/server.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32))
 /** The issue asks for at least 10,000 frames. */
@@ -344,7 +344,9 @@ class FuzzSocket {
   }
 
   static open(url: string, target: TargetCase, cred: Credential, rng: Rng, mirror: Y.Doc): Promise<FuzzSocket> {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/${target.id}?${TOKEN_PARAM}=${cred.token}&${SCHEMA_VERSION_PARAM}=${SCHEMA_VERSION}`)
+    const { params, headers } = wsCredential(cred.token)
+    const query = new URLSearchParams({ ...params, [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) })
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/${target.id}?${query}`, { headers })
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new FuzzSocket(ws, target, rng, mirror)))
       ws.once('unexpected-response', (_req, res) => {
@@ -422,7 +424,7 @@ class FuzzSocket {
  * connection: the name, or '(absent)' / '(no name)' / '(no answer)'.
  */
 async function presenceName(url: string, caseId: string, clientId: number): Promise<string> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/${caseId}?${TOKEN_PARAM}=${TEST_ORG_KEY}&${SCHEMA_VERSION_PARAM}=${SCHEMA_VERSION}`)
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/${caseId}?${SCHEMA_VERSION_PARAM}=${SCHEMA_VERSION}`, { headers: { authorization: `Bearer ${TEST_ORG_KEY}` } })
   try {
     return await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => resolve('(no answer)'), REPLY_TIMEOUT_MS)

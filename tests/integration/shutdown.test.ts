@@ -78,7 +78,7 @@ describe('stopping the server with SIGTERM', () => {
 
     // Newcomers during the drain are refused (or find the port closed).
     await Promise.race(closes)
-    expect(['refused', 503]).toContain(await upgradeOutcome(`${srv.url.replace('http', 'ws')}/ws/${caseId}?token=${TEST_ORG_KEY}`))
+    expect(['refused', 503]).toContain(await upgradeOutcome(`${srv.url.replace('http', 'ws')}/ws/${caseId}`))
 
     expect(await exit).toEqual({ code: 0, signal: null })
     for (const c of await Promise.all(closes)) expect(c).toEqual({ code: CloseCode.ShuttingDown, reason: 'server shutting down' })
@@ -136,7 +136,7 @@ async function sendUntilClosed(ws: WebSocket, frames: Uint8Array[], atThreshold:
 /** Try to open a WebSocket: 101 when accepted, the HTTP status when refused, 'refused' when nothing listens. */
 function upgradeOutcome(url: string): Promise<number | 'refused'> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url)
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${TEST_ORG_KEY}` } })
     ws.once('open', () => {
       ws.terminate()
       resolve(101)

@@ -84,7 +84,11 @@ function upgradeRequest(target: string, headers: Record<string, string | null> =
   return `GET ${target} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`
 }
 
-const wsTarget = () => `/ws/${caseId}?token=${TEST_ORG_KEY}`
+const wsTarget = () => `/ws/${caseId}`
+
+/** An upgrade request with the organisation key, as a script sends it (an Authorization header; never in the URL). */
+const withKey = (target: string, headers: Record<string, string | null> = {}) =>
+  upgradeRequest(target, { Authorization: `Bearer ${TEST_ORG_KEY}`, ...headers })
 
 const targets: [string, () => string | Buffer][] = [
   ['`//`', () => upgradeRequest('//')],
@@ -100,25 +104,25 @@ const targets: [string, () => string | Buffer][] = [
   ['`/ws/%E0%A4%A` (broken percent-encoding)', () => upgradeRequest('/ws/%E0%A4%A')],
   ['`/ws/%00`', () => upgradeRequest('/ws/%00')],
   ['`/ws/` (no case id)', () => upgradeRequest('/ws/')],
-  ['`/ws/<case>/more`', () => upgradeRequest(`/ws/${caseId}/more?token=${TEST_ORG_KEY}`)],
-  ['`/ws/..%2F..%2Fetc`', () => upgradeRequest(`/ws/..%2F..%2Fetc?token=${TEST_ORG_KEY}`)],
-  ['a case id with an encoded slash', () => upgradeRequest(`/ws/${caseId.slice(0, 19)}%2F1?token=${TEST_ORG_KEY}`)],
+  ['`/ws/<case>/more`', () => withKey(`/ws/${caseId}/more`)],
+  ['`/ws/..%2F..%2Fetc`', () => withKey(`/ws/..%2F..%2Fetc`)],
+  ['a case id with an encoded slash', () => withKey(`/ws/${caseId.slice(0, 19)}%2F1`)],
   ['a token with broken percent-encoding', () => upgradeRequest(`/ws/${caseId}?token=%E0%A4%A`)],
   ['raw non-ASCII bytes', () => Buffer.concat([Buffer.from('GET /ws/'), Buffer.from([0xe9, 0xff, 0x80]), Buffer.from(upgradeRequest('').slice(4))])],
   ['an empty target', () => upgradeRequest('')],
   ['a 64 KB target', () => upgradeRequest(`/ws/${'a'.repeat(64 * 1024)}`)],
-  ['a 6 KB case id with a valid key', () => upgradeRequest(`/ws/${'b'.repeat(6 * 1024)}?token=${TEST_ORG_KEY}`)],
+  ['a 6 KB case id with a valid key', () => withKey(`/ws/${'b'.repeat(6 * 1024)}`)],
   ['absolute form without credentials', () => upgradeRequest(`http://127.0.0.1:${server.port}/ws/${caseId}`)],
-  ['absolute form of an unknown case', () => upgradeRequest(`http://127.0.0.1:${server.port}/ws/${'c'.repeat(22)}?token=${TEST_ORG_KEY}`)],
+  ['absolute form of an unknown case', () => withKey(`http://127.0.0.1:${server.port}/ws/${'c'.repeat(22)}`)],
   ['absolute form with another host and a bad port', () => upgradeRequest(`http://evil.example:0/ws/${caseId}`)],
-  ['no Sec-WebSocket-Key', () => upgradeRequest(wsTarget(), { 'Sec-WebSocket-Key': null })],
-  ['a bad Sec-WebSocket-Key', () => upgradeRequest(wsTarget(), { 'Sec-WebSocket-Key': 'not-a-key' })],
-  ['no Sec-WebSocket-Version', () => upgradeRequest(wsTarget(), { 'Sec-WebSocket-Version': null })],
-  ['an unsupported Sec-WebSocket-Version', () => upgradeRequest(wsTarget(), { 'Sec-WebSocket-Version': '99' })],
-  ['no Host header', () => upgradeRequest(wsTarget(), { Host: null })],
-  ['an Upgrade header that is not websocket', () => upgradeRequest(wsTarget(), { Upgrade: 'h2c' })],
-  ['a malformed Origin', () => upgradeRequest(wsTarget(), { Origin: 'http://[' })],
-  ['an Origin of another site', () => upgradeRequest(wsTarget(), { Origin: 'http://evil.example' })],
+  ['no Sec-WebSocket-Key', () => withKey(wsTarget(), { 'Sec-WebSocket-Key': null })],
+  ['a bad Sec-WebSocket-Key', () => withKey(wsTarget(), { 'Sec-WebSocket-Key': 'not-a-key' })],
+  ['no Sec-WebSocket-Version', () => withKey(wsTarget(), { 'Sec-WebSocket-Version': null })],
+  ['an unsupported Sec-WebSocket-Version', () => withKey(wsTarget(), { 'Sec-WebSocket-Version': '99' })],
+  ['no Host header', () => withKey(wsTarget(), { Host: null })],
+  ['an Upgrade header that is not websocket', () => withKey(wsTarget(), { Upgrade: 'h2c' })],
+  ['a malformed Origin', () => withKey(wsTarget(), { Origin: 'http://[' })],
+  ['an Origin of another site', () => withKey(wsTarget(), { Origin: 'http://evil.example' })],
   ['a malformed Cookie', () => upgradeRequest(`/ws/${caseId}`, { Cookie: 'kt_session=%E0%A4%A; ;;=' })],
   ['a malformed Authorization header', () => upgradeRequest(`/ws/${caseId}`, { Authorization: 'Bearer' })],
   ['a request line without a version', () => `GET /ws/${caseId}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`],
