@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
+import { precompress } from './scripts/precompress.ts'
 
 const serverPort = Number(process.env.PORT ?? 8080)
 
 export default defineConfig({
   root: 'client',
   publicDir: false,
-  plugins: [react()],
+  // precompress: .br and .gz beside each text asset (served by server/http/static.ts).
+  plugins: [react(), precompress()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
@@ -37,6 +39,8 @@ export default defineConfig({
         test: {
           name: 'integration', root: '.', include: ['tests/integration/**/*.test.ts'], environment: 'node',
           testTimeout: 30_000, hookTimeout: 60_000,
+          // KT_TEST_STORAGE=postgres: one PostgreSQL for the run (tests/helpers/postgres.ts).
+          globalSetup: ['tests/helpers/pgGlobalSetup.ts'],
         },
       },
       {

@@ -3,15 +3,9 @@ import { api, type ClientConfig } from './api.ts'
 import { LocaleContext, translator, type Locale } from './i18n.ts'
 import { loadLocale, saveLocale } from './identity.ts'
 import { navigate, useRoute } from './router.ts'
-import { BoardPage } from './pages/BoardPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
 import { JoinPage } from './pages/JoinPage.tsx'
-import { ComparePage } from './pages/ComparePage.tsx'
-import { PrintPage } from './pages/PrintPage.tsx'
-import { ReviewPage } from './pages/ReviewPage.tsx'
-import { SnapshotPage } from './pages/SnapshotPage.tsx'
-import { ActivatePage } from './pages/ActivatePage.tsx'
-import { AccountPage } from './pages/AccountPage.tsx'
+import { AccountPage, ActivatePage, BoardPage, ComparePage, LazyPage, PrintPage, ReviewPage, SnapshotPage } from './lazyPages.tsx'
 
 export function App() {
   const route = useRoute()
@@ -66,5 +60,5 @@ export function App() {
         </main>
       )
   }
-  return <LocaleContext.Provider value={ctx}>{page}</LocaleContext.Provider>
+  return <LocaleContext.Provider value={ctx}><LazyPage>{page}</LazyPage></LocaleContext.Provider>
 }

@@ -9,6 +9,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { CloseCode, isFatalCloseCode } from '../shared/closeCodes.ts'
 import { SCHEMA_VERSION } from '../shared/schema.ts'
 import { SCHEMA_VERSION_PARAM, TOKEN_PARAM } from '../shared/protocol.ts'
+import { MARK_DOC_ARRIVED, markOnce } from './perfMarks.ts'
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected'
 
@@ -97,7 +98,10 @@ export function useCaseConnection(caseId: string, token: string | null): CaseCon
     window.addEventListener('online', onOnline)
     window.addEventListener('offline', onOffline)
     provider.on('sync', (isSynced: boolean) => {
-      if (isSynced) update({ synced: true })
+      if (isSynced) {
+        markOnce(MARK_DOC_ARRIVED)
+        update({ synced: true })
+      }
     })
     provider.on('closed', (ev: { code: number }) => stop(ev.code))
     // After a few failed attempts, ask the API whether we still have access; stop if not.

@@ -19,11 +19,15 @@ import { createStaticHandler, SECURITY_HEADERS } from './http/static.ts'
 import { createLogger, type Logger } from './log.ts'
 import { RoomManager, type RoomManagerOptions } from './rooms.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
+import { openPgStorage } from './storage/pg/pgStorage.ts'
 import { recordRetentionPolicy, startRetention } from './retention.ts'
 import type { Storage } from './storage/storage.ts'
 import { createWsEndpoint } from './wsServer.ts'
+import { Metrics, metricsAllowed } from './metrics.ts'
+import { Relay } from './relay/relay.ts'
+import { CaseRelay } from './relay/caseRelay.ts'
 import { saveAutoSnapshot } from './snapshots.ts'
-import { codeOf, DOC_LOG_SOURCE, isStorageFault } from './storage/health.ts'
+import { codeOf, DOC_LOG_SOURCE, isStorageFault, isUniqueViolation } from './storage/health.ts'
 import { SHUTDOWN_GRACE_MS, STORE_RETRY_MAX_MS } from './constants.ts'
 import { caseRef } from './log.ts'
 import { formatNL } from './http/snapshotRoutes.ts'
@@ -69,37 +73,53 @@ export function packageVersion(): string {
 export async function startServer(settings: Settings, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(settings.logLevel)
   const { masterKey, masterKeyPrevious, keyDir, retentionDays, retentionWarnDays } = settings.erasure
-  const storage = openSqliteStorage(settings.dataDir, { masterKey, masterKeyPrevious, keyDir, log })
+  const sealing = { masterKey, masterKeyPrevious, keyDir, log }
+  const storage: Storage = settings.databaseUrl ? await openPgStorage(settings.databaseUrl, settings.dataDir, sealing) : openSqliteStorage(settings.dataDir, sealing)
   const generatedKeys = {
     professional: await ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
     coordinator: await ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),
   }
-  storage.purgeExpired(Date.now())
-  recordRetentionPolicy(storage, retentionDays === null ? null : { days: retentionDays, warnDays: retentionWarnDays })
+  await storage.purgeExpired(Date.now())
+  await recordRetentionPolicy(storage, retentionDays === null ? null : { days: retentionDays, warnDays: retentionWarnDays })
 
   const limiter = new CredentialLimiter(opts.limits ?? DEFAULT_LIMITS, settings.trustProxy)
   const access = new AccessResolver(storage, limiter)
+  // /metrics (metrics.ts); the sources are read at each scrape.
+  const metrics = new Metrics({ connections: () => ws.clients(), openCases: () => rooms.size })
+  metrics.instrumentDocLog(storage.docLog)
+  // REDIS_URL: relay updates, awareness, erasure and credential ends between instances (relay/).
+  let relay: Relay | null = null
+  let peers: CaseRelay | null = null
+  if (settings.redisUrl) {
+    const hooks = metrics.enableRelay()
+    relay = new Relay(settings.redisUrl, log, { onLag: hooks.lag, onStatus: hooks.status, onRecovered: () => void peers?.catchUp() })
+    peers = new CaseRelay({ relay, docLog: storage.docLog, log, erase: (caseId) => rooms.erase(caseId, true) })
+    const link = peers
+    access.onEnded = (kind, id, reason) => link.credentialEnded(kind, id, reason)
+    void peers.listenForCredentialEnds(access.live)
+  }
   const accounts = new Accounts(storage, limiter, { passwordN: settings.passwordScryptN, requireMfa: settings.requireMfa })
-  if (storage.accounts.listAccounts().length === 0) {
+  if ((await storage.accounts.listAccounts()).length === 0) {
     log.warn('There are no personal accounts yet. Create the first administrator: npm run user -- add <username> --name "<name>" --role admin (README, "Accounts").')
   }
   const rooms = new RoomManager(storage, log, {
     ...opts.rooms,
+    peers: peers ?? undefined,
     // When a changed case leaves memory (its last participant left), keep the state as it was —
     // as a safety net: at most one an hour of activity, never identical to the previous one, pruned.
-    onEvict: (room) => {
+    onEvict: async (room) => {
       if (!room.changedSinceSnapshot) return
       try {
-        saveAutoSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`)
+        await saveAutoSnapshot(storage, room.caseId, room.doc, `Automatisch opgeslagen ${formatNL(Date.now())}`)
         room.changedSinceSnapshot = false
       } catch (err) {
         log.error({ case: caseRef(room.caseId), code: codeOf(err) }, 'saving the automatic snapshot failed')
       }
     },
   })
-  const api = createApi({ settings, storage, rooms, access, accounts, log, version: packageVersion() })
+  const api = createApi({ settings, storage: metrics.timed(storage), rooms, access, accounts, log, version: packageVersion() })
   const serveStatic = createStaticHandler(settings.clientDir)
-  const ws = createWsEndpoint({ storage, rooms, access, log, publicUrl: settings.publicUrl })
+  const ws = createWsEndpoint({ storage, rooms, access, log, publicUrl: settings.publicUrl, onUpdate: () => metrics.updates.inc() })
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
@@ -114,8 +134,21 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
     }
     if (pathname === '/healthz') {
       // 503 while storage fails (what failed and how many updates wait in memory; no content).
+      // The relay's state when there is one: Redis down alone is no 503 (this instance still serves).
       const report = storage.health.report()
-      sendJson(res, report.ok ? 200 : 503, report.ok ? { ok: true } : report)
+      const relayState = relay ? { relay: relay.status } : {}
+      sendJson(res, report.ok ? 200 : 503, report.ok ? { ok: true, ...relayState } : { ...report, ...relayState })
+      return
+    }
+    if (pathname === '/metrics') {
+      if (!metricsAllowed(req, settings.metricsToken)) {
+        sendError(res, 404, ApiError.notFound, 'Not found.')
+        return
+      }
+      metrics.text().then(({ contentType, body }) => {
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' })
+        res.end(body)
+      }, () => sendError(res, 500, ApiError.internal, 'Metrics are unavailable.'))
       return
     }
     if (pathname === '/api' || pathname.startsWith('/api/')) {
@@ -125,6 +158,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         } else if (isStorageFault(err)) {
           if (storage.health.failed('database', err)) log.error({ code: codeOf(err) }, 'a database write failed')
           sendError(res, 503, ApiError.storageUnavailable, 'De server kan nu niets opslaan. Probeer het over een paar minuten opnieuw; er is niets verloren gegaan.')
+        } else if (isUniqueViolation(err)) {
+          sendError(res, 409, ApiError.conflict, 'Dit bestaat al. Vernieuw de pagina en probeer het opnieuw.')
         } else if (err instanceof CaseDamagedError) {
           sendError(res, 500, ApiError.caseDamaged, 'De opgeslagen gegevens van deze casus zijn beschadigd. Vraag de beheerder om hulp.')
         } else {
@@ -158,12 +193,16 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   }
 
   // While storage fails, keep trying what waits in memory, without waiting for another request.
+  let retrying = false
   const retry = setInterval(() => {
-    if (storage.health.ok) return
-    const writes = storage.retryPending() && probeDatabase(storage)
-    // Rooms clear a document-log failure when their retry succeeds; when no room holds anything
-    // unsaved any more (say, its case was erased), a successful write to the same file tells.
-    if (writes && storage.health.report().unsavedUpdates === 0) storage.health.succeeded(DOC_LOG_SOURCE)
+    if (storage.health.ok || retrying) return
+    retrying = true
+    void (async () => {
+      const writes = await storage.retryPending() && await probeDatabase(storage)
+      // Rooms clear a document-log failure when their retry succeeds; when no room holds anything
+      // unsaved any more (say, its case was erased), a successful write to the same database tells.
+      if (writes && storage.health.report().unsavedUpdates === 0) storage.health.succeeded(DOC_LOG_SOURCE)
+    })().finally(() => { retrying = false })
   }, STORE_RETRY_MAX_MS)
   retry.unref()
   // RETENTION_DAYS: erase cases without activity, now and hourly (retention.ts).
@@ -186,6 +225,8 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
         if (!stored) log.error('some cases could not be stored at shutdown')
         server.closeAllConnections()
         await stopped
+        relay?.close()
+        metrics.close()
         await storage.close()
       })()
       return closing
@@ -196,20 +237,20 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
 /** Store a key's hash: from the setting, or generated on the first start (returned to print once). */
 async function ensureKey(storage: Storage, setting: string, fromSettings: string | null): Promise<string | null> {
   if (fromSettings) {
-    storage.setSetting(setting, await hashKey(fromSettings))
+    await storage.setSetting(setting, await hashKey(fromSettings))
     return null
   }
-  if (storage.getSetting(setting)) return null
+  if (await storage.getSetting(setting)) return null
   const key = newSecret(24)
-  storage.setSetting(setting, await hashKey(key))
+  await storage.setSetting(setting, await hashKey(key))
   return key
 }
 
 /** A write that touches nothing, to learn whether the database takes writes again. */
-function probeDatabase(storage: Storage): boolean {
+async function probeDatabase(storage: Storage): Promise<boolean> {
   try {
-    const v = storage.getSetting('health_probe')
-    storage.setSetting('health_probe', v === '1' ? '0' : '1')
+    const v = await storage.getSetting('health_probe')
+    await storage.setSetting('health_probe', v === '1' ? '0' : '1')
     storage.health.succeeded('database')
     return true
   } catch (err) {

@@ -36,6 +36,12 @@ export interface Settings {
   requireMfa: boolean
   /** OIDC_*: sign-in through the organisation's identity provider; null: off (auth/oidcSettings.ts). */
   oidc: OidcSettings | null
+  /** DATABASE_URL: PostgreSQL storage (server/storage/pg/); null: the embedded SQLite database in DATA_DIR. */
+  databaseUrl: string | null
+  /** REDIS_URL: relay between several instances of one installation (server/relay/); null: one instance. */
+  redisUrl: string | null
+  /** METRICS_TOKEN: the Bearer token that may read /metrics; null: only direct loopback requests (server/metrics.ts). */
+  metricsToken: string | null
 }
 
 export class SettingsError extends Error {
@@ -89,6 +95,18 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
   const oidc = readOidcSettings(env, problems)
   if (oidc && !env.PUBLIC_URL) problems.push('PUBLIC_URL is required when OIDC is on: the identity provider sends people back to PUBLIC_URL/api/oidc/callback.')
 
+  // --- several instances and monitoring ---
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, problems)
+  const redisUrl = parseRedisUrl(env.REDIS_URL, problems)
+  // A generated master key lives in one instance's DATA_DIR: the others would wrap case keys with another.
+  if (redisUrl && !env.MASTER_KEY?.trim() && !env.MASTER_KEY_FILE?.trim()) {
+    problems.push('REDIS_URL (several instances) needs MASTER_KEY or MASTER_KEY_FILE, the same on every instance: a generated master key would differ per instance.')
+  }
+  const metricsToken = env.METRICS_TOKEN?.trim() || null
+  if (metricsToken !== null && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    problems.push('METRICS_TOKEN must be at least 16 characters without spaces (or leave it unset: /metrics then answers only on a loopback address).')
+  }
+
   const level = (env.LOG_LEVEL ?? 'info').trim()
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}").`)
 
@@ -101,7 +119,34 @@ export function readSettings(env: NodeJS.ProcessEnv, defaults: { clientDir: stri
     erasure,
     passwordScryptN, requireMfa,
     oidc,
+    databaseUrl, redisUrl, metricsToken,
   }
+}
+
+/** DATABASE_URL: postgres://user:password@host[:port]/database (or postgresql://); unset or empty: SQLite. */
+function parseDatabaseUrl(raw: string | undefined, problems: string[]): string | null {
+  const value = (raw ?? '').trim()
+  if (value === '') return null
+  try {
+    const u = new URL(value)
+    if ((u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '' && /^\/[^/]+$/.test(u.pathname)) return value
+  } catch { /* reported below */ }
+  // The value may hold a password: name the setting, not what it says.
+  problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://keukentafel:password@db.example.nl:5432/keukentafel (the value given is not one).')
+  return null
+}
+
+/** REDIS_URL: redis://[user:password@]host[:port][/db] or rediss:// (TLS); unset or empty: off. */
+function parseRedisUrl(raw: string | undefined, problems: string[]): string | null {
+  const value = (raw ?? '').trim()
+  if (value === '') return null
+  try {
+    const u = new URL(value)
+    if ((u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && /^\/?\d{0,2}$/.test(u.pathname)) return value
+  } catch { /* reported below */ }
+  // The value may hold a password: name the setting, not what it says.
+  problems.push('REDIS_URL must be a Redis URL such as redis://127.0.0.1:6379 or rediss://user:password@redis.example.nl:6380/0 (the value given is not one).')
+  return null
 }
 
 function parsePasswordCost(raw: string | undefined, problems: string[]): number {

@@ -33,7 +33,7 @@ export interface LoadedCase {
 /** How many snapshots to try, newest first, when repairing. */
 const MAX_SNAPSHOTS_FOR_REPAIR = 5
 
-export function rebuildCase(stored: StoredLog, snapshots: SnapshotStore, caseId: string): LoadedCase {
+export async function rebuildCase(stored: StoredLog, snapshots: SnapshotStore, caseId: string): Promise<LoadedCase> {
   const doc = new Y.Doc({ gc: true })
   let damagedState = false
   let damagedUpdates = 0
@@ -52,8 +52,8 @@ export function rebuildCase(stored: StoredLog, snapshots: SnapshotStore, caseId:
 
   // 2. Fill the gaps from the newest snapshots that decode.
   let snapshotsUsed = 0
-  for (const meta of snapshots.listSnapshots(caseId).slice(0, MAX_SNAPSHOTS_FOR_REPAIR)) {
-    const row = snapshots.getSnapshotState(caseId, meta.id)
+  for (const meta of (await snapshots.listSnapshots(caseId)).slice(0, MAX_SNAPSHOTS_FOR_REPAIR)) {
+    const row = await snapshots.getSnapshotState(caseId, meta.id)
     if (!row || !decodes(row.state)) continue
     tryApply(doc, row.state)
     snapshotsUsed++

@@ -24,13 +24,14 @@ export function newMeeting(caseId: string, startedBy: MeetingActor, now = Date.n
  * part, the note and the next meeting date, stored together. Returns the ended meeting and its
  * snapshot, or null when that meeting is not going on (already ended, or another one).
  */
-export function endMeeting(
+export async function endMeeting(
   storage: Storage, caseId: string, meetingId: string, doc: Y.Doc,
   end: { label: string; endedBy: MeetingActor; participants: MeetingParticipant[]; note: string; nextMeeting: string | null },
   now = Date.now(),
-): { meeting: Meeting; snapshot: SnapshotRecord } | null {
+): Promise<{ meeting: Meeting; snapshot: SnapshotRecord } | null> {
   const plan = derivePlan(doc)
-  const previous = storage.latestSnapshot(caseId)
+  const state = Y.encodeStateAsUpdate(doc)
+  const previous = await storage.latestSnapshot(caseId)
   const record: SnapshotRecord = {
     id: newId(),
     caseId,
@@ -44,10 +45,10 @@ export function endMeeting(
   const request: MeetingEnd = {
     caseId, id: meetingId, endedAt: now, endedBy: end.endedBy, participants: uniqueParticipants(end.participants),
     note: end.note, nextMeeting: end.nextMeeting,
-    snapshot: { record, state: Y.encodeStateAsUpdate(doc), planJson: JSON.stringify(plan) },
+    snapshot: { record, state, planJson: JSON.stringify(plan) },
   }
-  if (!storage.endMeeting(request)) return null
-  const meeting = storage.getMeeting(caseId, meetingId)
+  if (!await storage.endMeeting(request)) return null
+  const meeting = await storage.getMeeting(caseId, meetingId)
   return meeting ? { meeting, snapshot: record } : null
 }
 
@@ -72,9 +73,9 @@ export function dueActions(plan: Plan, today: string): PlanAction[] {
 }
 
 /** What changed since the last ended meeting (its snapshot against `live`), and the actions due. */
-export function changesSinceLastMeeting(storage: Storage, caseId: string, live: Plan, today = todayInNL()): MeetingChanges {
-  const since = storage.lastEndedMeeting(caseId)
-  const before = since?.snapshotId ? loadSnapshotPlan(storage, caseId, since.snapshotId) : null
+export async function changesSinceLastMeeting(storage: Storage, caseId: string, live: Plan, today = todayInNL()): Promise<MeetingChanges> {
+  const since = await storage.lastEndedMeeting(caseId)
+  const before = since?.snapshotId ? await loadSnapshotPlan(storage, caseId, since.snapshotId) : null
   return {
     since, diff: before ? diffPlans(before.plan, live, today) : null,
     before: before?.plan ?? null, after: live, due: dueActions(live, today), today,
@@ -93,11 +94,11 @@ export interface MeetingStatus {
   nextMeetingOverdue: boolean
 }
 
-export function meetingStatus(storage: Storage, caseId: string, today = todayInNL()): MeetingStatus {
-  const last = storage.lastEndedMeeting(caseId)
-  const current = storage.currentMeeting(caseId)
-  const nextMeeting = storage.nextMeeting(caseId)
-  const compareFrom = last?.snapshotId ?? storage.listSnapshots(caseId).find((s) => !s.auto)?.id ?? null
+export async function meetingStatus(storage: Storage, caseId: string, today = todayInNL()): Promise<MeetingStatus> {
+  const last = await storage.lastEndedMeeting(caseId)
+  const current = await storage.currentMeeting(caseId)
+  const nextMeeting = await storage.nextMeeting(caseId)
+  const compareFrom = last?.snapshotId ?? (await storage.listSnapshots(caseId)).find((s) => !s.auto)?.id ?? null
   return {
     lastMeeting: last?.endedAt ?? null,
     compareFrom,

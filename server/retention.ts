@@ -22,40 +22,40 @@ export interface RetentionPolicy {
 }
 
 /** Record the policy in force (null: never erase automatically). */
-export function recordRetentionPolicy(storage: Storage, policy: RetentionPolicy | null): void {
-  storage.setSetting(POLICY_SETTING, policy ? JSON.stringify(policy) : '')
+export async function recordRetentionPolicy(storage: Storage, policy: RetentionPolicy | null): Promise<void> {
+  await storage.setSetting(POLICY_SETTING, policy ? JSON.stringify(policy) : '')
 }
 
-function policyOf(storage: Storage): RetentionPolicy | null {
-  const raw = storage.getSetting(POLICY_SETTING)
+async function policyOf(storage: Storage): Promise<RetentionPolicy | null> {
+  const raw = await storage.getSetting(POLICY_SETTING)
   return raw ? JSON.parse(raw) as RetentionPolicy : null
 }
 
 /** The case's last activity (ms): its last change, or the end of its latest meeting if later. */
-export function lastActivity(storage: Storage, r: CaseRecord): number {
+export async function lastActivity(storage: Storage, r: CaseRecord): Promise<number> {
   let ended = 0
   try {
-    ended = storage.lastEndedMeeting(r.id)?.endedAt ?? 0
+    ended = (await storage.lastEndedMeeting(r.id))?.endedAt ?? 0
   } catch { /* a case whose content cannot be read: its last change counts */ }
   return Math.max(r.updatedAt, ended)
 }
 
 /** When the policy erases the case (ms), or null when it does not. */
-function erasureTime(storage: Storage, policy: RetentionPolicy, r: CaseRecord): number {
-  return lastActivity(storage, r) + policy.days * DAY_MS
+async function erasureTime(storage: Storage, policy: RetentionPolicy, r: CaseRecord): Promise<number> {
+  return await lastActivity(storage, r) + policy.days * DAY_MS
 }
 
 /** For the case list: when the case will be erased, when that is within the warning window; else null. */
-export function erasesAt(storage: Storage, r: CaseRecord, now = Date.now()): string | null {
-  const policy = policyOf(storage)
+export async function erasesAt(storage: Storage, r: CaseRecord, now = Date.now()): Promise<string | null> {
+  const policy = await policyOf(storage)
   if (!policy) return null
-  const at = erasureTime(storage, policy, r)
+  const at = await erasureTime(storage, policy, r)
   return at - now <= policy.warnDays * DAY_MS ? new Date(Math.max(at, now)).toISOString() : null
 }
 
-function meetingGoingOn(storage: Storage, caseId: string): boolean {
+async function meetingGoingOn(storage: Storage, caseId: string): Promise<boolean> {
   try {
-    return storage.currentMeeting(caseId) !== null
+    return await storage.currentMeeting(caseId) !== null
   } catch {
     return false // a case whose content cannot be read holds no meeting anyone can join
   }
@@ -70,13 +70,13 @@ export interface RetentionDeps {
 /** Erase every case past the policy's limit at `now`; returns how many were erased. */
 export async function sweepRetention(deps: RetentionDeps, now = Date.now()): Promise<number> {
   const { storage, rooms, log } = deps
-  const policy = policyOf(storage)
+  const policy = await policyOf(storage)
   if (!policy) return 0
   let erased = 0
-  for (const r of storage.listCases()) {
-    if (erasureTime(storage, policy, r) > now || meetingGoingOn(storage, r.id)) continue
+  for (const r of await storage.listCases()) {
+    if (await erasureTime(storage, policy, r) > now || await meetingGoingOn(storage, r.id)) continue
     await rooms.erase(r.id)
-    storage.eraseCase(r.id)
+    await storage.eraseCase(r.id)
     storage.audit({ at: now, actor: 'system:retention', role: 'anonymous', action: 'case.erase', caseId: r.id, ground: 'erasure' })
     log.info({ case: caseRef(r.id), days: policy.days }, 'case erased: no activity within the retention period')
     erased++

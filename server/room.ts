@@ -15,6 +15,11 @@
  * unsaved. Why relay before the commit: fan-out latency stays that of a plain relay, and an
  * update relayed but lost in a crash within the commit window is still held by every client that
  * received it, which sends it again when it reconnects (y-websocket sync step 2).
+ *
+ * With several instances (REDIS_URL, relay/caseRelay.ts) the room also publishes every update it
+ * accepted and its own clients' awareness to `peers`; what another instance accepted arrives with
+ * the RELAYED origin: it is mirrored by the DocGuard (not a client origin) and sent to this
+ * room's clients, but neither stored (the accepting instance stores it) nor published again.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -49,6 +54,17 @@ export interface Conn {
   close(code: number, reason: string): void
   /** Called after each document update of this connection was accepted (for the audit log). */
   wrote?(): void
+}
+
+/** Origin of changes another instance accepted (applyRelayed). */
+export const RELAYED = Symbol('relayed')
+
+/** Where a room publishes for the other instances (relay/caseRelay.ts). */
+export interface RoomPeers {
+  update(update: Uint8Array): void
+  awareness(update: Uint8Array): void
+  /** A relayed update depends on changes this instance lacks: ask the others for them. */
+  missing(): void
 }
 
 export class BadMessageError extends Error {
@@ -91,6 +107,8 @@ export class Room {
   /** The whole document encoded, until the next change (see stateSince). */
   private fullState: Uint8Array | null = null
   private idleWaiters: (() => void)[] = []
+  /** The other instances, when relaying is on. */
+  peers: RoomPeers | null = null
 
   constructor(
     readonly caseId: string,
@@ -246,6 +264,13 @@ export class Room {
     this.fullState = null
     this.changedSinceSnapshot = true
     this.bytesSinceCompact += update.byteLength
+    if (origin === RELAYED) {
+      // Accepted (and stored) by another instance: only this room's clients need it. Counted, so
+      // this room compacts now and then too and its size budget follows the shared storage.
+      this.broadcast(this.updateMessage(update), null)
+      if (++this.appendedSinceCompact >= COMPACT_AFTER_UPDATES) void this.compact()
+      return
+    }
     // The first change of a turn goes out at once (no added latency); more changes in the same
     // turn wait for its end and go out together.
     if (!this.turnOpen) {
@@ -274,12 +299,42 @@ export class Room {
   }
 
   private relay(update: Uint8Array, origin: unknown): void {
+    this.broadcast(this.updateMessage(update), origin)
+    this.peers?.update(update)
+    this.persist(update)
+  }
+
+  private updateMessage(update: Uint8Array): Uint8Array {
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeUpdate(enc, update)
-    const message = encoding.toUint8Array(enc)
+    return encoding.toUint8Array(enc)
+  }
+
+  private broadcast(message: Uint8Array, origin: unknown): void {
     for (const c of this.conns.keys()) if (c !== origin) c.send(message)
-    this.persist(update)
+  }
+
+  /** Apply an update another instance accepted (trusted: it was checked there). */
+  applyRelayed(update: Uint8Array): void {
+    if (this.erased) return
+    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+    Y.applyUpdate(this.doc, update, RELAYED)
+    const pending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+    // What integrated from a pending part never reached the shadow as one update: rebuild it.
+    if (hadPending || pending) this.guard.reset()
+    if (pending) this.peers?.missing()
+  }
+
+  /** Apply awareness of another instance's clients. */
+  applyRelayedAwareness(update: Uint8Array): void {
+    if (!this.erased) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAYED)
+  }
+
+  /** The awareness of this instance's own clients, for another instance that opens the case (null: none). */
+  localAwareness(): Uint8Array | null {
+    const ids = [...this.awarenessOwner.keys()].filter((id) => this.awareness.getStates().has(id))
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null
   }
 
   private onAwarenessUpdate = (
@@ -301,6 +356,8 @@ export class Room {
     const message = this.awarenessMessage(changed)
     // Presence is passing data: a connection that is behind on reading gets none until it catches up.
     for (const c of this.conns.keys()) if (c.bufferedBytes < MAX_BUFFERED_FOR_PRESENCE_BYTES) c.send(message)
+    // This instance's clients (origin: their Conn; null: a client left) — not relayed states, not timeouts.
+    if (this.peers && (st || origin === null)) this.peers.awareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
   }
 
   /**
@@ -492,7 +549,7 @@ function readOr<T>(read: () => T): T {
   }
 }
 
-function isEmptyUpdate(update: Uint8Array): boolean {
+export function isEmptyUpdate(update: Uint8Array): boolean {
   // An update with no structs and an empty delete set: [0, 0].
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0
 }

@@ -19,7 +19,21 @@ export interface RoomManagerOptions {
    * automatic snapshot). Not on every leave: someone joining and leaving a large case over and
    * over costs one run per eviction, not one per leave.
    */
-  onEvict?: (room: Room) => void
+  onEvict?: (room: Room) => void | Promise<void>
+  /** The other instances (REDIS_URL; relay/caseRelay.ts); absent: this instance is alone. */
+  peers?: PeerLink
+}
+
+/** How rooms reach the same case's rooms on other instances. */
+export interface PeerLink {
+  /** Before a room loads: start listening to its case (what arrives waits for `attach`). */
+  open(caseId: string): Promise<void>
+  /** The room is loaded: apply what waited and let it publish. */
+  attach(room: Room): void
+  /** The room left memory (or never loaded). */
+  detach(caseId: string): void
+  /** The case was erased here: the other instances drop it too. */
+  erased(caseId: string): void
 }
 
 export class RoomManager {
@@ -27,12 +41,14 @@ export class RoomManager {
   private timers = new Map<string, NodeJS.Timeout>()
   private evictAfterMs: number
   private retryMs: number
-  private onEvict: (room: Room) => void
+  private onEvict: (room: Room) => void | Promise<void>
+  private peers: PeerLink | null
 
   constructor(private storage: Storage, private log: Logger, opts: RoomManagerOptions = {}) {
     this.evictAfterMs = opts.evictAfterMs ?? ROOM_EVICT_AFTER_MS
     this.retryMs = opts.retryMs ?? STORE_RETRY_MS
     this.onEvict = opts.onEvict ?? (() => {})
+    this.peers = opts.peers ?? null
   }
 
   /** Load (or reuse) the room of a case and add the connection to it. */
@@ -55,7 +71,9 @@ export class RoomManager {
       this.rooms.set(caseId, p)
       // A failed load must not stick: the next connect tries again.
       p.catch(() => {
-        if (this.rooms.get(caseId) === p) this.rooms.delete(caseId)
+        if (this.rooms.get(caseId) !== p) return
+        this.rooms.delete(caseId)
+        this.peers?.detach(caseId)
       })
     }
     return p
@@ -63,24 +81,27 @@ export class RoomManager {
 
   private async load(caseId: string): Promise<Room> {
     const log = this.log.child({ case: caseRef(caseId) })
+    // Listen first, then load: an update another instance accepts meanwhile is not missed.
+    await this.peers?.open(caseId)
     const stored = await this.storage.docLog.load(caseId)
-    const loaded = rebuildCase(stored, this.storage, caseId)
+    const loaded = await rebuildCase(stored, this.storage, caseId)
     const room = new Room(caseId, loaded.doc, this.storage, log, loaded.storedBytes)
     if (loaded.repair) {
       log.error(loaded.repair, 'stored data of the case was damaged; rebuilt from what was intact and the latest snapshots')
       // Write the repaired document back, so the damage is not loaded again.
       void room.rewriteState()
     }
+    this.peers?.attach(room)
     return room
   }
 
   /** Run `fn` on the case's live document if it is open, else on a copy loaded from storage. */
-  async withDoc<T>(caseId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  async withDoc<T>(caseId: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
     const room = await this.peek(caseId)
     if (room && !room.erased) return fn(room.doc)
-    const { doc } = rebuildCase(await this.storage.docLog.load(caseId), this.storage, caseId)
+    const { doc } = await rebuildCase(await this.storage.docLog.load(caseId), this.storage, caseId)
     try {
-      return fn(doc)
+      return await fn(doc)
     } finally {
       doc.destroy()
     }
@@ -91,10 +112,10 @@ export class RoomManager {
    * needed, so the change is stored and relayed like any client's; a room nobody is in is evicted
    * again after the usual grace period.
    */
-  async changeLive<T>(caseId: string, fn: (room: Room) => T): Promise<T> {
+  async changeLive<T>(caseId: string, fn: (room: Room) => T | Promise<T>): Promise<T> {
     const room = await this.get(caseId)
     try {
-      return fn(room)
+      return await fn(room)
     } finally {
       if (room.conns.size === 0 && !this.timers.has(caseId)) this.scheduleEviction(room, this.evictAfterMs)
     }
@@ -125,7 +146,7 @@ export class RoomManager {
     if (room.conns.size > 0 || room.erased) return
     if (room.saved) {
       try {
-        this.onEvict(room)
+        await this.onEvict(room)
       } catch (err) {
         this.log.error({ case: caseRef(room.caseId), err: err instanceof Error ? err.message : String(err) }, 'eviction hook failed')
       }
@@ -138,6 +159,7 @@ export class RoomManager {
     }
     room.destroy()
     this.rooms.delete(room.caseId)
+    this.peers?.detach(room.caseId)
   }
 
   private cancelEviction(caseId: string): void {
@@ -148,8 +170,14 @@ export class RoomManager {
     }
   }
 
-  /** Close every connection of the case and drop it from memory without storing anything more. */
-  async erase(caseId: string): Promise<void> {
+  /**
+   * Close every connection of the case and drop it from memory without storing anything more;
+   * the other instances do the same (`fromPeer`: this is their message, not to be sent again).
+   */
+  async erase(caseId: string, fromPeer = false): Promise<void> {
+    if (!fromPeer) this.peers?.erased(caseId)
+    // Erased on another instance: this one drops the case key it may hold in memory too.
+    else this.storage.forgetErased(caseId)
     const room = await this.peek(caseId)
     this.cancelEviction(caseId)
     if (room) {
@@ -158,6 +186,7 @@ export class RoomManager {
       room.destroy()
     }
     this.rooms.delete(caseId)
+    this.peers?.detach(caseId)
   }
 
   /**
@@ -180,6 +209,7 @@ export class RoomManager {
         ok = false
       }
       room.destroy()
+      this.peers?.detach(caseId)
     }
     this.rooms.clear()
     return ok

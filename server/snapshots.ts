@@ -11,13 +11,15 @@ import { migrateDoc } from '../shared/migrations.ts'
 import { SCHEMA_VERSION, TOP_LEVEL } from '../shared/schema.ts'
 import type { SnapshotRecord, SnapshotSummary, Storage } from './storage/storage.ts'
 
-export function saveSnapshot(
+export async function saveSnapshot(
   storage: Storage, caseId: string, doc: Y.Doc, label: string, savedBy: SnapshotRecord['savedBy'], auto: boolean, now = Date.now(),
   /** The snapshot this one replaces: the summary counts changes since the one before it. */
   replaces: string | null = null,
-): SnapshotRecord {
+): Promise<SnapshotRecord> {
   const plan = derivePlan(doc)
-  const previous = replaces ? storage.listSnapshots(caseId).filter((s) => s.id !== replaces).map((s) => storage.getSnapshot(caseId, s.id))[0] ?? null : storage.latestSnapshot(caseId)
+  const state = Y.encodeStateAsUpdate(doc)
+  const before = replaces ? (await storage.listSnapshots(caseId)).find((s) => s.id !== replaces) : null
+  const previous = replaces ? (before ? await storage.getSnapshot(caseId, before.id) : null) : await storage.latestSnapshot(caseId)
   const record: SnapshotRecord = {
     id: newId(),
     caseId,
@@ -28,7 +30,7 @@ export function saveSnapshot(
     schemaVersion: plan.schemaVersion,
     summary: summarize(plan, previous ? (JSON.parse(previous.planJson) as Plan) : null, todayInNL(new Date(now))),
   }
-  storage.createSnapshot(record, Y.encodeStateAsUpdate(doc), JSON.stringify(plan))
+  await storage.createSnapshot(record, state, JSON.stringify(plan))
   return record
 }
 
@@ -46,34 +48,34 @@ export const AUTO_SNAPSHOT_KEEP_DAYS = 30
  * Snapshots saved by people (meetings) are never pruned. Returns the snapshot, or null when none
  * was needed.
  */
-export function saveAutoSnapshot(storage: Storage, caseId: string, doc: Y.Doc, label: string, now = Date.now()): SnapshotRecord | null {
-  const latest = storage.latestSnapshot(caseId)
-  if (latest && sameContent(latest.planJson, derivePlan(doc), storage, caseId, latest.meta.id, doc)) return null
+export async function saveAutoSnapshot(storage: Storage, caseId: string, doc: Y.Doc, label: string, now = Date.now()): Promise<SnapshotRecord | null> {
+  const latest = await storage.latestSnapshot(caseId)
+  if (latest && await sameContent(latest.planJson, derivePlan(doc), storage, caseId, latest.meta.id, doc)) return null
   const replaces = latest && latest.meta.auto && now - latest.meta.createdAt < AUTO_SNAPSHOT_EVERY_MS ? latest.meta.id : null
-  const record = saveSnapshot(storage, caseId, doc, label, { name: '', role: 'system' }, true, now, replaces)
-  if (replaces) storage.deleteSnapshots(caseId, [replaces])
-  pruneAutoSnapshots(storage, caseId, now)
+  const record = await saveSnapshot(storage, caseId, doc, label, { name: '', role: 'system' }, true, now, replaces)
+  if (replaces) await storage.deleteSnapshots(caseId, [replaces])
+  await pruneAutoSnapshots(storage, caseId, now)
   return record
 }
 
 /** Keep every snapshot people saved; of automatic ones, the last per day within the keep window. */
-export function pruneAutoSnapshots(storage: Storage, caseId: string, now = Date.now()): void {
+export async function pruneAutoSnapshots(storage: Storage, caseId: string, now = Date.now()): Promise<void> {
   const keepFrom = now - AUTO_SNAPSHOT_KEEP_DAYS * 24 * 3600_000
   const dayKept = new Set<string>()
   const remove: string[] = []
-  for (const s of storage.listSnapshots(caseId)) { // newest first
+  for (const s of await storage.listSnapshots(caseId)) { // newest first
     if (!s.auto) continue
     const day = todayInNL(new Date(s.createdAt))
     if (s.createdAt < keepFrom || dayKept.has(day)) remove.push(s.id)
     else dayKept.add(day)
   }
-  storage.deleteSnapshots(caseId, remove)
+  await storage.deleteSnapshots(caseId, remove)
 }
 
-function sameContent(previousPlanJson: string, plan: Plan, storage: Storage, caseId: string, previousId: string, doc: Y.Doc): boolean {
+async function sameContent(previousPlanJson: string, plan: Plan, storage: Storage, caseId: string, previousId: string, doc: Y.Doc): Promise<boolean> {
   if (previousPlanJson !== JSON.stringify(plan)) return false
   // The plan is equal; so must the free drawing be.
-  const prev = loadSnapshotDoc(storage, caseId, previousId)
+  const prev = await loadSnapshotDoc(storage, caseId, previousId)
   if (!prev) return false
   try {
     return JSON.stringify(prev.getMap(TOP_LEVEL.canvas).toJSON()) === JSON.stringify(doc.getMap(TOP_LEVEL.canvas).toJSON())
@@ -93,8 +95,8 @@ export function summarize(plan: Plan, previous: Plan | null, today: string): Sna
 }
 
 /** The snapshot's document, migrated to the current schema if it was saved under an older one. */
-export function loadSnapshotDoc(storage: Storage, caseId: string, snapshotId: string): Y.Doc | null {
-  const row = storage.getSnapshotState(caseId, snapshotId)
+export async function loadSnapshotDoc(storage: Storage, caseId: string, snapshotId: string): Promise<Y.Doc | null> {
+  const row = await storage.getSnapshotState(caseId, snapshotId)
   if (!row) return null
   const doc = new Y.Doc()
   Y.applyUpdate(doc, row.state)
@@ -103,12 +105,12 @@ export function loadSnapshotDoc(storage: Storage, caseId: string, snapshotId: st
 }
 
 /** The snapshot's plan, re-derived when it was saved under an older schema. */
-export function loadSnapshotPlan(storage: Storage, caseId: string, snapshotId: string): { meta: SnapshotRecord; plan: Plan } | null {
-  const row = storage.getSnapshot(caseId, snapshotId)
+export async function loadSnapshotPlan(storage: Storage, caseId: string, snapshotId: string): Promise<{ meta: SnapshotRecord; plan: Plan } | null> {
+  const row = await storage.getSnapshot(caseId, snapshotId)
   if (!row) return null
   const stored = JSON.parse(row.planJson) as Plan
   if (stored.schemaVersion === SCHEMA_VERSION) return { meta: row.meta, plan: stored }
-  const doc = loadSnapshotDoc(storage, caseId, snapshotId)
+  const doc = await loadSnapshotDoc(storage, caseId, snapshotId)
   if (!doc) return null
   try {
     return { meta: row.meta, plan: derivePlan(doc) }

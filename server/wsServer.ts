@@ -21,8 +21,8 @@ import { SCHEMA_VERSION } from '../shared/schema.ts'
 import { SCHEMA_VERSION_PARAM, TOKEN_PARAM } from '../shared/protocol.ts'
 import { WS_PING_INTERVAL_MS } from './constants.ts'
 import { MAX_BUFFERED_BYTES } from './budgets.ts'
-import { canReadCase, canWrite, CredentialInUrl, isService, type Access, type AccessResolver } from './auth/access.ts'
-import { caseRights } from './http/apiKit.ts'
+import { canWrite, CredentialInUrl, isService, type Access, type AccessResolver } from './auth/access.ts'
+import { mayReadCase } from './http/apiKit.ts'
 import type { Role } from '../shared/schema.ts'
 import { TooManyAttempts } from './auth/rateLimit.ts'
 import { CaseDamagedError } from './loadCase.ts'
@@ -43,6 +43,8 @@ export interface WsDeps {
   log: Logger
   /** PUBLIC_URL: the server's own origin for the Origin check (else the request's Host). */
   publicUrl?: string | null
+  /** Called for each document update accepted from a client (the updates/s metric). */
+  onUpdate?: () => void
 }
 
 export function createWsEndpoint(deps: WsDeps) {
@@ -96,7 +98,7 @@ export function createWsEndpoint(deps: WsDeps) {
     try {
       // The case's own case session cookie counts too (auth/caseSession.ts).
       who = await resolver.resolve(req, token, Date.now(), caseId)
-      if (who && isService(who) && !storage.getCase(caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
+      if (who && isService(who) && !await storage.getCase(caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     } catch (err) {
       if (err instanceof CredentialInUrl) return refuse(socket, 400, 'bad_request', err.message)
       if (err instanceof TooManyAttempts) return refuse(socket, 429, 'too_many_requests', err.message, { 'Retry-After': String(err.retryAfterS) })
@@ -105,7 +107,7 @@ export function createWsEndpoint(deps: WsDeps) {
     }
     if (!who) return refuse(socket, 401, 'unauthorized', 'No valid access for this case.')
     // No right on this case: the same answer as for a case that does not exist (no probing of ids).
-    if (!canReadCase(who, caseId, caseRights(storage))) return refuse(socket, 404, 'not_found', 'This case does not exist.')
+    if (!await mayReadCase(storage, who, caseId)) return refuse(socket, 404, 'not_found', 'This case does not exist.')
     if (draining) return refuse(socket, 503, 'shutting_down', 'The server is restarting; try again in a moment.')
     if (socket.destroyed) return
 
@@ -153,6 +155,7 @@ export function createWsEndpoint(deps: WsDeps) {
       // Writes are audited per connection: at the first accepted write, then at most once per
       // EDIT_AUDIT_INTERVAL_MS while it keeps writing (who changed the case when, not every keystroke).
       wrote() {
+        deps.onUpdate?.()
         const now = Date.now()
         if (now - lastEditAudit < EDIT_AUDIT_INTERVAL_MS) return
         lastEditAudit = now
@@ -166,16 +169,16 @@ export function createWsEndpoint(deps: WsDeps) {
     }
     // Ending the credential ends this socket; a credential ended since the upgrade's check counts.
     const forget = who.credential ? resolver.live.register(who.credential, refuseConn) : null
-    let current = true
-    try {
-      current = resolver.isCurrent(who)
-    } catch { /* storage failing: the upgrade's check stands */ }
-    if (!current) refuseConn(CloseCode.Unauthorized, 'this access is no longer valid')
+    // Frames that arrive meanwhile wait behind the check and the room's load, like any load.
+    const checked = resolver.isCurrent(who).catch(() => true /* storage failing: the upgrade's check stands */)
 
     let room: Room | null = null
     /** Frames queued behind the room's load (handled in order before any later frame). */
     let waiting = 0
-    const joined = rooms.join(caseId, conn).then((r) => {
+    const joined = checked.then((current) => {
+      if (!current) refuseConn(CloseCode.Unauthorized, 'this access is no longer valid')
+      return rooms.join(caseId, conn)
+    }).then((r) => {
       room = r
       if (closed) rooms.leave(r, conn)
       return r

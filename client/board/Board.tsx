@@ -48,6 +48,9 @@ import { Inspector, inspectedShape } from './ui/Inspector.tsx'
 import { cardName } from './ui/LinkMaker.tsx'
 import { usePresenting, viewKey } from './ui/presenting.ts'
 import { stringsFor } from './strings.ts'
+import { dropUnusedFontPreload } from './fonts.ts'
+import { MARK_EDITABLE, markOnce } from '../perfMarks.ts'
+import { RemoteDragLayer, RemoteDragsContext } from './ui/RemoteDrags.tsx'
 
 export interface BoardProps {
   doc: Y.Doc
@@ -114,6 +117,7 @@ const components: TLComponents = {
   TopPanel: null,
   SharePanel: null, // participants are shown by the app shell
   CursorChatBubble: null, // chat is not part of awareness here
+  OnTheCanvas: RemoteDragLayer, // others' drags, as they happen
 }
 
 function isTextField(el: EventTarget | null): boolean {
@@ -172,6 +176,12 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   }, [editor])
 
   useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, locale, undo, onError: onBridgeError })
+  // The bridge has placed the cards (its effect ran first): editable from the next frame (the benchmark reads the mark).
+  useEffect(() => {
+    if (!editor || readOnly) return
+    const frame = requestAnimationFrame(() => markOnce(MARK_EDITABLE))
+    return () => cancelAnimationFrame(frame)
+  }, [editor, readOnly])
 
   const templateId = readMeta(doc).templateId
   const scale = getTemplate(templateId)?.scale ?? null
@@ -310,6 +320,8 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   }), [])
 
   const onMount = useCallback((ed: Editor) => {
+    // Fonts only for what is on the board (./fonts.ts), not all of tldraw's 16 faces.
+    dropUnusedFontPreload(ed)
     // No assets (images, video) and no third-party embeds: pasted files are ignored, links become text.
     ed.registerExternalContentHandler('files', () => {})
     ed.registerExternalContentHandler('embed', () => {})
@@ -470,6 +482,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
           </div>
           <div className={`kt-board-main${dockOpen ? ' kt-docked' : ''}`}>
             <div className="kt-canvas" onKeyDownCapture={onCanvasKeyDown}>
+              <RemoteDragsContext.Provider value={awareness}>
               <Tldraw
                 store={store}
                 shapeUtils={boardShapeUtils}
@@ -482,6 +495,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
                 components={components}
                 options={{ createTextOnCanvasDoubleClick: false }}
               />
+              </RemoteDragsContext.Provider>
             </div>
             {editor && dockOpen && (
               <aside ref={dockRef} className="kt-dock" data-testid="board-dock" aria-label={strings.inspector}

@@ -17,8 +17,7 @@ import { takeNext } from '../identity.ts'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
 import { AccountBar } from '../components/AccountBar.tsx'
 import { Login } from './LoginPage.tsx'
-import { AdminPanel } from './AdminPage.tsx'
-import { AuditExport } from './AuditExportPage.tsx'
+import { AdminPanel, AuditExport } from '../lazyPages.tsx'
 
 export { loginError } from './LoginPage.tsx'
 

@@ -132,57 +132,64 @@ export class AccessResolver {
 
   /** Open sockets by the credential they were authorised with. */
   readonly live = new LiveCredentials()
+  /** Told of every credential ended here, so other instances close its sockets too (relay/caseRelay.ts). */
+  onEnded: ((kind: Credential['kind'] | 'account', id: string, reason: string) => void) | null = null
 
   constructor(private storage: Storage, private limiter = new CredentialLimiter()) {}
 
   /** Logout: forget the session and close the sockets opened with it. */
-  endSession(sid: string): void {
+  async endSession(sid: string): Promise<void> {
     if (!looksLikeToken(sid)) return
     const hash = hashToken(sid)
-    this.storage.deleteSession(hash)
-    this.live.end('session', hash, 'signed out')
+    await this.storage.deleteSession(hash)
+    this.endLive('session', hash, 'signed out')
   }
 
   /**
    * An account was disabled, reset or changed role or team: its sessions end and every socket of
    * its sessions and API tokens closes (they reconnect with the rights it has now, if any).
    */
-  endAccount(accountId: string, reason: string, endSessions: boolean): void {
-    if (endSessions) this.storage.accounts.deleteSessionsOf(accountId)
-    this.live.end('account', accountId, reason)
+  async endAccount(accountId: string, reason: string, endSessions: boolean): Promise<void> {
+    if (endSessions) await this.storage.accounts.deleteSessionsOf(accountId)
+    this.endLive('account', accountId, reason)
   }
 
   /** Revoke a personal API token; its sockets close. False when the account has no such token. */
-  revokeApiToken(accountId: string, id: string, now = Date.now()): boolean {
-    if (!this.storage.accounts.revokeApiToken(accountId, id, now)) return false
-    this.live.end('apiToken', id, 'the API token was revoked')
+  async revokeApiToken(accountId: string, id: string, now = Date.now()): Promise<boolean> {
+    if (!await this.storage.accounts.revokeApiToken(accountId, id, now)) return false
+    this.endLive('apiToken', id, 'the API token was revoked')
     return true
   }
 
   /** Revoke an invite of this case and close the sockets opened with it; false when unknown. */
-  revokeInvite(caseId: string, inviteId: string, now = Date.now()): boolean {
-    if (!this.storage.revokeInvite(caseId, inviteId, now)) return false
-    this.live.end('invite', inviteId, 'the invitation was revoked')
+  async revokeInvite(caseId: string, inviteId: string, now = Date.now()): Promise<boolean> {
+    if (!await this.storage.revokeInvite(caseId, inviteId, now)) return false
+    this.endLive('invite', inviteId, 'the invitation was revoked')
     return true
+  }
+
+  private endLive(kind: Credential['kind'] | 'account', id: string, reason: string): void {
+    this.live.end(kind, id, reason)
+    this.onEnded?.(kind, id, reason)
   }
 
   /**
    * Is the access's credential still valid now? Checked once more when a socket opens, so a
    * logout or revocation between the upgrade's check and the socket's registration still counts.
    */
-  isCurrent(a: Access, now = Date.now()): boolean {
+  async isCurrent(a: Access, now = Date.now()): Promise<boolean> {
     const c = a.credential
     if (!c) return true
     if (c.expiresAt <= now) return false
     if (c.kind === 'session') {
-      const s = this.storage.findSession(c.tokenHash)
-      return s !== null && this.enabledAccount(s.accountId) !== null
+      const s = await this.storage.findSession(c.tokenHash)
+      return s !== null && await this.enabledAccount(s.accountId) !== null
     }
     if (c.kind === 'apiToken') {
-      const t = this.storage.accounts.findApiToken(c.tokenHash)
-      return t !== null && t.revokedAt === null && this.enabledAccount(t.accountId) !== null
+      const t = await this.storage.accounts.findApiToken(c.tokenHash)
+      return t !== null && t.revokedAt === null && await this.enabledAccount(t.accountId) !== null
     }
-    const inv = this.storage.findInvite(c.tokenHash)
+    const inv = await this.storage.findInvite(c.tokenHash)
     return inv !== null && inv.revokedAt === null
   }
 
@@ -199,7 +206,7 @@ export class AccessResolver {
     if (bearer) return this.fromSecret(bearer, source, now)
     if (queryToken) return this.fromQueryToken(queryToken, source, now)
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
-    const session = sid ? this.fromSession(sid, source, now) : null
+    const session = sid ? await this.fromSession(sid, source, now) : null
     if (session) return session
     const csid = caseId ? caseSessionOf(req.headers.cookie, caseId) : null
     if (csid && caseId) return this.fromCaseSession(csid, caseId, source, now)
@@ -211,15 +218,15 @@ export class AccessResolver {
    * and the case session id to put in the cookie, or null for a token that is no usable invite
    * (a miss, as for a Bearer token). Throws TooManyAttempts.
    */
-  redeemInvite(token: string, source: string, now = Date.now()): { access: Access; sessionId: string } | null {
+  async redeemInvite(token: string, source: string, now = Date.now()): Promise<{ access: Access; sessionId: string } | null> {
     if (token.length > MAX_SECRET_CHARS) return null
     const kind = tokenKindOf(token)
     if (kind !== null && kind !== 'invite') return this.missed(source, now)
     // Prefixed or from before prefixes: both are found by hash.
-    const access = this.fromInvite(token, source, now)
+    const access = await this.fromInvite(token, source, now)
     if (!access?.credential || access.caseId === null) return null
     const sessionId = newToken('caseSession')
-    this.storage.createCaseSession({
+    await this.storage.createCaseSession({
       idHash: hashToken(sessionId), inviteHash: access.credential.tokenHash, caseId: access.caseId, createdAt: now, expiresAt: access.credential.expiresAt,
     })
     return { access, sessionId }
@@ -231,16 +238,16 @@ export class AccessResolver {
   }
 
   /** A URL may carry an invite (the resident's link), nothing else: a key or API token there is refused. */
-  private fromQueryToken(secret: string, source: string, now: number): Access | null {
+  private async fromQueryToken(secret: string, source: string, now: number): Promise<Access | null> {
     if (secret.length > MAX_SECRET_CHARS) return null
     const kind = tokenKindOf(secret)
     if (kind === 'invite') return this.fromInvite(secret, source, now)
-    if (kind === 'apiToken' || this.knownKeyRole(secret) !== null) throw new CredentialInUrl()
+    if (kind === 'apiToken' || await this.knownKeyRole(secret) !== null) throw new CredentialInUrl()
     if (kind !== null || !looksLikeToken(secret)) return this.missed(source, now)
     // An invite from before prefixes.
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(secret)
-    const inv = this.storage.findInvite(hash)
+    const inv = await this.storage.findInvite(hash)
     return inv && usable(inv, now) ? inviteAccess(inv, hash) : this.missed(source, now)
   }
 
@@ -251,13 +258,13 @@ export class AccessResolver {
     if (kind === 'apiToken') return this.fromApiToken(secret, source, now)
     if (kind !== null) return kind === 'invite' ? this.fromInvite(secret, source, now) : this.missed(source, now)
     // 2. A key checked before.
-    const known = this.knownKeyRole(secret)
+    const known = await this.knownKeyRole(secret)
     if (known) return orgAccess(known)
     // 3. An invite token from before prefixes.
     if (looksLikeToken(secret)) {
       this.limiter.beforeLookup(source, now)
       const hash = hashToken(secret)
-      const inv = this.storage.findInvite(hash)
+      const inv = await this.storage.findInvite(hash)
       if (inv) return usable(inv, now) ? inviteAccess(inv, hash) : this.missed(source, now)
     }
     // 4. Perhaps a key.
@@ -265,51 +272,51 @@ export class AccessResolver {
     return role ? orgAccess(role) : null
   }
 
-  private fromInvite(token: string, source: string, now: number): Access | null {
+  private async fromInvite(token: string, source: string, now: number): Promise<Access | null> {
     if (!looksLikeToken(token)) return this.missed(source, now)
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(token)
-    const inv = this.storage.findInvite(hash)
+    const inv = await this.storage.findInvite(hash)
     if (!inv || !usable(inv, now)) return this.missed(source, now)
     return inviteAccess(inv, hash)
   }
 
   /** Session ids are found by hash; the session gives its account's current role and team. */
-  private fromSession(sid: string, source: string, now: number): Access | null {
+  private async fromSession(sid: string, source: string, now: number): Promise<Access | null> {
     if (!looksLikeToken(sid)) return this.missed(source, now)
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(sid)
-    const s = this.storage.findSession(hash)
-    const acc = s && s.expiresAt > now ? this.enabledAccount(s.accountId) : null
+    const s = await this.storage.findSession(hash)
+    const acc = s && s.expiresAt > now ? await this.enabledAccount(s.accountId) : null
     if (!s || !acc) return this.missed(source, now)
     return accountAccess(acc, { kind: 'session', id: hash, tokenHash: hash, expiresAt: s.expiresAt, accountId: acc.id })
   }
 
   /** A personal API token (Bearer): its account's access, while token and account are valid. */
-  private fromApiToken(secret: string, source: string, now: number): Access | null {
+  private async fromApiToken(secret: string, source: string, now: number): Promise<Access | null> {
     if (!looksLikeToken(secret)) return this.missed(source, now)
     this.limiter.beforeLookup(source, now)
     const hash = hashToken(secret)
-    const t = this.storage.accounts.findApiToken(hash)
-    const acc = t && t.revokedAt === null && t.expiresAt > now ? this.enabledAccount(t.accountId) : null
+    const t = await this.storage.accounts.findApiToken(hash)
+    const acc = t && t.revokedAt === null && t.expiresAt > now ? await this.enabledAccount(t.accountId) : null
     if (!t || !acc) return this.missed(source, now)
     // Last use, at most once a minute (a script polling does not write on every call).
-    if (t.lastUsedAt === null || now - t.lastUsedAt > 60_000) this.storage.accounts.touchApiToken(t.id, now)
+    if (t.lastUsedAt === null || now - t.lastUsedAt > 60_000) await this.storage.accounts.touchApiToken(t.id, now)
     return accountAccess(acc, { kind: 'apiToken', id: t.id, tokenHash: hash, expiresAt: t.expiresAt, accountId: acc.id }, `account:${acc.id}/token:${t.id.slice(0, 8)}`)
   }
 
-  private enabledAccount(id: string): AccountRecord | null {
-    const acc = this.storage.accounts.getAccount(id)
+  private async enabledAccount(id: string): Promise<AccountRecord | null> {
+    const acc = await this.storage.accounts.getAccount(id)
     return acc && acc.disabledAt === null ? acc : null
   }
 
   /** A case session is found by hash and gives its invite's access while the invite is usable. */
-  private fromCaseSession(csid: string, caseId: string, source: string, now: number): Access | null {
+  private async fromCaseSession(csid: string, caseId: string, source: string, now: number): Promise<Access | null> {
     if (!looksLikeToken(csid) || tokenKindOf(csid) !== 'caseSession') return this.missed(source, now)
     this.limiter.beforeLookup(source, now)
-    const cs = this.storage.findCaseSession(hashToken(csid))
+    const cs = await this.storage.findCaseSession(hashToken(csid))
     if (!cs || cs.caseId !== caseId || cs.expiresAt <= now) return this.missed(source, now)
-    const inv = this.storage.findInvite(cs.inviteHash)
+    const inv = await this.storage.findInvite(cs.inviteHash)
     if (!inv || inv.caseId !== caseId || !usable(inv, now)) return this.missed(source, now)
     return inviteAccess(inv, cs.inviteHash)
   }
@@ -320,9 +327,9 @@ export class AccessResolver {
   }
 
   /** The role of a key verified before whose setting has not changed since, without a KDF. */
-  private knownKeyRole(key: string): Role | null {
+  private async knownKeyRole(key: string): Promise<Role | null> {
     const v = this.verified.get(keyDigest(key))
-    if (!v || this.storage.getSetting(v.setting) !== v.stored) return null
+    if (!v || await this.storage.getSetting(v.setting) !== v.stored) return null
     return v.role
   }
 
@@ -331,31 +338,32 @@ export class AccessResolver {
     const digest = keyDigest(key)
     const under = this.checking.get(digest)
     if (under) return under
-    const candidates = this.unverifiedKeys()
-    // Every key setting has been matched by another secret already: this one is none of them,
-    // and costs no more than an unknown token.
-    if (candidates.length === 0) {
-      this.limiter.beforeLookup(source, now)
-      return Promise.resolve(this.missed(source, now))
-    }
-    const check = this.limiter
-      .keyCheck(source, now, async () => {
+    // Registered before the first await: the same key sent many times at once is still checked once.
+    const check = (async () => {
+      const candidates = await this.unverifiedKeys()
+      // Every key setting has been matched by another secret already: this one is none of them,
+      // and costs no more than an unknown token.
+      if (candidates.length === 0) {
+        this.limiter.beforeLookup(source, now)
+        return this.missed(source, now)
+      }
+      return this.limiter.keyCheck(source, now, async () => {
         const matches = await Promise.all(candidates.map((c) => verifyKey(key, c.stored)))
         const hit = candidates[matches.indexOf(true)]
         if (!hit) return null
         this.verified.set(digest, hit)
         return hit.role
       })
-      .finally(() => this.checking.delete(digest))
+    })().finally(() => this.checking.delete(digest))
     this.checking.set(digest, check)
     return check
   }
 
-  private unverifiedKeys(): VerifiedKey[] {
+  private async unverifiedKeys(): Promise<VerifiedKey[]> {
     const matched = new Set([...this.verified.values()].map((v) => `${v.setting}\n${v.stored}`))
     const out: VerifiedKey[] = []
     for (const k of ORG_KEYS) {
-      const stored = this.storage.getSetting(k.setting)
+      const stored = await this.storage.getSetting(k.setting)
       if (stored && !matched.has(`${k.setting}\n${stored}`)) out.push({ ...k, stored })
     }
     return out
@@ -399,7 +407,7 @@ function inviteAccess(inv: InviteRecord, hash: string): Access {
   }
 }
 
-function bearerOf(h: string | undefined): string | null {
+export function bearerOf(h: string | undefined): string | null {
   if (!h) return null
   const m = /^Bearer\s+(\S+)$/i.exec(h.trim())
   return m ? (m[1] as string) : null

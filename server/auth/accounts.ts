@@ -54,12 +54,12 @@ export class Accounts {
   constructor(private storage: Storage, private limiter: CredentialLimiter, private opts: AccountOptions) {}
 
   /** A new account waiting for activation, and its link's token (shown once). */
-  create(input: CreateAccountBody, now = Date.now()): { account: AccountRecord; token: string } {
+  async create(input: CreateAccountBody, now = Date.now()): Promise<{ account: AccountRecord; token: string }> {
     const store = this.storage.accounts
-    if (store.findAccountByUsername(input.username)) throw new HttpError(409, ApiError.conflict, 'This user name is taken.')
-    if (input.teamId && !store.getTeam(input.teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
+    if (await store.findAccountByUsername(input.username)) throw new HttpError(409, ApiError.conflict, 'This user name is taken.')
+    if (input.teamId && !await store.getTeam(input.teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
     const token = newToken('activation')
-    const account = store.createAccount({
+    const account = await store.createAccount({
       username: input.username, displayName: input.displayName, role: input.role, teamId: input.teamId ?? null,
       passwordHash: null, totpSecret: null, totpLastStep: 0, oidcSubject: null,
       activationHash: hashToken(token), activationExpiresAt: now + ACTIVATION_TTL_MS,
@@ -72,21 +72,21 @@ export class Accounts {
    * Reset: the password and second factor are cleared, every session ends, and a new activation
    * link is made. Returns the token, or null for an unknown account.
    */
-  reset(id: string, now = Date.now()): { account: AccountRecord; token: string; endedSessions: string[] } | null {
+  async reset(id: string, now = Date.now()): Promise<{ account: AccountRecord; token: string; endedSessions: string[] } | null> {
     const store = this.storage.accounts
-    if (!store.getAccount(id)) return null
+    if (!await store.getAccount(id)) return null
     const token = newToken('activation')
-    const account = store.updateAccount(id, {
+    const account = await store.updateAccount(id, {
       passwordHash: null, totpSecret: null, activationHash: hashToken(token), activationExpiresAt: now + ACTIVATION_TTL_MS,
       failedLogins: 0, lockedUntil: 0,
     }) as AccountRecord
-    return { account, token, endedSessions: store.deleteSessionsOf(id) }
+    return { account, token, endedSessions: await store.deleteSessionsOf(id) }
   }
 
   /** The account an activation token belongs to, while the link is valid. */
-  pendingActivation(token: string, now = Date.now()): AccountRecord | null {
+  async pendingActivation(token: string, now = Date.now()): Promise<AccountRecord | null> {
     if (tokenKindOf(token) !== 'activation' || !looksLikeToken(token)) return null
-    const a = this.storage.accounts.findAccountByActivation(hashToken(token))
+    const a = await this.storage.accounts.findAccountByActivation(hashToken(token))
     if (!a || (a.activationExpiresAt ?? 0) <= now || a.disabledAt !== null) return null
     return a
   }
@@ -95,28 +95,28 @@ export class Accounts {
    * The activation page opens: the second factor to set up (a new secret, kept with the pending
    * account until the activation completes; opening the page again shows the same one).
    */
-  startActivation(token: string, now = Date.now()): { account: AccountRecord; totpUri: string | null; totpSecret: string | null } | null {
-    let a = this.pendingActivation(token, now)
+  async startActivation(token: string, now = Date.now()): Promise<{ account: AccountRecord; totpUri: string | null; totpSecret: string | null } | null> {
+    let a = await this.pendingActivation(token, now)
     if (!a) return null
     if (!this.opts.requireMfa) return { account: a, totpUri: null, totpSecret: null }
-    if (!a.totpSecret) a = this.storage.accounts.updateAccount(a.id, { totpSecret: new OTPAuth.Secret({ size: 20 }).base32 }) as AccountRecord
+    if (!a.totpSecret) a = await this.storage.accounts.updateAccount(a.id, { totpSecret: new OTPAuth.Secret({ size: 20 }).base32 }) as AccountRecord
     const secret = a.totpSecret as string
     return { account: a, totpUri: totpOf(a.username, secret).toString(), totpSecret: secret }
   }
 
   /** Set the password (and confirm the second factor with its first code): the account is active. */
   async completeActivation(token: string, password: string, code: string | undefined, now = Date.now()): Promise<AccountRecord> {
-    const a = this.pendingActivation(token, now)
+    const a = await this.pendingActivation(token, now)
     if (!a) throw new HttpError(401, ApiError.unauthorized, 'This activation link is not valid (any more). Ask your administrator for a new one.')
     if (password.toLowerCase().includes(a.username.toLowerCase())) {
       throw new HttpError(400, ApiError.validation, 'password: the password must not contain the user name.')
     }
     if (this.opts.requireMfa) {
       if (!a.totpSecret) throw new HttpError(400, ApiError.validation, 'Open the activation page first to set up the authenticator app.')
-      if (!code || !this.acceptTotp(a, code, now)) throw new HttpError(400, ApiError.validation, 'code: this code is not right; check the time on your phone and try the next code.')
+      if (!code || !await this.acceptTotp(a, code, now)) throw new HttpError(400, ApiError.validation, 'code: this code is not right; check the time on your phone and try the next code.')
     }
     const passwordHash = await this.limiter.gated(() => hashKey(password, this.opts.passwordN))
-    return this.storage.accounts.updateAccount(a.id, {
+    return await this.storage.accounts.updateAccount(a.id, {
       passwordHash, activationHash: null, activationExpiresAt: null, failedLogins: 0, lockedUntil: 0,
     }) as AccountRecord
   }
@@ -127,34 +127,34 @@ export class Accounts {
    */
   async login(username: string, password: string, code: string | undefined, source: string, now = Date.now()): Promise<AccountRecord> {
     const store = this.storage.accounts
-    const a = store.findAccountByUsername(username.trim().toLowerCase())
+    const a = await store.findAccountByUsername(username.trim().toLowerCase())
     if (a && a.lockedUntil > now) throw new TooManyAttempts(Math.ceil((a.lockedUntil - now) / 1000))
     const usable = a !== null && a.disabledAt === null && a.passwordHash !== null && a.activationHash === null
     const clean = a !== null && a.failedLogins === 0
     const stored = usable ? (a.passwordHash as string) : await this.dummy()
     const ok = await this.limiter.passwordCheck(source, now, clean, async () => ((await verifyKey(password, stored)) ? true : null))
     if (!a || !usable || !ok) return this.failed(a, now)
-    if (a.totpSecret && (!code || !this.acceptTotp(a, code, now))) return this.failed(a, now)
+    if (a.totpSecret && (!code || !await this.acceptTotp(a, code, now))) return this.failed(a, now)
     if (!a.totpSecret && this.opts.requireMfa && a.oidcSubject === null) return this.failed(a, now)
-    return store.updateAccount(a.id, { failedLogins: 0, lockedUntil: 0, lastLoginAt: now }) as AccountRecord
+    return await store.updateAccount(a.id, { failedLogins: 0, lockedUntil: 0, lastLoginAt: now }) as AccountRecord
   }
 
-  private failed(a: AccountRecord | null, now: number): never {
+  private async failed(a: AccountRecord | null, now: number): Promise<never> {
     if (a) {
       const failures = a.failedLogins + 1
       const lockedUntil = failures >= LOCK_AFTER_FAILURES ? now + Math.min(LOCK_MAX_MS, LOCK_BASE_MS * 2 ** (failures - LOCK_AFTER_FAILURES)) : 0
-      this.storage.accounts.updateAccount(a.id, { failedLogins: failures, lockedUntil })
+      await this.storage.accounts.updateAccount(a.id, { failedLogins: failures, lockedUntil })
     }
     throw loginRefused()
   }
 
   /** A valid code for the account's secret, in a step not used before. */
-  private acceptTotp(a: AccountRecord, code: string, now: number): boolean {
+  private async acceptTotp(a: AccountRecord, code: string, now: number): Promise<boolean> {
     const totp = totpOf(a.username, a.totpSecret as string)
     const delta = totp.validate({ token: code, timestamp: now, window: 1 })
     if (delta === null) return false
     const step = Math.floor(now / 1000 / TOTP_PERIOD_S) + delta
-    return this.storage.accounts.useTotpStep(a.id, step)
+    return await this.storage.accounts.useTotpStep(a.id, step)
   }
 
   /** A hash of a random password with the same cost, so an unknown user name costs the same. */
@@ -171,8 +171,8 @@ export function totpOf(username: string, secret: string): OTPAuth.TOTP {
 }
 
 /** The account as its owner sees it. */
-export function accountInfo(storage: Storage, a: AccountRecord): AccountInfo {
-  const team = a.teamId ? storage.accounts.getTeam(a.teamId) : null
+export async function accountInfo(storage: Storage, a: AccountRecord): Promise<AccountInfo> {
+  const team = a.teamId ? await storage.accounts.getTeam(a.teamId) : null
   return {
     id: a.id, username: a.username, displayName: a.displayName, role: a.role,
     team: team ? { id: team.id, name: team.name } : null, totp: a.totpSecret !== null && a.activationHash === null, external: a.oidcSubject !== null,
@@ -180,10 +180,10 @@ export function accountInfo(storage: Storage, a: AccountRecord): AccountInfo {
 }
 
 /** The account as administrators list it. */
-export function accountListed(storage: Storage, a: AccountRecord): AccountListed {
+export async function accountListed(storage: Storage, a: AccountRecord): Promise<AccountListed> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   return {
-    ...accountInfo(storage, a), createdAt: new Date(a.createdAt).toISOString(), lastLoginAt: iso(a.lastLoginAt),
+    ...await accountInfo(storage, a), createdAt: new Date(a.createdAt).toISOString(), lastLoginAt: iso(a.lastLoginAt),
     disabledAt: iso(a.disabledAt), pendingActivation: a.activationHash !== null,
   }
 }

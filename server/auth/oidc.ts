@@ -140,20 +140,20 @@ export class OidcSignIn {
    * claims. Throws OidcRefused without a valid role (with the account's id, when it exists, so its
    * sessions can end) or for a disabled account.
    */
-  signIn(who: OidcIdentity, now = Date.now()): OidcSignedIn {
+  async signIn(who: OidcIdentity, now = Date.now()): Promise<OidcSignedIn> {
     const store = this.storage.accounts
-    const existing = store.findAccountByOidc(who.subject)
+    const existing = await store.findAccountByOidc(who.subject)
     if (existing?.disabledAt != null) throw new OidcRefused('oidc_disabled', 'the account is disabled', existing.id)
     if (!who.role) throw new OidcRefused('oidc_no_role', 'the provider gives no Keukentafel role', existing?.id ?? null)
-    const teamId = who.teamName ? this.teamNamed(who.teamName, now).id : null
+    const teamId = who.teamName ? (await this.teamNamed(who.teamName, now)).id : null
     if (existing) {
-      const account = store.updateAccount(existing.id, { displayName: who.displayName, role: who.role, teamId, lastLoginAt: now }) as AccountRecord
+      const account = await store.updateAccount(existing.id, { displayName: who.displayName, role: who.role, teamId, lastLoginAt: now }) as AccountRecord
       const rightsChanged = account.role !== existing.role || account.teamId !== existing.teamId
       if (rightsChanged) this.audit(now, 'account.update')
       return { account, rightsChanged }
     }
-    const account = store.createAccount({
-      username: this.freeUsername(who.username), displayName: who.displayName, role: who.role, teamId,
+    const account = await store.createAccount({
+      username: await this.freeUsername(who.username), displayName: who.displayName, role: who.role, teamId,
       passwordHash: null, totpSecret: null, totpLastStep: 0, oidcSubject: who.subject, activationHash: null, activationExpiresAt: null,
       failedLogins: 0, lockedUntil: 0, createdAt: now, lastLoginAt: now, disabledAt: null,
     })
@@ -161,23 +161,23 @@ export class OidcSignIn {
     return { account, rightsChanged: false }
   }
 
-  private teamNamed(name: string, now: number) {
+  private async teamNamed(name: string, now: number) {
     const store = this.storage.accounts
-    const found = store.findTeamByName(name)
+    const found = await store.findTeamByName(name)
     if (found) return found
-    const team = store.createTeam(name, now)
+    const team = await store.createTeam(name, now)
     this.audit(now, 'team.create')
     return team
   }
 
   /** `wanted`, or `wanted-2`, `wanted-3`, … when an account (local or another provider's) has it. */
-  private freeUsername(wanted: string): string {
+  private async freeUsername(wanted: string): Promise<string> {
     const store = this.storage.accounts
-    if (!store.findAccountByUsername(wanted)) return wanted
+    if (!await store.findAccountByUsername(wanted)) return wanted
     for (let n = 2; ; n++) {
       const suffix = `-${n}`
       const candidate = wanted.slice(0, 64 - suffix.length) + suffix
-      if (!store.findAccountByUsername(candidate)) return candidate
+      if (!await store.findAccountByUsername(candidate)) return candidate
     }
   }
 

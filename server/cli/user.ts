@@ -22,6 +22,7 @@ import { readSettings, SettingsError } from '../config.ts'
 import { Accounts } from '../auth/accounts.ts'
 import { CredentialLimiter } from '../auth/rateLimit.ts'
 import { openSqliteStorage } from '../storage/sqlite.ts'
+import { openPgStorage } from '../storage/pg/pgStorage.ts'
 import type { Storage } from '../storage/storage.ts'
 
 const USAGE = `Usage: npm run user -- <command>
@@ -46,26 +47,26 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2
   }
   const settings = readSettings(process.env, { clientDir: path.resolve('dist/client') })
-  const storage = openSqliteStorage(settings.dataDir)
+  const storage = settings.databaseUrl ? await openPgStorage(settings.databaseUrl, settings.dataDir) : openSqliteStorage(settings.dataDir)
   const base = settings.publicUrl ?? `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`
   const accounts = new Accounts(storage, new CredentialLimiter(), { passwordN: settings.passwordScryptN, requireMfa: settings.requireMfa })
   try {
-    return run(storage, accounts, base, positionals, values)
+    return await run(storage, accounts, base, positionals, values)
   } finally {
     await storage.close()
   }
 }
 
-function run(storage: Storage, accounts: Accounts, base: string, args: string[], opts: { name?: string; role?: string; team?: string }): number {
+async function run(storage: Storage, accounts: Accounts, base: string, args: string[], opts: { name?: string; role?: string; team?: string }): Promise<number> {
   const store = storage.accounts
   const [command, arg, third] = args
-  const account = (username: string | undefined) => {
-    const a = username ? store.findAccountByUsername(username) : null
+  const account = async (username: string | undefined) => {
+    const a = username ? await store.findAccountByUsername(username) : null
     if (!a) throw new UsageError(`No account with user name "${username ?? ''}".`)
     return a
   }
-  const team = (name: string | undefined) => {
-    const t = name ? store.findTeamByName(name.trim()) : null
+  const team = async (name: string | undefined) => {
+    const t = name ? await store.findTeamByName(name.trim()) : null
     if (!t) throw new UsageError(`No team named "${name ?? ''}". Create it first: npm run user -- team add "<name>".`)
     return t
   }
@@ -75,17 +76,17 @@ function run(storage: Storage, accounts: Accounts, base: string, args: string[],
   switch (command) {
     case 'add': {
       const parsed = CreateAccountBody.safeParse({
-        username: arg ?? '', displayName: opts.name ?? '', role: opts.role ?? '', teamId: opts.team ? team(opts.team).id : null,
+        username: arg ?? '', displayName: opts.name ?? '', role: opts.role ?? '', teamId: opts.team ? (await team(opts.team)).id : null,
       })
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'))
-      const { account: a, token } = accounts.create(parsed.data)
+      const { account: a, token } = await accounts.create(parsed.data)
       storage.audit({ at: Date.now(), actor: 'cli', role: 'admin', action: `account.create.${a.role}`, caseId: null, ground: 'security' })
       console.log(`Account ${a.username} (${a.role}) created.`)
       link(token, a.activationExpiresAt)
       return 0
     }
     case 'reset': {
-      const done = accounts.reset(account(arg).id)
+      const done = await accounts.reset((await account(arg)).id)
       if (!done) return 1
       storage.audit({ at: Date.now(), actor: 'cli', role: 'admin', action: 'account.reset', caseId: null, ground: 'security' })
       link(done.token, done.account.activationExpiresAt)
@@ -93,16 +94,16 @@ function run(storage: Storage, accounts: Accounts, base: string, args: string[],
     }
     case 'disable':
     case 'enable': {
-      const a = account(arg)
-      store.updateAccount(a.id, { disabledAt: command === 'disable' ? Date.now() : null })
-      if (command === 'disable') store.deleteSessionsOf(a.id)
+      const a = await account(arg)
+      await store.updateAccount(a.id, { disabledAt: command === 'disable' ? Date.now() : null })
+      if (command === 'disable') await store.deleteSessionsOf(a.id)
       storage.audit({ at: Date.now(), actor: 'cli', role: 'admin', action: `account.${command}`, caseId: null, ground: 'security' })
       console.log(`Account ${a.username} ${command}d.`)
       return 0
     }
     case 'list': {
-      const teams = new Map(store.listTeams().map((t) => [t.id, t.name]))
-      for (const a of store.listAccounts()) {
+      const teams = new Map((await store.listTeams()).map((t) => [t.id, t.name]))
+      for (const a of await store.listAccounts()) {
         const status = a.disabledAt !== null ? 'disabled' : a.activationHash !== null ? 'waiting for activation' : 'active'
         console.log(`${a.username}\t${a.role}\t${a.teamId ? teams.get(a.teamId) : '(no team)'}\t${status}\t${a.displayName}`)
       }
@@ -110,12 +111,12 @@ function run(storage: Storage, accounts: Accounts, base: string, args: string[],
     }
     case 'team': {
       if (arg === 'list') {
-        for (const t of store.listTeams()) console.log(t.name)
+        for (const t of await store.listTeams()) console.log(t.name)
         return 0
       }
       if (arg === 'add' && third && third.trim().length >= 2) {
-        if (store.findTeamByName(third.trim())) throw new UsageError(`A team named "${third}" exists.`)
-        store.createTeam(third.trim(), Date.now())
+        if (await store.findTeamByName(third.trim())) throw new UsageError(`A team named "${third}" exists.`)
+        await store.createTeam(third.trim(), Date.now())
         storage.audit({ at: Date.now(), actor: 'cli', role: 'admin', action: 'team.create', caseId: null, ground: 'security' })
         console.log(`Team "${third.trim()}" created.`)
         return 0
@@ -123,8 +124,8 @@ function run(storage: Storage, accounts: Accounts, base: string, args: string[],
       throw new UsageError('team add "<name>" (at least 2 characters) | team list')
     }
     case 'assign-cases': {
-      const t = team(arg)
-      const n = store.assignUnassignedCases(t.id)
+      const t = await team(arg)
+      const n = await store.assignUnassignedCases(t.id)
       storage.audit({ at: Date.now(), actor: 'cli', role: 'admin', action: 'cases.assign', caseId: null, ground: 'security' })
       console.log(`${n} case(s) without a team now belong to "${t.name}".`)
       return 0

@@ -31,9 +31,9 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     storage.audit({ at: Date.now(), actor: a?.actor ?? 'anonymous', role: a?.role ?? 'anonymous', action, caseId, ground: 'security' })
   }
 
-  function issued(req: Ctx['req'], account: AccountRecord, token: string): ActivationIssued {
+  async function issued(req: Ctx['req'], account: AccountRecord, token: string): Promise<ActivationIssued> {
     return {
-      account: accountListed(storage, account), url: `${web.baseUrl(req)}/activate#${token}`,
+      account: await accountListed(storage, account), url: `${web.baseUrl(req)}/activate#${token}`,
       expiresAt: new Date(account.activationExpiresAt ?? 0).toISOString(),
     }
   }
@@ -42,7 +42,7 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
 
   async function startActivation({ req, res }: Ctx): Promise<void> {
     const body = parse(ActivationBody, await readJson(req))
-    const started = accounts.startActivation(body.token)
+    const started = await accounts.startActivation(body.token)
     if (!started) throw new HttpError(401, ApiError.unauthorized, 'This activation link is not valid (any more). Ask your administrator for a new one.')
     const out: ActivationStarted = {
       username: started.account.username, displayName: started.account.displayName, totpUri: started.totpUri, totpSecret: started.totpSecret,
@@ -54,37 +54,37 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     const body = parse(CompleteActivationBody, await readJson(req))
     const now = Date.now()
     const account = await accounts.completeActivation(body.token, body.password, body.code, now)
-    web.signedIn(res, account, now, 'account.activate')
+    await web.signedIn(res, account, now, 'account.activate')
   }
 
   // --- administrators: teams and accounts, never case content ---
 
-  function listTeams({ res }: Ctx): void {
-    sendJson(res, 200, store.listTeams().map((t) => ({ id: t.id, name: t.name })))
+  async function listTeams({ res }: Ctx): Promise<void> {
+    sendJson(res, 200, (await store.listTeams()).map((t) => ({ id: t.id, name: t.name })))
   }
 
   async function createTeam({ req, res, who }: Ctx): Promise<void> {
     const body = parse(TeamBody, await readJson(req))
-    if (store.findTeamByName(body.name)) throw new HttpError(409, ApiError.conflict, 'A team with this name exists.')
-    const t = store.createTeam(body.name, Date.now())
+    if (await store.findTeamByName(body.name)) throw new HttpError(409, ApiError.conflict, 'A team with this name exists.')
+    const t = await store.createTeam(body.name, Date.now())
     audit(who, 'team.create')
     sendJson(res, 201, { id: t.id, name: t.name })
   }
 
-  function listAccounts({ res }: Ctx): void {
-    sendJson(res, 200, store.listAccounts().map((a) => accountListed(storage, a)))
+  async function listAccounts({ res }: Ctx): Promise<void> {
+    sendJson(res, 200, await Promise.all((await store.listAccounts()).map((a) => accountListed(storage, a))))
   }
 
   async function createAccount({ req, res, who }: Ctx): Promise<void> {
     const body = parse(CreateAccountBody, await readJson(req))
-    const { account, token } = accounts.create(body)
+    const { account, token } = await accounts.create(body)
     audit(who, `account.create.${account.role}`)
-    sendJson(res, 201, issued(req, account, token))
+    sendJson(res, 201, await issued(req, account, token))
   }
 
-  function accountParam(params: string[]): AccountRecord {
+  async function accountParam(params: string[]): Promise<AccountRecord> {
     const id = params[0] ?? ''
-    const a = ID.test(id) ? store.getAccount(id) : null
+    const a = ID.test(id) ? await store.getAccount(id) : null
     if (!a) throw notFound('No such account.')
     return a
   }
@@ -94,31 +94,31 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
    * any change of role, team or status closes its sockets (they reconnect with the new rights).
    */
   async function updateAccount({ req, res, who, params }: Ctx): Promise<void> {
-    const before = accountParam(params)
+    const before = await accountParam(params)
     const body = parse(UpdateAccountBody, await readJson(req))
     const me = requireAccess(who)
     if (before.id === me.accountId && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       throw new HttpError(400, ApiError.validation, 'You cannot disable your own account or take away your own administrator role.')
     }
-    if (body.teamId && !store.getTeam(body.teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
+    if (body.teamId && !await store.getTeam(body.teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
     const disabledAt = body.disabled === undefined ? undefined : body.disabled ? (before.disabledAt ?? Date.now()) : null
-    const after = store.updateAccount(before.id, { displayName: body.displayName, role: body.role, teamId: body.teamId, disabledAt }) as AccountRecord
+    const after = await store.updateAccount(before.id, { displayName: body.displayName, role: body.role, teamId: body.teamId, disabledAt }) as AccountRecord
     const rightsChanged = after.role !== before.role || after.teamId !== before.teamId || after.disabledAt !== before.disabledAt
-    if (rightsChanged) access.endAccount(after.id, after.disabledAt !== null ? 'the account was disabled' : 'the account\'s rights changed', after.disabledAt !== null)
+    if (rightsChanged) await access.endAccount(after.id, after.disabledAt !== null ? 'the account was disabled' : 'the account\'s rights changed', after.disabledAt !== null)
     audit(who, body.disabled === true ? 'account.disable' : body.disabled === false ? 'account.enable' : 'account.update')
-    sendJson(res, 200, accountListed(storage, after))
+    sendJson(res, 200, await accountListed(storage, after))
   }
 
   /** A new activation link: password and second factor are cleared, all sessions and sockets end. */
-  function resetAccount({ req, res, who, params }: Ctx): void {
-    const a = accountParam(params)
+  async function resetAccount({ req, res, who, params }: Ctx): Promise<void> {
+    const a = await accountParam(params)
     // An account of the organisation's identity provider has no password here to reset.
     if (a.oidcSubject !== null) throw new HttpError(400, ApiError.validation, 'This account signs in through your organisation (OIDC): reset it there.')
-    const done = accounts.reset(a.id)
+    const done = await accounts.reset(a.id)
     if (!done) throw notFound('No such account.')
-    access.endAccount(a.id, 'the account was reset', true)
+    await access.endAccount(a.id, 'the account was reset', true)
     audit(who, 'account.reset')
-    sendJson(res, 200, issued(req, done.account, done.token))
+    sendJson(res, 200, await issued(req, done.account, done.token))
   }
 
   // --- personal API tokens (Bearer only, hashed, revocable) ---
@@ -131,9 +131,9 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     }
   }
 
-  function listTokens({ res, who }: Ctx): void {
+  async function listTokens({ res, who }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    sendJson(res, 200, store.listApiTokens(a.accountId as string).map(tokenListed))
+    sendJson(res, 200, (await store.listApiTokens(a.accountId as string)).map(tokenListed))
   }
 
   async function createToken({ req, res, who }: Ctx): Promise<void> {
@@ -142,64 +142,64 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     const body = parse(CreateTokenBody, await readJson(req))
     const now = Date.now()
     const token = newToken('apiToken')
-    const t = store.createApiToken({ accountId: a.accountId as string, tokenHash: hashToken(token), label: body.label, createdAt: now, expiresAt: now + body.expiresInDays * 86_400_000 })
+    const t = await store.createApiToken({ accountId: a.accountId as string, tokenHash: hashToken(token), label: body.label, createdAt: now, expiresAt: now + body.expiresInDays * 86_400_000 })
     audit(a, 'token.create')
     const out: ApiTokenCreated = { ...tokenListed(t), token }
     sendJson(res, 201, out)
   }
 
-  function revokeToken({ res, who, params }: Ctx): void {
+  async function revokeToken({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
     const id = params[0] ?? ''
-    if (!ID.test(id) || !access.revokeApiToken(a.accountId as string, id)) throw notFound('No such token.')
+    if (!ID.test(id) || !await access.revokeApiToken(a.accountId as string, id)) throw notFound('No such token.')
     audit(a, 'token.revoke')
     sendEmpty(res, 204)
   }
 
   // --- case members: accounts of other teams that may open a case ---
 
-  function memberOut(m: { accountId: string; username: string; displayName: string; teamId: string | null; addedAt: number }): CaseMember {
-    const team = m.teamId ? store.getTeam(m.teamId) : null
+  async function memberOut(m: { accountId: string; username: string; displayName: string; teamId: string | null; addedAt: number }): Promise<CaseMember> {
+    const team = m.teamId ? await store.getTeam(m.teamId) : null
     return {
       accountId: m.accountId, username: m.username, displayName: m.displayName,
       team: team ? { id: team.id, name: team.name } : null, addedAt: new Date(m.addedAt).toISOString(),
     }
   }
 
-  function listMembers({ res, who, params }: Ctx): void {
+  async function listMembers({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.member.list', caseId: record.id })
-    sendJson(res, 200, store.listCaseMembers(record.id).map(memberOut))
+    sendJson(res, 200, await Promise.all((await store.listCaseMembers(record.id)).map(memberOut)))
   }
 
   async function addMember({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(AddMemberBody, await readJson(req))
-    const target = store.findAccountByUsername(body.username)
+    const target = await store.findAccountByUsername(body.username)
     if (!target || target.disabledAt !== null || documentRole(target.role) !== 'professional') {
       throw new HttpError(400, ApiError.validation, 'username: no active professional with this user name.')
     }
-    store.addCaseMember(record.id, target.id, Date.now(), a.actor)
+    await store.addCaseMember(record.id, target.id, Date.now(), a.actor)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.member.add', caseId: record.id })
-    sendJson(res, 201, store.listCaseMembers(record.id).map(memberOut))
+    sendJson(res, 201, await Promise.all((await store.listCaseMembers(record.id)).map(memberOut)))
   }
 
-  function removeMember({ res, who, params }: Ctx): void {
+  async function removeMember({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const accountId = params[1] ?? ''
-    if (!ID.test(accountId) || !store.removeCaseMember(record.id, accountId)) throw notFound('No such member.')
+    if (!ID.test(accountId) || !await store.removeCaseMember(record.id, accountId)) throw notFound('No such member.')
     // Their open sockets reconnect and are then refused if they no longer see the case.
-    access.endAccount(accountId, 'access to a case was withdrawn', false)
+    await access.endAccount(accountId, 'access to a case was withdrawn', false)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.member.remove', caseId: record.id })
     sendEmpty(res, 204)
   }
 
   // --- the data-protection officer's export ---
 
-  function exportAudit({ res, url, who }: Ctx): void {
+  async function exportAudit({ res, url, who }: Ctx): Promise<void> {
     const a = requireAccess(who)
     const from = dayParam(url, 'from')
     const to = dayParam(url, 'to')
@@ -207,7 +207,7 @@ export function accountRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     // Dutch days: from 00:00 on `from` to 24:00 on `to`, Europe/Amsterdam.
     const start = amsterdamMidnight(from)
     const end = amsterdamMidnight(nextDay(to))
-    const text = auditCsv(storage.exportAudit(start, end), store.listAccounts())
+    const text = auditCsv(await storage.exportAudit(start, end), await store.listAccounts())
     audit(a, 'audit.export')
     const body = Buffer.from(text, 'utf8')
     res.writeHead(200, {

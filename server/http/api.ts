@@ -79,7 +79,7 @@ export function createApi(deps: ApiDeps) {
       const params = m.slice(1)
       try {
         const who = r.allow === 'anyone' ? null : await deps.access.resolve(req, null, Date.now(), caseOfRequest(url))
-        if (r.allow !== 'anyone') authorise(r, who, params)
+        if (r.allow !== 'anyone') await authorise(r, who, params)
         await r.handler({ req, res, url, who, params })
       } catch (err) {
         if (!(err instanceof TooManyAttempts)) throw err
@@ -96,9 +96,9 @@ export function createApi(deps: ApiDeps) {
    * this access may not see (need-to-know); 403 for a principal the route does not allow. (Each
    * handler audits what it did with the access's actor: a service key as 'service:org-key'.)
    */
-  function authorise(r: Route, who: Access | null, params: string[]): void {
+  async function authorise(r: Route, who: Access | null, params: string[]): Promise<void> {
     const a = requireAccess(who)
-    if (r.onCase && !mayReadCase(storage, a, params[0] ?? '')) throw notFound()
+    if (r.onCase && !await mayReadCase(storage, a, params[0] ?? '')) throw notFound()
     if (!(r.allow as readonly string[]).includes(a.principal)) throw forbidden()
   }
 
@@ -128,24 +128,24 @@ export function createApi(deps: ApiDeps) {
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
       throw err
     }
-    web.signedIn(res, account, now)
+    await web.signedIn(res, account, now)
   }
 
   /** Sign out: the session ends, its sockets close, and the browser forgets its case sessions too. */
-  function logout({ req, res }: Ctx): void {
+  async function logout({ req, res }: Ctx): Promise<void> {
     const sid = cookieOf(req.headers.cookie, SESSION_COOKIE)
     // Ends the session and closes the sockets opened with it.
-    if (sid) deps.access.endSession(sid)
+    if (sid) await deps.access.endSession(sid)
     const clear = [sessionCookie('', 0), ...caseCookieNames(req.headers.cookie).map((name) => cookie(name, '', 0))]
     sendEmpty(res, 204, { 'Set-Cookie': clear })
   }
 
-  function me({ res, who }: Ctx): void {
+  async function me({ res, who }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const acc = a.accountId ? storage.accounts.getAccount(a.accountId) : null
+    const acc = a.accountId ? await storage.accounts.getAccount(a.accountId) : null
     const body: Me = {
       role: a.role === 'admin' || a.role === 'dpo' ? null : a.role, principal: a.principal, scope: a.scope, caseId: a.caseId,
-      canWrite: canWrite(a), account: acc ? accountInfo(storage, acc) : null,
+      canWrite: canWrite(a), account: acc ? await accountInfo(storage, acc) : null,
     }
     sendJson(res, 200, body)
   }
@@ -158,13 +158,13 @@ export function createApi(deps: ApiDeps) {
   async function redeemInvite({ req, res }: Ctx): Promise<void> {
     const body = parse(RedeemBody, await readJson(req))
     const now = Date.now()
-    const redeemed = deps.access.redeemInvite(body.token, deps.access.sourceOf(req), now)
+    const redeemed = await deps.access.redeemInvite(body.token, deps.access.sourceOf(req), now)
     if (!redeemed) {
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'invite.redeem.failed', caseId: null })
       throw new HttpError(401, ApiError.unauthorized, 'This invitation is not valid (any more).')
     }
     const a = redeemed.access
-    const record = storage.getCase(a.caseId ?? '')
+    const record = await storage.getCase(a.caseId ?? '')
     if (!record) throw notFound()
     storage.audit({ at: now, actor: a.actor, role: a.role, action: 'invite.redeem', caseId: record.id })
     const maxAgeS = Math.max(0, Math.floor(((a.credential?.expiresAt ?? now) - now) / 1000))
@@ -179,11 +179,11 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** The cases this access sees (need-to-know), with their team and owner. */
-  function listCases({ res, who }: Ctx): void {
+  async function listCases({ res, who }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const owned = storage.accounts.allCaseOwnership()
+    const owned = await storage.accounts.allCaseOwnership()
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'cases.list', caseId: null })
-    sendJson(res, 200, visibleCases(storage, a).map((c) => summary(storage, c, owned.get(c.id) ?? null)))
+    sendJson(res, 200, await Promise.all((await visibleCases(storage, a)).map((c) => summary(storage, c, owned.get(c.id) ?? null))))
   }
 
   async function createCase({ req, res, who }: Ctx): Promise<void> {
@@ -193,32 +193,32 @@ export function createApi(deps: ApiDeps) {
     const teamId = a.accountId ? a.teamId : (body.teamId ?? null)
     if (a.accountId && body.teamId !== undefined && body.teamId !== a.teamId) throw new HttpError(400, ApiError.validation, 'teamId: a case goes to your own team.')
     if (a.accountId && teamId === null) throw new HttpError(403, ApiError.noTeam, 'Your account is in no team yet: ask your administrator to add you to one.')
-    if (teamId !== null && !storage.accounts.getTeam(teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
+    if (teamId !== null && !await storage.accounts.getTeam(teamId)) throw new HttpError(400, ApiError.validation, 'teamId: no such team.')
     const now = Date.now()
     const doc = new Y.Doc()
     initCaseDoc(doc, body.template, now)
     const record: CaseRecord = { id: newCaseId(), title: body.title, template: body.template, createdAt: now, updatedAt: now }
-    storage.createCase(record, Y.encodeStateAsUpdate(doc))
-    storage.accounts.setCaseOwnership(record.id, teamId, a.accountId)
+    await storage.createCase(record, Y.encodeStateAsUpdate(doc))
+    await storage.accounts.setCaseOwnership(record.id, teamId, a.accountId)
     doc.destroy()
     storage.audit({ at: now, actor: a.actor, role: a.role, action: 'case.create', caseId: record.id })
     log.info({ case: caseRef(record.id), template: record.template }, 'case created')
-    sendJson(res, 201, summary(storage, record))
+    sendJson(res, 201, await summary(storage, record))
   }
 
   async function getCase({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const plan = await rooms.withDoc(record.id, derivePlan)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.read', caseId: record.id })
-    sendJson(res, 200, { ...summary(storage, record), plan })
+    sendJson(res, 200, { ...await summary(storage, record), plan })
   }
 
   async function eraseCase({ res, who, params }: Ctx): Promise<void> {
     const a = requireOrgProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     await rooms.erase(record.id)
-    storage.eraseCase(record.id)
+    await storage.eraseCase(record.id)
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.erase', caseId: record.id })
     log.info({ case: caseRef(record.id) }, 'case erased')
     sendEmpty(res, 204)
@@ -226,12 +226,12 @@ export function createApi(deps: ApiDeps) {
 
   async function createInvite({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireOrgProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(CreateInviteBody, await readJson(req))
     const now = Date.now()
     const token = newToken('invite')
     const expiresAt = now + Math.round(body.expiresInHours * 3600_000)
-    storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt, createdBy: a.actor })
+    await storage.createInvite({ tokenHash: hashToken(token), caseId: record.id, role: body.role, createdAt: now, expiresAt, createdBy: a.actor })
     storage.audit({ at: now, actor: a.actor, role: a.role, action: `invite.create.${body.role}`, caseId: record.id })
     const result: InviteCreated = {
       token, url: `${baseUrl(req)}/join#${token}`, role: body.role, caseId: record.id, expiresAt: new Date(expiresAt).toISOString(),
@@ -240,12 +240,12 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** The case's invites for its professionals: role, times, who created it, status; never the token. */
-  function listInvites({ res, who, params }: Ctx): void {
+  async function listInvites({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const now = Date.now()
     storage.audit({ at: now, actor: a.actor, role: a.role, action: 'invite.list', caseId: record.id })
-    const body: InviteListed[] = storage.listInvites(record.id).map((i) => ({
+    const body: InviteListed[] = (await storage.listInvites(record.id)).map((i) => ({
       id: i.id, role: i.role, createdAt: new Date(i.createdAt).toISOString(), expiresAt: new Date(i.expiresAt).toISOString(),
       createdBy: i.createdBy, byYou: i.createdBy !== null && i.createdBy === a.actor,
       revokedAt: i.revokedAt === null ? null : new Date(i.revokedAt).toISOString(),
@@ -255,11 +255,11 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** Revoke an invite: it stops working at once and the sockets opened with it are closed. */
-  function revokeInvite({ res, who, params }: Ctx): void {
+  async function revokeInvite({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const inviteId = params[1] ?? ''
-    if (!/^[0-9a-f]{32}$/.test(inviteId) || !deps.access.revokeInvite(record.id, inviteId)) throw notFound('No such invite.')
+    if (!/^[0-9a-f]{32}$/.test(inviteId) || !await deps.access.revokeInvite(record.id, inviteId)) throw notFound('No such invite.')
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'invite.revoke', caseId: record.id })
     sendEmpty(res, 204)
   }

@@ -100,20 +100,19 @@ export function requireCaseRole(who: Access | null): CaseAccess {
   return a as CaseAccess
 }
 
-/** canReadCase's view of stored cases: their team, and who was added to them. */
-export function caseRights(storage: Storage): CaseRightsLookup {
+/** canReadCase's view of one stored case: its team, and whether the access's account was added to it. */
+export async function caseRights(storage: Storage, caseId: string, a: Access): Promise<CaseRightsLookup> {
+  const o = await storage.accounts.caseOwnership(caseId)
+  const member = o !== null && a.accountId !== null && o.teamId !== a.teamId && await storage.accounts.isCaseMember(caseId, a.accountId)
   return {
-    caseTeam: (id) => {
-      const o = storage.accounts.caseOwnership(id)
-      return o ? o.teamId : undefined
-    },
-    isMember: (caseId, accountId) => storage.accounts.isCaseMember(caseId, accountId),
+    caseTeam: (id) => (id === caseId && o ? o.teamId : undefined),
+    isMember: (id, accountId) => member && id === caseId && accountId === a.accountId,
   }
 }
 
 /** May this access see this case (need-to-know)? False for malformed ids and unknown cases. */
-export function mayReadCase(storage: Storage, a: Access, caseId: string): boolean {
-  return isCaseId(caseId) && canReadCase(a, caseId, caseRights(storage))
+export async function mayReadCase(storage: Storage, a: Access, caseId: string): Promise<boolean> {
+  return isCaseId(caseId) && canReadCase(a, caseId, await caseRights(storage, caseId, a))
 }
 
 export function forbidden(): HttpError {
@@ -125,9 +124,9 @@ export function notFound(message = 'No such case.'): HttpError {
 }
 
 /** The case, if it exists and this access may read it; otherwise 404 (no hint that it exists). */
-export function findCase(storage: Storage, id: string | undefined, a: Access): CaseRecord {
-  if (!id || !mayReadCase(storage, a, id)) throw notFound()
-  const record = storage.getCase(id)
+export async function findCase(storage: Storage, id: string | undefined, a: Access): Promise<CaseRecord> {
+  if (!id || !await mayReadCase(storage, a, id)) throw notFound()
+  const record = await storage.getCase(id)
   if (!record) throw notFound()
   return record
 }
@@ -143,27 +142,27 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 }
 
 /** The case as the API lists it; `ownership` from storage.accounts (looked up when not given). */
-export function summary(storage: Storage, r: CaseRecord, ownership?: CaseOwnership | null): CaseSummary {
-  const o = ownership === undefined ? storage.accounts.caseOwnership(r.id) : ownership
+export async function summary(storage: Storage, r: CaseRecord, ownership?: CaseOwnership | null): Promise<CaseSummary> {
+  const o = ownership === undefined ? await storage.accounts.caseOwnership(r.id) : ownership
   return {
     id: r.id, title: r.title, template: r.template,
     createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
     archivedAt: r.archivedAt == null ? null : new Date(r.archivedAt).toISOString(),
     team: o?.team ?? null, owner: o?.owner ?? null,
-    erasesAt: erasesAt(storage, r),
+    erasesAt: await erasesAt(storage, r),
   }
 }
 
 /** The cases this access sees (need-to-know), as stored records. */
-export function visibleCases(storage: Storage, a: Access): CaseRecord[] {
-  const all = storage.listCases()
+export async function visibleCases(storage: Storage, a: Access): Promise<CaseRecord[]> {
+  const all = await storage.listCases()
   if (a.principal === 'service' || a.principal === 'serviceReader') return all
   if (a.scope === 'case') return all.filter((c) => c.id === a.caseId)
   if (a.accountId === null || (a.principal !== 'professional' && a.principal !== 'coordinator')) return []
   if (a.principal === 'coordinator') {
-    const own = storage.accounts.allCaseOwnership()
+    const own = await storage.accounts.allCaseOwnership()
     return all.filter((c) => a.teamId !== null && own.get(c.id)?.teamId === a.teamId)
   }
-  const ids = storage.accounts.visibleCaseIds(a.teamId, a.accountId)
+  const ids = await storage.accounts.visibleCaseIds(a.teamId, a.accountId)
   return all.filter((c) => ids.has(c.id))
 }

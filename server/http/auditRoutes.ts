@@ -15,13 +15,13 @@ const DEFAULT_AUDIT_PAGE = 100
 export function auditRoutes(deps: ApiDeps): Route[] {
   const { storage } = deps
 
-  function list({ res, url, who, params }: Ctx): void {
+  async function list({ res, url, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const before = intParam(url, 'before', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER)
     const limit = intParam(url, 'limit', DEFAULT_AUDIT_PAGE, 1, MAX_AUDIT_PAGE)
     // One more than asked: to know whether an older page exists and not to split a millisecond.
-    const rows = storage.listAudit(record.id, before, limit + 1)
+    const rows = await storage.listAudit(record.id, before, limit + 1)
     let page = rows.slice(0, limit)
     let nextBefore: number | null = null
     if (rows.length > limit) {

@@ -12,14 +12,14 @@ export function caseRoutes(deps: ApiDeps): Route[] {
   const { storage } = deps
 
   function setArchived(archive: boolean) {
-    return ({ res, who, params }: Ctx): void => {
+    return async ({ res, who, params }: Ctx): Promise<void> => {
       const a = requireProfessional(who)
-      const record = findCase(storage, params[0], a)
+      const record = await findCase(storage, params[0], a)
       const now = Date.now()
-      const after = storage.setArchived(record.id, archive ? now : null)
+      const after = await storage.setArchived(record.id, archive ? now : null)
       if (!after) throw notFound()
       storage.audit({ at: now, actor: a.actor, role: a.role, action: archive ? 'case.archive' : 'case.reopen', caseId: record.id })
-      sendJson(res, 200, summary(storage, after))
+      sendJson(res, 200, await summary(storage, after))
     }
   }
 

@@ -23,13 +23,13 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action, caseId })
   }
 
-  function list({ res, who, params }: Ctx): void {
+  async function list({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body: MeetingsOverview = {
-      current: storage.currentMeeting(record.id),
-      meetings: storage.listMeetings(record.id),
-      nextMeeting: storage.nextMeeting(record.id),
+      current: await storage.currentMeeting(record.id),
+      meetings: await storage.listMeetings(record.id),
+      nextMeeting: await storage.nextMeeting(record.id),
       today: todayInNL(),
     }
     audit(a, 'meeting.list', record.id)
@@ -39,25 +39,25 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
   /** 201 with the new meeting; 200 with the one already going on (two people pressing at once start one). */
   async function start({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(StartMeetingBody, await readJson(req))
     const meeting = newMeeting(record.id, { name: body.startedBy ?? '', role: a.role })
-    if (storage.startMeeting(meeting)) {
+    if (await storage.startMeeting(meeting)) {
       audit(a, 'meeting.start', record.id)
       sendJson(res, 201, meeting)
       return
     }
-    const current = storage.currentMeeting(record.id)
+    const current = await storage.currentMeeting(record.id)
     if (!current) throw new HttpError(409, ApiError.conflict, 'Probeer het opnieuw.')
     sendJson(res, 200, current)
   }
 
   async function end({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(EndMeetingBody, await readJson(req))
     const meetingId = params[1] as string
-    const existing = storage.getMeeting(record.id, meetingId)
+    const existing = await storage.getMeeting(record.id, meetingId)
     if (!existing) throw notFound('Dit gesprek bestaat niet.')
     if (existing.endedAt !== null) throw new HttpError(409, ApiError.conflict, 'Dit gesprek is al afgerond.')
     const now = Date.now()
@@ -78,17 +78,17 @@ export function meetingRoutes(deps: ApiDeps): Route[] {
 
   async function changes({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const live = await rooms.withDoc(record.id, derivePlan)
     audit(a, 'case.diff', record.id)
-    sendJson(res, 200, changesSinceLastMeeting(storage, record.id, live))
+    sendJson(res, 200, await changesSinceLastMeeting(storage, record.id, live))
   }
 
   async function setNext({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(NextMeetingBody, await readJson(req))
-    storage.setNextMeeting(record.id, body.nextMeeting)
+    await storage.setNextMeeting(record.id, body.nextMeeting)
     audit(a, 'meeting.plan', record.id)
     sendJson(res, 200, { nextMeeting: body.nextMeeting })
   }

@@ -56,13 +56,13 @@ export function oidcRoutes(deps: ApiDeps, web: WebSessions): Route[] {
     const clear = pendingCookie('', 0)
     try {
       const who = await o.finish(cookieOf(req.headers.cookie, PENDING_COOKIE), url.searchParams, now)
-      const { account, rightsChanged } = o.signIn(who, now)
-      if (rightsChanged) deps.access.endAccount(account.id, 'the account\'s rights changed', false)
-      toStartPage(res, null, [clear, web.startSession(account, now, 'login.oidc')])
+      const { account, rightsChanged } = await o.signIn(who, now)
+      if (rightsChanged) await deps.access.endAccount(account.id, 'the account\'s rights changed', false)
+      toStartPage(res, null, [clear, await web.startSession(account, now, 'login.oidc')])
     } catch (err) {
       if (!(err instanceof OidcRefused)) throw err
       // The provider no longer gives a role: what the account could do ends now.
-      if (err.accountId && err.code === 'oidc_no_role') deps.access.endAccount(err.accountId, 'the identity provider gives no role any more', true)
+      if (err.accountId && err.code === 'oidc_no_role') await deps.access.endAccount(err.accountId, 'the identity provider gives no role any more', true)
       storage.audit({ at: now, actor: 'anonymous', role: 'anonymous', action: 'login.failed', caseId: null })
       log.info({ reason: err.message }, 'OIDC sign-in refused')
       toStartPage(res, err.code, [clear])

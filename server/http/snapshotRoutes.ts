@@ -30,7 +30,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
 
   async function create({ req, res, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const body = parse(CreateSnapshotBody, await readJson(req))
     const now = Date.now()
     const label = body.label || `Momentopname ${formatNL(now)}`
@@ -42,27 +42,27 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     sendJson(res, 201, meta)
   }
 
-  function list({ res, who, params }: Ctx): void {
+  async function list({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
-    const body = storage.listSnapshots(record.id)
+    const record = await findCase(storage, params[0], a)
+    const body = await storage.listSnapshots(record.id)
     audit(a, 'snapshot.list', record.id)
     sendJson(res, 200, body)
   }
 
-  function getOne({ res, who, params }: Ctx): void {
+  async function getOne({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
-    const found = loadSnapshotPlan(storage, record.id, params[1] as string)
+    const record = await findCase(storage, params[0], a)
+    const found = await loadSnapshotPlan(storage, record.id, params[1] as string)
     if (!found) throw notFound('Deze momentopname bestaat niet.')
     audit(a, 'snapshot.read', record.id)
     sendJson(res, 200, found)
   }
 
-  function state({ res, who, params }: Ctx): void {
+  async function state({ res, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
-    const doc = loadSnapshotDoc(storage, record.id, params[1] as string)
+    const record = await findCase(storage, params[0], a)
+    const doc = await loadSnapshotDoc(storage, record.id, params[1] as string)
     if (!doc) throw notFound('Deze momentopname bestaat niet.')
     const update = Y.encodeStateAsUpdate(doc)
     doc.destroy()
@@ -74,14 +74,14 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
   async function planOf(caseId: string, ref: string): Promise<{ ref: string; meta: SnapshotRecord | null; plan: Plan }> {
     if (ref === LIVE) return { ref, meta: null, plan: await rooms.withDoc(caseId, derivePlan) }
     if (!ENTITY_ID_PATTERN.test(ref)) throw new HttpError(400, ApiError.validation, 'from/to: give a snapshot id or "live".')
-    const found = loadSnapshotPlan(storage, caseId, ref)
+    const found = await loadSnapshotPlan(storage, caseId, ref)
     if (!found) throw notFound('Deze momentopname bestaat niet.')
     return { ref, meta: found.meta, plan: found.plan }
   }
 
   async function diff({ res, url, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const from = url.searchParams.get('from')
     const to = url.searchParams.get('to') ?? LIVE
     if (!from) throw new HttpError(400, ApiError.validation, 'from: give the snapshot to compare from.')
@@ -92,8 +92,8 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
 
   async function restore({ res, who, params }: Ctx): Promise<void> {
     const a = requireProfessional(who)
-    const record = findCase(storage, params[0], a)
-    const source = loadSnapshotDoc(storage, record.id, params[1] as string)
+    const record = await findCase(storage, params[0], a)
+    const source = await loadSnapshotDoc(storage, record.id, params[1] as string)
     if (!source) throw notFound('Deze momentopname bestaat niet.')
     try {
       const plan = await rooms.changeLive(record.id, (room) => {
@@ -109,7 +109,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
 
   async function exportPlan({ res, url, who, params }: Ctx): Promise<void> {
     const a = requireAccess(who)
-    const record = findCase(storage, params[0], a)
+    const record = await findCase(storage, params[0], a)
     const p = await planOf(record.id, url.searchParams.get('snapshot') ?? LIVE)
     audit(a, 'plan.export', record.id)
     sendJson(res, 200, { case: { id: record.id, title: record.title }, snapshot: p.meta, exportedAt: new Date().toISOString(), plan: p.plan })
@@ -122,8 +122,8 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new HttpError(400, ApiError.validation, 'weeks: a whole number from 1 to 104.')
     const team = url.searchParams.get('team')
     if (team !== null && !/^[0-9a-f]{32}$/.test(team)) throw new HttpError(400, ApiError.validation, 'team: a team id.')
-    const owned = storage.accounts.allCaseOwnership()
-    const cases: CaseRecord[] = visibleCases(storage, a).filter((c) => team === null || owned.get(c.id)?.teamId === team)
+    const owned = await storage.accounts.allCaseOwnership()
+    const cases: CaseRecord[] = (await visibleCases(storage, a)).filter((c) => team === null || owned.get(c.id)?.teamId === team)
     const today = todayInNL()
     const staleBefore = Date.now() - weeks * 7 * 24 * 3600_000
     const rows: ReviewCase[] = []
@@ -135,7 +135,7 @@ export function snapshotRoutes(deps: ApiDeps): Route[] {
       // and overdue marks; its signals for organisation and policy stay.
       if (c.archivedAt == null) {
         // Meetings only: an automatic snapshot (someone fixed a typo and left) is no meeting.
-        const m = meetingStatus(storage, c.id, today)
+        const m = await meetingStatus(storage, c.id, today)
         const last = m.lastMeeting
         const open = plan.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')
         rows.push({

@@ -17,9 +17,9 @@ export interface WebSessions {
   cookie(name: string, value: string, maxAgeS: number): string
   sessionCookie(value: string, maxAgeS: number): string
   /** Start a session for a signed-in account; returns the Set-Cookie value. `how` goes in the audit ('login', 'login.oidc', …). */
-  startSession(account: AccountRecord, now: number, how?: string): string
+  startSession(account: AccountRecord, now: number, how?: string): Promise<string>
   /** Start a session and answer 204 with its cookie. */
-  signedIn(res: ServerResponse, account: AccountRecord, now: number, how?: string): void
+  signedIn(res: ServerResponse, account: AccountRecord, now: number, how?: string): Promise<void>
   /**
    * Where links point: PUBLIC_URL when set; otherwise the request's Host, but only a local one
    * (127.x, localhost, [::1]) — a Host header from elsewhere never lands in a link. (Without
@@ -37,16 +37,16 @@ export function webSessions(settings: Settings, storage: Storage): WebSessions {
   function sessionCookie(value: string, maxAgeS: number): string {
     return cookie(SESSION_COOKIE, value, maxAgeS)
   }
-  function startSession(account: AccountRecord, now: number, how = 'login'): string {
+  async function startSession(account: AccountRecord, now: number, how = 'login'): Promise<string> {
     const sid = newToken('session')
-    storage.createSession({ idHash: hashToken(sid), role: account.role, accountId: account.id, createdAt: now, expiresAt: now + SESSION_TTL_MS })
+    await storage.createSession({ idHash: hashToken(sid), role: account.role, accountId: account.id, createdAt: now, expiresAt: now + SESSION_TTL_MS })
     storage.audit({ at: now, actor: `account:${account.id}`, role: account.role, action: how, caseId: null })
     return sessionCookie(sid, SESSION_TTL_MS / 1000)
   }
   return {
     cookie, sessionCookie, startSession,
-    signedIn(res, account, now, how) {
-      sendEmpty(res, 204, { 'Set-Cookie': startSession(account, now, how) })
+    async signedIn(res, account, now, how) {
+      sendEmpty(res, 204, { 'Set-Cookie': await startSession(account, now, how) })
     },
     baseUrl(req) {
       if (settings.publicUrl) return settings.publicUrl

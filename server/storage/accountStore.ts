@@ -1,8 +1,9 @@
 /**
  * Personal accounts, teams, personal API tokens and case membership: the storage interface
  * (this file) and its SQLite implementation (SqliteAccounts, on the main connection of
- * sqlite.ts). Passwords, second-factor secrets and tokens are stored only as the hashes and
- * values auth/accounts.ts makes; nothing here decides who may do what.
+ * sqlite.ts); the row mappers serve the PostgreSQL implementation too (pg/pgAccounts.ts).
+ * Passwords, second-factor secrets and tokens are stored only as the hashes and values
+ * auth/accounts.ts makes; nothing here decides who may do what.
  */
 import { randomBytes } from 'node:crypto'
 import type Database from 'better-sqlite3'
@@ -69,64 +70,64 @@ export interface MemberRecord {
 export type AccountPatch = Partial<Omit<AccountRecord, 'id' | 'createdAt'>>
 
 export interface AccountStore {
-  createTeam(name: string, at: number): TeamRecord
-  listTeams(): TeamRecord[]
-  getTeam(id: string): TeamRecord | null
-  findTeamByName(name: string): TeamRecord | null
+  createTeam(name: string, at: number): Promise<TeamRecord>
+  listTeams(): Promise<TeamRecord[]>
+  getTeam(id: string): Promise<TeamRecord | null>
+  findTeamByName(name: string): Promise<TeamRecord | null>
 
-  createAccount(a: Omit<AccountRecord, 'id'> & { id?: string }): AccountRecord
-  getAccount(id: string): AccountRecord | null
-  findAccountByUsername(username: string): AccountRecord | null
-  findAccountByActivation(hash: string): AccountRecord | null
-  findAccountByOidc(subject: string): AccountRecord | null
-  listAccounts(): AccountRecord[]
-  updateAccount(id: string, patch: AccountPatch): AccountRecord | null
+  createAccount(a: Omit<AccountRecord, 'id'> & { id?: string }): Promise<AccountRecord>
+  getAccount(id: string): Promise<AccountRecord | null>
+  findAccountByUsername(username: string): Promise<AccountRecord | null>
+  findAccountByActivation(hash: string): Promise<AccountRecord | null>
+  findAccountByOidc(subject: string): Promise<AccountRecord | null>
+  listAccounts(): Promise<AccountRecord[]>
+  updateAccount(id: string, patch: AccountPatch): Promise<AccountRecord | null>
   /** Accept TOTP step `step` once: false when it (or a later one) was used already. */
-  useTotpStep(id: string, step: number): boolean
+  useTotpStep(id: string, step: number): Promise<boolean>
 
-  createApiToken(t: Omit<ApiTokenRecord, 'id' | 'lastUsedAt' | 'revokedAt'>): ApiTokenRecord
-  findApiToken(hash: string): ApiTokenRecord | null
-  listApiTokens(accountId: string): ApiTokenRecord[]
-  revokeApiToken(accountId: string, id: string, at: number): boolean
-  touchApiToken(id: string, at: number): void
+  createApiToken(t: Omit<ApiTokenRecord, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiTokenRecord>
+  findApiToken(hash: string): Promise<ApiTokenRecord | null>
+  listApiTokens(accountId: string): Promise<ApiTokenRecord[]>
+  revokeApiToken(accountId: string, id: string, at: number): Promise<boolean>
+  touchApiToken(id: string, at: number): Promise<void>
 
   /** Set a case's team and owner (on creation, or when a case is handed over). */
-  setCaseOwnership(caseId: string, teamId: string | null, ownerId: string | null): void
-  caseOwnership(caseId: string): CaseOwnership | null
+  setCaseOwnership(caseId: string, teamId: string | null, ownerId: string | null): Promise<void>
+  caseOwnership(caseId: string): Promise<CaseOwnership | null>
   /** Ownership of every case, for the case list and review. */
-  allCaseOwnership(): Map<string, CaseOwnership>
+  allCaseOwnership(): Promise<Map<string, CaseOwnership>>
   /** Ids of the cases an account sees: its team's and those it is a member of. */
-  visibleCaseIds(teamId: string | null, accountId: string): Set<string>
-  isCaseMember(caseId: string, accountId: string): boolean
-  addCaseMember(caseId: string, accountId: string, at: number, by: string): boolean
-  removeCaseMember(caseId: string, accountId: string): boolean
-  listCaseMembers(caseId: string): MemberRecord[]
+  visibleCaseIds(teamId: string | null, accountId: string): Promise<Set<string>>
+  isCaseMember(caseId: string, accountId: string): Promise<boolean>
+  addCaseMember(caseId: string, accountId: string, at: number, by: string): Promise<boolean>
+  removeCaseMember(caseId: string, accountId: string): Promise<boolean>
+  listCaseMembers(caseId: string): Promise<MemberRecord[]>
   /** Give every case without a team to this team; returns how many. */
-  assignUnassignedCases(teamId: string): number
+  assignUnassignedCases(teamId: string): Promise<number>
 
   /** Ids (hashes) of the account's sessions, removed: signing out everywhere. */
-  deleteSessionsOf(accountId: string): string[]
+  deleteSessionsOf(accountId: string): Promise<string[]>
 }
 
 export function newRecordId(): string {
   return randomBytes(16).toString('hex')
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: string; username: string; display_name: string; role: string; team_id: string | null
   password_hash: string | null; totp_secret: string | null; totp_last_step: number; oidc_subject: string | null
   activation_hash: string | null; activation_expires_at: number | null; failed_logins: number; locked_until: number
   created_at: number; last_login_at: number | null; disabled_at: number | null
 }
 
-const ACCOUNT_COLUMNS: Record<keyof AccountPatch, string> = {
+export const ACCOUNT_COLUMNS: Record<keyof AccountPatch, string> = {
   username: 'username', displayName: 'display_name', role: 'role', teamId: 'team_id', passwordHash: 'password_hash',
   totpSecret: 'totp_secret', totpLastStep: 'totp_last_step', oidcSubject: 'oidc_subject', activationHash: 'activation_hash',
   activationExpiresAt: 'activation_expires_at', failedLogins: 'failed_logins', lockedUntil: 'locked_until',
   lastLoginAt: 'last_login_at', disabledAt: 'disabled_at',
 }
 
-function toAccount(r: AccountRow): AccountRecord {
+export function toAccount(r: AccountRow): AccountRecord {
   return {
     id: r.id, username: r.username, displayName: r.display_name, role: r.role as AccountRole, teamId: r.team_id,
     passwordHash: r.password_hash, totpSecret: r.totp_secret, totpLastStep: r.totp_last_step, oidcSubject: r.oidc_subject,
@@ -135,21 +136,33 @@ function toAccount(r: AccountRow): AccountRecord {
   }
 }
 
-interface TokenRow {
+export interface TokenRow {
   id: string; account_id: string; token_hash: string; label: string; created_at: number; expires_at: number
   last_used_at: number | null; revoked_at: number | null
 }
 
-function toToken(r: TokenRow): ApiTokenRecord {
+export function toToken(r: TokenRow): ApiTokenRecord {
   return {
     id: r.id, accountId: r.account_id, tokenHash: r.token_hash, label: r.label, createdAt: r.created_at,
     expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
   }
 }
 
-interface OwnershipRow { id: string; team_id: string | null; team_name: string | null; owner_id: string | null; owner_name: string | null }
+export interface TeamRow { id: string; name: string; created_at: number }
+export const toTeam = (r: TeamRow): TeamRecord => ({ id: r.id, name: r.name, createdAt: r.created_at })
 
-function toOwnership(r: OwnershipRow): CaseOwnership {
+export interface MemberRow { account_id: string; username: string; display_name: string; team_id: string | null; added_at: number }
+export const toMember = (r: MemberRow): MemberRecord => ({
+  accountId: r.account_id, username: r.username, displayName: r.display_name, teamId: r.team_id, addedAt: r.added_at,
+})
+
+/** A case's members with their names, oldest first (`?` or `$1`: the case id). */
+export const MEMBERS = (param: string) => `SELECT m.account_id, a.username, a.display_name, a.team_id, m.added_at FROM case_members m
+  JOIN accounts a ON a.id = m.account_id WHERE m.case_id = ${param} ORDER BY m.added_at`
+
+export interface OwnershipRow { id: string; team_id: string | null; team_name: string | null; owner_id: string | null; owner_name: string | null }
+
+export function toOwnership(r: OwnershipRow): CaseOwnership {
   return {
     teamId: r.team_id,
     team: r.team_id && r.team_name !== null ? { id: r.team_id, name: r.team_name } : null,
@@ -157,7 +170,7 @@ function toOwnership(r: OwnershipRow): CaseOwnership {
   }
 }
 
-const OWNERSHIP = `SELECT c.id, c.team_id, t.name AS team_name, c.owner_id, a.display_name AS owner_name
+export const OWNERSHIP = `SELECT c.id, c.team_id, t.name AS team_name, c.owner_id, a.display_name AS owner_name
   FROM cases c LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN accounts a ON a.id = c.owner_id`
 
 export class SqliteAccounts implements AccountStore {
@@ -197,57 +210,55 @@ export class SqliteAccounts implements AccountStore {
       isMember: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM case_members WHERE case_id = ? AND account_id = ?'),
       addMember: db.prepare('INSERT INTO case_members (case_id, account_id, added_at, added_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       removeMember: db.prepare('DELETE FROM case_members WHERE case_id = ? AND account_id = ?'),
-      listMembers: db.prepare<[string], { account_id: string; username: string; display_name: string; team_id: string | null; added_at: number }>(
-        `SELECT m.account_id, a.username, a.display_name, a.team_id, m.added_at FROM case_members m JOIN accounts a ON a.id = m.account_id
-         WHERE m.case_id = ? ORDER BY m.added_at`),
+      listMembers: db.prepare<[string], MemberRow>(MEMBERS('?')),
       assignUnassigned: db.prepare('UPDATE cases SET team_id = ? WHERE team_id IS NULL'),
       sessionsOf: db.prepare<[string], { id_hash: string }>('SELECT id_hash FROM sessions WHERE account_id = ?'),
       deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE account_id = ?'),
     }
   }
 
-  createTeam(name: string, at: number): TeamRecord {
+  async createTeam(name: string, at: number): Promise<TeamRecord> {
     const t = { id: newRecordId(), name, createdAt: at }
     this.s.insertTeam.run(t.id, t.name, t.createdAt)
     return t
   }
-  listTeams(): TeamRecord[] {
-    return this.s.listTeams.all().map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }))
+  async listTeams(): Promise<TeamRecord[]> {
+    return this.s.listTeams.all().map(toTeam)
   }
-  getTeam(id: string): TeamRecord | null {
+  async getTeam(id: string): Promise<TeamRecord | null> {
     const r = this.s.getTeam.get(id)
-    return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null
+    return r ? toTeam(r) : null
   }
-  findTeamByName(name: string): TeamRecord | null {
+  async findTeamByName(name: string): Promise<TeamRecord | null> {
     const r = this.s.teamByName.get(name)
-    return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null
+    return r ? toTeam(r) : null
   }
 
-  createAccount(a: Omit<AccountRecord, 'id'> & { id?: string }): AccountRecord {
+  async createAccount(a: Omit<AccountRecord, 'id'> & { id?: string }): Promise<AccountRecord> {
     const record: AccountRecord = { ...a, id: a.id ?? newRecordId() }
     this.s.insertAccount.run(record)
     return record
   }
-  getAccount(id: string): AccountRecord | null {
+  async getAccount(id: string): Promise<AccountRecord | null> {
     const r = this.s.getAccount.get(id)
     return r ? toAccount(r) : null
   }
-  findAccountByUsername(username: string): AccountRecord | null {
+  async findAccountByUsername(username: string): Promise<AccountRecord | null> {
     const r = this.s.byUsername.get(username.toLowerCase())
     return r ? toAccount(r) : null
   }
-  findAccountByActivation(hash: string): AccountRecord | null {
+  async findAccountByActivation(hash: string): Promise<AccountRecord | null> {
     const r = this.s.byActivation.get(hash)
     return r ? toAccount(r) : null
   }
-  findAccountByOidc(subject: string): AccountRecord | null {
+  async findAccountByOidc(subject: string): Promise<AccountRecord | null> {
     const r = this.s.byOidc.get(subject)
     return r ? toAccount(r) : null
   }
-  listAccounts(): AccountRecord[] {
+  async listAccounts(): Promise<AccountRecord[]> {
     return this.s.listAccounts.all().map(toAccount)
   }
-  updateAccount(id: string, patch: AccountPatch): AccountRecord | null {
+  async updateAccount(id: string, patch: AccountPatch): Promise<AccountRecord | null> {
     const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) as (keyof AccountPatch)[]
     if (keys.length > 0) {
       const sets = keys.map((k) => `${ACCOUNT_COLUMNS[k]} = @${k}`).join(', ')
@@ -255,60 +266,58 @@ export class SqliteAccounts implements AccountStore {
     }
     return this.getAccount(id)
   }
-  useTotpStep(id: string, step: number): boolean {
+  async useTotpStep(id: string, step: number): Promise<boolean> {
     return this.s.useTotpStep.run(step, id, step).changes > 0
   }
 
-  createApiToken(t: Omit<ApiTokenRecord, 'id' | 'lastUsedAt' | 'revokedAt'>): ApiTokenRecord {
+  async createApiToken(t: Omit<ApiTokenRecord, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiTokenRecord> {
     const record: ApiTokenRecord = { ...t, id: newRecordId(), lastUsedAt: null, revokedAt: null }
     this.s.insertToken.run(record.id, record.accountId, record.tokenHash, record.label, record.createdAt, record.expiresAt)
     return record
   }
-  findApiToken(hash: string): ApiTokenRecord | null {
+  async findApiToken(hash: string): Promise<ApiTokenRecord | null> {
     const r = this.s.findToken.get(hash)
     return r ? toToken(r) : null
   }
-  listApiTokens(accountId: string): ApiTokenRecord[] {
+  async listApiTokens(accountId: string): Promise<ApiTokenRecord[]> {
     return this.s.listTokens.all(accountId).map(toToken)
   }
-  revokeApiToken(accountId: string, id: string, at: number): boolean {
+  async revokeApiToken(accountId: string, id: string, at: number): Promise<boolean> {
     return this.s.revokeToken.run(at, accountId, id).changes > 0
   }
-  touchApiToken(id: string, at: number): void {
+  async touchApiToken(id: string, at: number): Promise<void> {
     this.s.touchToken.run(at, id)
   }
 
-  setCaseOwnership(caseId: string, teamId: string | null, ownerId: string | null): void {
+  async setCaseOwnership(caseId: string, teamId: string | null, ownerId: string | null): Promise<void> {
     this.s.setOwnership.run(teamId, ownerId, caseId)
   }
-  caseOwnership(caseId: string): CaseOwnership | null {
+  async caseOwnership(caseId: string): Promise<CaseOwnership | null> {
     const r = this.s.ownership.get(caseId)
     return r ? toOwnership(r) : null
   }
-  allCaseOwnership(): Map<string, CaseOwnership> {
+  async allCaseOwnership(): Promise<Map<string, CaseOwnership>> {
     return new Map(this.s.allOwnership.all().map((r) => [r.id, toOwnership(r)]))
   }
-  visibleCaseIds(teamId: string | null, accountId: string): Set<string> {
+  async visibleCaseIds(teamId: string | null, accountId: string): Promise<Set<string>> {
     return new Set(this.s.visible.all(teamId, accountId).map((r) => r.id))
   }
-  isCaseMember(caseId: string, accountId: string): boolean {
+  async isCaseMember(caseId: string, accountId: string): Promise<boolean> {
     return this.s.isMember.get(caseId, accountId) !== undefined
   }
-  addCaseMember(caseId: string, accountId: string, at: number, by: string): boolean {
+  async addCaseMember(caseId: string, accountId: string, at: number, by: string): Promise<boolean> {
     return this.s.addMember.run(caseId, accountId, at, by).changes > 0
   }
-  removeCaseMember(caseId: string, accountId: string): boolean {
+  async removeCaseMember(caseId: string, accountId: string): Promise<boolean> {
     return this.s.removeMember.run(caseId, accountId).changes > 0
   }
-  listCaseMembers(caseId: string): MemberRecord[] {
-    return this.s.listMembers.all(caseId).map((r) => ({
-      accountId: r.account_id, username: r.username, displayName: r.display_name, teamId: r.team_id, addedAt: r.added_at,
-    }))
+  async listCaseMembers(caseId: string): Promise<MemberRecord[]> {
+    return this.s.listMembers.all(caseId).map(toMember)
   }
-  assignUnassignedCases(teamId: string): number {
+  async assignUnassignedCases(teamId: string): Promise<number> {
     return this.s.assignUnassigned.run(teamId).changes
   }
-  deleteSessionsOf(accountId: string): string[] {
+  async deleteSessionsOf(accountId: string): Promise<string[]> {
     return this.db.transaction(() => {
       const ids = this.s.sessionsOf.all(accountId).map((r) => r.id_hash)
       this.s.deleteSessionsOf.run(accountId)

@@ -48,14 +48,36 @@ export class StorageHealth {
   }
 }
 
-/** SQLite (and later PostgreSQL) errors that mean "storage unavailable", not "bad request". */
+/** Network errors of a database connection (PostgreSQL unreachable, connection cut). */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+
+/**
+ * SQLite and PostgreSQL errors that mean "storage unavailable", not "bad request". PostgreSQL's
+ * SQLSTATE classes: 08 connection exception, 53 insufficient resources (disk full, out of
+ * memory, too many connections), 57P admin/crash shutdown, 58 system error (I/O); and a pool or
+ * connection that gave up (pg's own errors carry no code: 'PG_CONNECTION').
+ */
 export function isStorageFault(err: unknown): boolean {
   const code = codeOf(err)
   return /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|NOMEM)/.test(code) ||
-    code === 'WORKER_STOPPED' || code === 'ENOSPC' || code === 'EIO'
+    code === 'WORKER_STOPPED' || code === 'ENOSPC' || code === 'EIO' ||
+    /^(08|53|57P|58)[0-9A-Z]{2,3}$/.test(code) || CONNECTION_ERRORS.has(code) || code === 'PG_CONNECTION'
+}
+
+/**
+ * A write refused because the row exists already (unique key): two requests creating the same
+ * thing at once (a user name, a team). The loser is told so (409), as when it had come second.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = codeOf(err)
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
 
 export function codeOf(err: unknown): string {
   const c = (err as { code?: unknown } | null)?.code
-  return typeof c === 'string' ? c : 'ERROR'
+  if (typeof c === 'string') return c
+  // The pg client's own connection failures have no code, only a message.
+  const m = (err as { message?: unknown } | null)?.message
+  if (typeof m === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/.test(m)) return 'PG_CONNECTION'
+  return 'ERROR'
 }

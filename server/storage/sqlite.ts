@@ -8,9 +8,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import * as Y from 'yjs'
 import { auditGround } from './storage.ts'
 import type { AuditEntry, AuditExportRow, AuditRow, CaseRecord, CaseSessionRecord, InviteRecord, MeetingEnd, NewInvite, MeetingRecord, SessionRecord, SnapshotRecord, Storage } from './storage.ts'
 import type { ListedSnapshot } from '../../shared/api.ts'
@@ -19,7 +18,7 @@ import { SqliteDocLog } from './sqliteDocLog.ts'
 import { StorageHealth } from './health.ts'
 import { CaseKeys, type KeyLog } from './caseKeys.ts'
 import { sealLegacyCases } from './sealExisting.ts'
-import { CaseDamagedError } from '../loadCase.ts'
+import { blobChecksum, CaseContent, MEETING_OF, SNAPSHOT_META, toInvite, type CaseRow, type CaseSessionRow, type InviteRow, type MeetingRow, type SessionRow, type SnapshotMetaRow } from './caseContent.ts'
 import { SqliteAccounts, type AccountStore } from './accountStore.ts'
 import type { Role } from '../../shared/schema.ts'
 
@@ -131,12 +130,6 @@ const MIGRATIONS: string[] = [
    CREATE INDEX sessions_account ON sessions(account_id);`,
 ]
 
-/**
- * A snapshot is stored as a difference to the case's latest full snapshot while that difference
- * stays below this share of the full state; otherwise it is stored full and becomes the new base.
- */
-const SNAPSHOT_DIFF_MAX_SHARE = 0.5
-
 /** Audit entries kept in memory while the database cannot take them (beyond: oldest dropped, counted). */
 const MAX_AUDIT_BACKLOG = 10_000
 
@@ -192,6 +185,7 @@ export class SqliteStorage implements Storage {
     } catch (err) {
       throw explainOpenError(file, err)
     }
+    this.content = new CaseContent(keys)
     // Cases from before encryption at rest get a key and their rows sealed in place.
     sealLegacyCases(this.db, keys, blobChecksum)
     this.sqliteDocLog = new SqliteDocLog(file, keys)
@@ -199,46 +193,8 @@ export class SqliteStorage implements Storage {
   }
 
   private readonly sqliteDocLog: SqliteDocLog
-
-  /** A stored text column's value opened with the case's key; a value that does not open: the case is damaged. */
-  private openText(caseId: string, column: string, stored: string): string {
-    try {
-      return this.keys.openText(caseId, column, stored)
-    } catch {
-      throw new CaseDamagedError()
-    }
-  }
-
-  /** A stored blob opened with the case's key, or null when it does not open (a damaged or keyless case). */
-  private openBlob(caseId: string, column: string, stored: Buffer): Uint8Array | null {
-    try {
-      return this.keys.openBlob(caseId, column, new Uint8Array(stored))
-    } catch {
-      return null
-    }
-  }
-
-  /** The case's title; a case whose key is missing is still listed, without it. */
-  private titleOf(r: CaseRow): string {
-    try {
-      return this.keys.openText(r.id, 'cases.title', r.title)
-    } catch {
-      return UNREADABLE_TITLE
-    }
-  }
-
-  private snapshotOf(r: SnapshotMetaRow): ListedSnapshot {
-    const open = (column: string, v: string) => this.openText(r.case_id, `snapshots.${column}`, v)
-    return toSnapshot({ ...r, label: open('label', r.label), saved_by: open('saved_by', r.saved_by), summary: open('summary', r.summary) })
-  }
-
-  private meetingOf(r: MeetingRow): MeetingRecord {
-    const open = (column: string, v: string) => this.openText(r.case_id, `meetings.${column}`, v)
-    return toMeeting({
-      ...r, started_by: open('started_by', r.started_by), ended_by: r.ended_by === null ? null : open('ended_by', r.ended_by),
-      participants: open('participants', r.participants), note: open('note', r.note),
-    })
-  }
+  /** Opening and sealing rows' case content (caseContent.ts). */
+  private readonly content: CaseContent
 
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number
@@ -301,32 +257,36 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  getSetting(key: string): string | null {
+  async getSetting(key: string): Promise<string | null> {
     return this.stmts.getSetting.get(key)?.value ?? null
   }
-  setSetting(key: string, value: string): void {
+  async setSetting(key: string, value: string): Promise<void> {
     this.stmts.setSetting.run(key, value)
   }
 
-  createCase(r: CaseRecord, initialState: Uint8Array): void {
+  async createCase(r: CaseRecord, initialState: Uint8Array): Promise<void> {
     this.keys.create(r.id)
-    const state = this.keys.sealBlob(r.id, 'case_state.state', initialState)
+    const { state, sum } = this.content.sealedState(r.id, initialState)
     this.db.transaction(() => {
-      this.stmts.insertCase.run(r.id, this.keys.sealText(r.id, 'cases.title', r.title), r.template, r.createdAt, r.updatedAt)
-      this.stmts.insertState.run(r.id, state, blobChecksum(state))
+      this.stmts.insertCase.run(r.id, this.content.sealTitle(r.id, r.title), r.template, r.createdAt, r.updatedAt)
+      this.stmts.insertState.run(r.id, state, sum)
     })()
   }
-  listCases(): CaseRecord[] {
-    return this.stmts.listCases.all().map((row) => toCase(row, this.titleOf(row)))
+  async listCases(): Promise<CaseRecord[]> {
+    return this.stmts.listCases.all().map((row) => this.content.caseOf(row))
   }
-  getCase(id: string): CaseRecord | null {
+  async getCase(id: string): Promise<CaseRecord | null> {
     const row = this.stmts.getCase.get(id)
-    return row ? toCase(row, this.titleOf(row)) : null
+    return row ? this.content.caseOf(row) : null
   }
-  touchCase(id: string, at: number): void {
+  async touchCase(id: string, at: number): Promise<void> {
     this.stmts.touchCase.run(at, id, at)
   }
-  eraseCase(id: string): boolean {
+  forgetErased(id: string): void {
+    this.keys.erase(id)
+    this.sqliteDocLog.forget(id)
+  }
+  async eraseCase(id: string): Promise<boolean> {
     // The key goes first: from here every copy of the case's content (this file, its WAL while a
     // reader holds it, any backup) is undecryptable, whatever happens to the rows below.
     this.keys.erase(id)
@@ -346,40 +306,40 @@ export class SqliteStorage implements Storage {
     return changes > 0
   }
 
-  createInvite(i: NewInvite): string {
+  async createInvite(i: NewInvite): Promise<string> {
     const id = i.id ?? randomBytes(16).toString('hex')
     this.stmts.insertInvite.run(i.tokenHash, i.caseId, i.role, i.createdAt, i.expiresAt, id, i.createdBy ?? null)
     return id
   }
-  findInvite(tokenHash: string): InviteRecord | null {
+  async findInvite(tokenHash: string): Promise<InviteRecord | null> {
     const r = this.stmts.findInvite.get(tokenHash)
     return r ? toInvite(r) : null
   }
-  listInvites(caseId: string): InviteRecord[] {
+  async listInvites(caseId: string): Promise<InviteRecord[]> {
     return this.stmts.listInvites.all(caseId).map(toInvite)
   }
-  revokeInvite(caseId: string, id: string, at: number): boolean {
+  async revokeInvite(caseId: string, id: string, at: number): Promise<boolean> {
     return this.stmts.revokeInvite.run(at, caseId, id).changes > 0
   }
 
-  createSession(s: SessionRecord): void {
+  async createSession(s: SessionRecord): Promise<void> {
     this.stmts.insertSession.run(s.idHash, s.role, s.createdAt, s.expiresAt, s.accountId)
   }
-  findSession(idHash: string): SessionRecord | null {
+  async findSession(idHash: string): Promise<SessionRecord | null> {
     const r = this.stmts.findSession.get(idHash)
     return r ? { idHash: r.id_hash, role: r.role as SessionRecord['role'], createdAt: r.created_at, expiresAt: r.expires_at, accountId: r.account_id } : null
   }
-  deleteSession(idHash: string): void {
+  async deleteSession(idHash: string): Promise<void> {
     this.stmts.deleteSession.run(idHash)
   }
-  createCaseSession(s: CaseSessionRecord): void {
+  async createCaseSession(s: CaseSessionRecord): Promise<void> {
     this.stmts.insertCaseSession.run(s.idHash, s.inviteHash, s.caseId, s.createdAt, s.expiresAt)
   }
-  findCaseSession(idHash: string): CaseSessionRecord | null {
+  async findCaseSession(idHash: string): Promise<CaseSessionRecord | null> {
     const r = this.stmts.findCaseSession.get(idHash)
     return r ? { idHash: r.id_hash, inviteHash: r.invite_hash, caseId: r.case_id, createdAt: r.created_at, expiresAt: r.expires_at } : null
   }
-  purgeExpired(now: number): void {
+  async purgeExpired(now: number): Promise<void> {
     this.stmts.purgeSessions.run(now)
     this.stmts.purgeCaseSessions.run(now)
     this.stmts.purgeInvites.run(now)
@@ -397,23 +357,28 @@ export class SqliteStorage implements Storage {
       this.auditScheduled = true
       setImmediate(() => {
         this.auditScheduled = false
-        if (this.db.open) this.retryPending()
+        if (this.db.open) this.writeAuditBacklog()
       })
     }
   }
 
-  listAudit(caseId: string, before: number, limit: number): AuditRow[] {
+  async listAudit(caseId: string, before: number, limit: number): Promise<AuditRow[]> {
     // Entries of this turn are written first, so a read sees everything logged before it.
-    if (this.db.open) this.retryPending()
+    if (this.db.open) this.writeAuditBacklog()
     return this.stmts.listAudit.all(caseId, before, limit)
   }
 
-  exportAudit(from: number, to: number): AuditExportRow[] {
-    if (this.db.open) this.retryPending()
+  async exportAudit(from: number, to: number): Promise<AuditExportRow[]> {
+    if (this.db.open) this.writeAuditBacklog()
     return this.stmts.exportAudit.all(from, to)
   }
 
-  retryPending(): boolean {
+  async retryPending(): Promise<boolean> {
+    return this.writeAuditBacklog()
+  }
+
+  /** The audit entries waiting in memory, written in one transaction; false (kept) when it fails. */
+  private writeAuditBacklog(): boolean {
     if (this.auditBacklog.length === 0) return true
     try {
       const batch = this.auditBacklog
@@ -431,48 +396,32 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  createSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): void {
-    // Deduplicate against the latest full snapshot: store only what is new since it.
-    let stored = state
-    let baseId: string | null = null
-    const base = this.stmts.latestFullSnapshot.get(r.caseId)
-    const baseState = base ? this.openBlob(r.caseId, 'snapshots.state', base.state) : null
-    if (base && baseState) {
-      try {
-        const diff = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(baseState))
-        if (diff.byteLength < state.byteLength * SNAPSHOT_DIFF_MAX_SHARE) {
-          stored = diff
-          baseId = base.id
-        }
-      } catch { /* an unreadable base: store this one full */ }
-    }
-    const text = (column: string, v: string) => this.keys.sealText(r.caseId, `snapshots.${column}`, v)
-    this.stmts.insertSnapshot.run(r.id, r.caseId, text('label', r.label), r.createdAt, text('saved_by', JSON.stringify(r.savedBy)), r.auto ? 1 : 0, r.schemaVersion,
-      this.keys.sealBlob(r.caseId, 'snapshots.state', stored), text('plan', planJson), text('summary', JSON.stringify(r.summary)), baseId)
-  }
-  listSnapshots(caseId: string): ListedSnapshot[] {
-    return this.stmts.listSnapshots.all(caseId).map((r) => this.snapshotOf(r))
-  }
-  getSnapshot(caseId: string, id: string): { meta: ListedSnapshot; planJson: string } | null {
-    const r = this.stmts.getSnapshot.get(caseId, id)
-    return r ? { meta: this.snapshotOf(r), planJson: this.openText(caseId, 'snapshots.plan', r.plan) } : null
-  }
-  getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null {
-    const r = this.stmts.getSnapshotState.get(caseId, id)
-    const state = r ? this.openBlob(caseId, 'snapshots.state', r.state) : null
-    if (!r || !state) return null
-    if (r.base_id === null) return { state, schemaVersion: r.schema_version }
-    const base = this.stmts.getSnapshotState.get(caseId, r.base_id)
-    const baseState = base ? this.openBlob(caseId, 'snapshots.state', base.state) : null
-    if (!baseState) return null
-    return { state: Y.mergeUpdates([baseState, state]), schemaVersion: r.schema_version }
-  }
-  latestSnapshot(caseId: string): { meta: ListedSnapshot; planJson: string } | null {
-    const r = this.stmts.latestSnapshot.get(caseId)
-    return r ? { meta: this.snapshotOf(r), planJson: this.openText(caseId, 'snapshots.plan', r.plan) } : null
+  async createSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): Promise<void> {
+    this.insertSnapshot(r, state, planJson)
   }
 
-  deleteSnapshots(caseId: string, ids: string[]): void {
+  /** createSnapshot's writes, synchronous so endMeeting runs them inside its transaction. */
+  private insertSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): void {
+    // Deduplicate against the latest full snapshot: store only what is new since it.
+    const s = this.content.sealSnapshot(r, state, planJson, this.stmts.latestFullSnapshot.get(r.caseId))
+    this.stmts.insertSnapshot.run(r.id, r.caseId, s.label, r.createdAt, s.savedBy, r.auto ? 1 : 0, r.schemaVersion, s.state, s.plan, s.summary, s.baseId)
+  }
+  async listSnapshots(caseId: string): Promise<ListedSnapshot[]> {
+    return this.stmts.listSnapshots.all(caseId).map((r) => this.content.snapshotOf(r))
+  }
+  async getSnapshot(caseId: string, id: string): Promise<{ meta: ListedSnapshot; planJson: string } | null> {
+    const r = this.stmts.getSnapshot.get(caseId, id)
+    return r ? this.content.snapshotWithPlan(r) : null
+  }
+  async getSnapshotState(caseId: string, id: string): Promise<{ state: Uint8Array; schemaVersion: number } | null> {
+    return this.content.snapshotState(caseId, this.stmts.getSnapshotState.get(caseId, id), (baseId) => this.stmts.getSnapshotState.get(caseId, baseId))
+  }
+  async latestSnapshot(caseId: string): Promise<{ meta: ListedSnapshot; planJson: string } | null> {
+    const r = this.stmts.latestSnapshot.get(caseId)
+    return r ? this.content.snapshotWithPlan(r) : null
+  }
+
+  async deleteSnapshots(caseId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return
     const gone = new Set(ids)
     this.db.transaction(() => {
@@ -481,73 +430,54 @@ export class SqliteStorage implements Storage {
         if (!row) continue
         // A full snapshot that kept ones are stored against must not linger (it would still be
         // listed, and never pruned): hand its content over to them first.
-        const state = row.base_id === null ? this.openBlob(caseId, 'snapshots.state', row.state) : null
-        if (state) this.rebaseDependents(caseId, id, state, gone)
+        const state = this.content.fullState(caseId, row)
+        if (state) {
+          const dependents = this.stmts.listDependents.all(caseId, id).filter((d) => !gone.has(d.id))
+          for (const d of this.content.rebase(caseId, state, dependents)) this.stmts.setSnapshotState.run(d.state, d.baseId, caseId, d.id)
+        }
         this.stmts.deleteSnapshot.run(caseId, id)
       }
     })()
   }
 
-  /**
-   * Before the full snapshot `baseId` goes: its oldest dependent that stays becomes full, and the
-   * later dependents that stay are stored as differences to that one (or full, when smaller). The
-   * oldest, because a difference only adds: a base must hold nothing its dependents lack.
-   */
-  private rebaseDependents(caseId: string, baseId: string, base: Uint8Array, gone: Set<string>): void {
-    // listDependents is newest first.
-    const [head, ...rest] = this.stmts.listDependents.all(caseId, baseId).filter((d) => !gone.has(d.id)).reverse()
-    if (!head) return
-    const open = (state: Buffer) => this.openBlob(caseId, 'snapshots.state', state) ?? new Uint8Array()
-    const seal = (state: Uint8Array) => this.keys.sealBlob(caseId, 'snapshots.state', state)
-    const headState = Y.mergeUpdates([base, open(head.state)])
-    this.stmts.setSnapshotState.run(seal(headState), null, caseId, head.id)
-    const headVector = Y.encodeStateVectorFromUpdate(headState)
-    for (const d of rest) {
-      const full = Y.mergeUpdates([base, open(d.state)])
-      const diff = Y.diffUpdate(full, headVector)
-      if (diff.byteLength < full.byteLength * SNAPSHOT_DIFF_MAX_SHARE) this.stmts.setSnapshotState.run(seal(diff), head.id, caseId, d.id)
-      else this.stmts.setSnapshotState.run(seal(full), null, caseId, d.id)
-    }
-  }
-
-  startMeeting(m: MeetingRecord): boolean {
+  async startMeeting(m: MeetingRecord): Promise<boolean> {
     // The partial unique index allows one meeting going on per case: a second start does nothing.
-    const text = (column: string, v: string) => this.keys.sealText(m.caseId, `meetings.${column}`, v)
-    return this.stmts.insertMeeting.run(m.id, m.caseId, m.startedAt, text('started_by', JSON.stringify(m.startedBy)), text('participants', JSON.stringify(m.participants)), text('note', m.note)).changes > 0
+    const s = this.content.sealMeetingStart(m)
+    return this.stmts.insertMeeting.run(m.id, m.caseId, m.startedAt, s.startedBy, s.participants, s.note).changes > 0
   }
-  currentMeeting(caseId: string): MeetingRecord | null {
+  async currentMeeting(caseId: string): Promise<MeetingRecord | null> {
     const r = this.stmts.currentMeeting.get(caseId)
-    return r ? this.meetingOf(r) : null
+    return r ? this.content.meetingOf(r) : null
   }
-  getMeeting(caseId: string, id: string): MeetingRecord | null {
+  async getMeeting(caseId: string, id: string): Promise<MeetingRecord | null> {
     const r = this.stmts.getMeeting.get(caseId, id)
-    return r ? this.meetingOf(r) : null
+    return r ? this.content.meetingOf(r) : null
   }
-  listMeetings(caseId: string): MeetingRecord[] {
-    return this.stmts.listMeetings.all(caseId).map((r) => this.meetingOf(r))
+  async listMeetings(caseId: string): Promise<MeetingRecord[]> {
+    return this.stmts.listMeetings.all(caseId).map((r) => this.content.meetingOf(r))
   }
-  lastEndedMeeting(caseId: string): MeetingRecord | null {
+  async lastEndedMeeting(caseId: string): Promise<MeetingRecord | null> {
     const r = this.stmts.lastEndedMeeting.get(caseId)
-    return r ? this.meetingOf(r) : null
+    return r ? this.content.meetingOf(r) : null
   }
-  endMeeting(e: MeetingEnd): boolean {
+  async endMeeting(e: MeetingEnd): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmts.currentMeeting.get(e.caseId)?.id !== e.id) return false
-      this.createSnapshot(e.snapshot.record, e.snapshot.state, e.snapshot.planJson)
-      const text = (column: string, v: string) => this.keys.sealText(e.caseId, `meetings.${column}`, v)
-      this.stmts.endMeeting.run(e.endedAt, text('ended_by', JSON.stringify(e.endedBy)), text('participants', JSON.stringify(e.participants)), text('note', e.note), e.snapshot.record.id, e.caseId, e.id)
+      this.insertSnapshot(e.snapshot.record, e.snapshot.state, e.snapshot.planJson)
+      const s = this.content.sealMeetingEnd(e)
+      this.stmts.endMeeting.run(e.endedAt, s.endedBy, s.participants, s.note, e.snapshot.record.id, e.caseId, e.id)
       this.stmts.setNextMeeting.run(e.nextMeeting, e.caseId)
       return true
     })()
   }
-  nextMeeting(caseId: string): string | null {
+  async nextMeeting(caseId: string): Promise<string | null> {
     return this.stmts.getNextMeeting.get(caseId)?.next_meeting ?? null
   }
-  setNextMeeting(caseId: string, day: string | null): void {
+  async setNextMeeting(caseId: string, day: string | null): Promise<void> {
     this.stmts.setNextMeeting.run(day, caseId)
   }
 
-  setArchived(id: string, at: number | null): CaseRecord | null {
+  async setArchived(id: string, at: number | null): Promise<CaseRecord | null> {
     if (at === null) this.stmts.reopenCase.run(id)
     else this.stmts.archiveCase.run(at, id)
     return this.getCase(id)
@@ -555,64 +485,9 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     await this.docLog.close()
-    this.retryPending()
+    if (this.db.open) this.writeAuditBacklog()
     if (this.db.open) this.db.close()
   }
-}
-
-/** A snapshot's listed columns, with the meeting it ended (if any). */
-const SNAPSHOT_META = 's.id, s.case_id, s.label, s.created_at, s.saved_by, s.auto, s.schema_version, s.summary, m.id AS meeting_id'
-const MEETING_OF = 'LEFT JOIN meetings m ON m.snapshot_id = s.id AND m.case_id = s.case_id'
-
-interface SnapshotMetaRow { id: string; case_id: string; label: string; created_at: number; saved_by: string; auto: number; schema_version: number; summary: string; meeting_id: string | null }
-
-function toSnapshot(r: SnapshotMetaRow): ListedSnapshot {
-  const auto = r.auto === 1
-  return {
-    id: r.id, caseId: r.case_id, label: r.label, createdAt: r.created_at, savedBy: JSON.parse(r.saved_by),
-    auto, schemaVersion: r.schema_version, summary: JSON.parse(r.summary),
-    kind: auto ? 'auto' : r.meeting_id ? 'meeting' : 'saved', meetingId: r.meeting_id,
-  }
-}
-
-interface MeetingRow {
-  id: string; case_id: string; started_at: number; started_by: string; ended_at: number | null; ended_by: string | null
-  participants: string; note: string; snapshot_id: string | null
-}
-
-function toMeeting(r: MeetingRow): MeetingRecord {
-  return {
-    id: r.id, caseId: r.case_id, startedAt: r.started_at, startedBy: JSON.parse(r.started_by),
-    endedAt: r.ended_at, endedBy: r.ended_by === null ? null : JSON.parse(r.ended_by),
-    participants: JSON.parse(r.participants), note: r.note, snapshotId: r.snapshot_id,
-  }
-}
-
-interface CaseRow { id: string; title: string; template: string; created_at: number; updated_at: number; archived_at: number | null }
-interface InviteRow {
-  token_hash: string; case_id: string; role: string; created_at: number; expires_at: number
-  id: string; created_by: string | null; revoked_at: number | null
-}
-
-function toInvite(r: InviteRow): InviteRecord {
-  return {
-    id: r.id, tokenHash: r.token_hash, caseId: r.case_id, role: r.role as Role, createdAt: r.created_at,
-    expiresAt: r.expires_at, createdBy: r.created_by, revokedAt: r.revoked_at,
-  }
-}
-interface SessionRow { id_hash: string; role: string; created_at: number; expires_at: number; account_id: string }
-interface CaseSessionRow { id_hash: string; invite_hash: string; case_id: string; created_at: number; expires_at: number }
-
-/** What the case list shows for a case whose key is missing (its title cannot be read). */
-const UNREADABLE_TITLE = '(onleesbaar)'
-
-function toCase(r: CaseRow, title: string): CaseRecord {
-  return { id: r.id, title, template: r.template, createdAt: r.created_at, updatedAt: r.updated_at, archivedAt: r.archived_at ?? null }
-}
-
-/** The same checksum docLogWorker.js writes and checks. */
-function blobChecksum(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('base64url').slice(0, 22)
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000'

@@ -1,8 +1,9 @@
 /**
- * The storage the rest of the server uses: small interfaces by concern. The document log (the hot
- * path) is asynchronous with group commit (docLog.ts); the others are short indexed reads and
- * writes. Only the module implementing these touches the database, so a second backend
- * (PostgreSQL) can stand beside SQLite.
+ * The storage the rest of the server uses: small interfaces by concern, all asynchronous, so the
+ * embedded SQLite database (sqlite.ts) and PostgreSQL (pg/pgStorage.ts, DATABASE_URL) implement
+ * the same seam. The document log (the hot path) has group commit (docLog.ts); the others are
+ * short indexed reads and writes — what must be atomic is one method (one transaction), never
+ * split across awaits by the caller. `audit` stays synchronous: fire-and-forget, buffered.
  */
 import type { AccountRole, AuditGround, ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
@@ -103,49 +104,54 @@ export type SnapshotRecord = SnapshotMeta
 export type { SnapshotSummary }
 
 export interface SettingsStore {
-  getSetting(key: string): string | null
-  setSetting(key: string, value: string): void
+  getSetting(key: string): Promise<string | null>
+  setSetting(key: string, value: string): Promise<void>
 }
 
 export interface CaseStore {
-  createCase(record: CaseRecord, initialState: Uint8Array): void
-  listCases(): CaseRecord[]
-  getCase(id: string): CaseRecord | null
-  touchCase(id: string, at: number): void
+  createCase(record: CaseRecord, initialState: Uint8Array): Promise<void>
+  listCases(): Promise<CaseRecord[]>
+  getCase(id: string): Promise<CaseRecord | null>
+  touchCase(id: string, at: number): Promise<void>
   /** Remove the case and everything stored for it (log, state, invites, snapshots). Audit entries keep only the id. */
-  eraseCase(id: string): boolean
+  eraseCase(id: string): Promise<boolean>
+  /**
+   * Another instance erased the case: drop its key from this instance's memory (the key file is
+   * gone already), so nothing of it is sealed or opened here any more.
+   */
+  forgetErased(id: string): void
 }
 
 export interface InviteStore {
   /** Store an invite; returns its id. */
-  createInvite(invite: NewInvite): string
-  findInvite(tokenHash: string): InviteRecord | null
+  createInvite(invite: NewInvite): Promise<string>
+  findInvite(tokenHash: string): Promise<InviteRecord | null>
   /** The case's invites, newest first (expired ones until they are purged). */
-  listInvites(caseId: string): InviteRecord[]
+  listInvites(caseId: string): Promise<InviteRecord[]>
   /** Mark an invite of this case revoked; false when there is no such invite. */
-  revokeInvite(caseId: string, id: string, at: number): boolean
+  revokeInvite(caseId: string, id: string, at: number): Promise<boolean>
 }
 
 export interface SessionStore {
-  createSession(session: SessionRecord): void
-  findSession(idHash: string): SessionRecord | null
-  deleteSession(idHash: string): void
+  createSession(session: SessionRecord): Promise<void>
+  findSession(idHash: string): Promise<SessionRecord | null>
+  deleteSession(idHash: string): Promise<void>
   /** Case sessions (a redeemed invite, auth/caseSession.ts); purgeExpired and erasure remove them too. */
-  createCaseSession(session: CaseSessionRecord): void
-  findCaseSession(idHash: string): CaseSessionRecord | null
-  purgeExpired(now: number): void
+  createCaseSession(session: CaseSessionRecord): Promise<void>
+  findCaseSession(idHash: string): Promise<CaseSessionRecord | null>
+  purgeExpired(now: number): Promise<void>
 }
 
 export interface SnapshotStore {
   /** The full document state, the derived plan (JSON text) and a summary. */
-  createSnapshot(record: SnapshotRecord, state: Uint8Array, planJson: string): void
+  createSnapshot(record: SnapshotRecord, state: Uint8Array, planJson: string): Promise<void>
   /** Newest first, without state or plan; with their kind (meeting, saved, auto). */
-  listSnapshots(caseId: string): ListedSnapshot[]
-  getSnapshot(caseId: string, id: string): { meta: ListedSnapshot; planJson: string } | null
-  getSnapshotState(caseId: string, id: string): { state: Uint8Array; schemaVersion: number } | null
-  latestSnapshot(caseId: string): { meta: ListedSnapshot; planJson: string } | null
+  listSnapshots(caseId: string): Promise<ListedSnapshot[]>
+  getSnapshot(caseId: string, id: string): Promise<{ meta: ListedSnapshot; planJson: string } | null>
+  getSnapshotState(caseId: string, id: string): Promise<{ state: Uint8Array; schemaVersion: number } | null>
+  latestSnapshot(caseId: string): Promise<{ meta: ListedSnapshot; planJson: string } | null>
   /** Remove snapshots by id (pruning automatic ones). */
-  deleteSnapshots(caseId: string, ids: string[]): void
+  deleteSnapshots(caseId: string, ids: string[]): Promise<void>
 }
 
 /** Meetings are stored as the API shows them. */
@@ -166,21 +172,21 @@ export interface MeetingEnd {
 
 export interface MeetingStore {
   /** Start a meeting. False (nothing written) when one is already going on for the case. */
-  startMeeting(record: MeetingRecord): boolean
+  startMeeting(record: MeetingRecord): Promise<boolean>
   /** The meeting going on now, if any. */
-  currentMeeting(caseId: string): MeetingRecord | null
-  getMeeting(caseId: string, id: string): MeetingRecord | null
+  currentMeeting(caseId: string): Promise<MeetingRecord | null>
+  getMeeting(caseId: string, id: string): Promise<MeetingRecord | null>
   /** Newest first. */
-  listMeetings(caseId: string): MeetingRecord[]
+  listMeetings(caseId: string): Promise<MeetingRecord[]>
   /** The latest meeting that ended (what 'Laatste gesprek' means). */
-  lastEndedMeeting(caseId: string): MeetingRecord | null
+  lastEndedMeeting(caseId: string): Promise<MeetingRecord | null>
   /**
    * End a meeting that is going on: store its snapshot, end it and set the case's next meeting
    * date, all in one transaction. False (nothing written) when it is not going on.
    */
-  endMeeting(end: MeetingEnd): boolean
-  nextMeeting(caseId: string): string | null
-  setNextMeeting(caseId: string, day: string | null): void
+  endMeeting(end: MeetingEnd): Promise<boolean>
+  nextMeeting(caseId: string): Promise<string | null>
+  setNextMeeting(caseId: string, day: string | null): Promise<void>
 }
 
 export interface ArchiveStore {
@@ -188,7 +194,7 @@ export interface ArchiveStore {
    * Archive (`at`: when; an archived case keeps its first time) or reopen (`null`) a case.
    * Returns the case as it is now, or null when there is no such case.
    */
-  setArchived(id: string, at: number | null): CaseRecord | null
+  setArchived(id: string, at: number | null): Promise<CaseRecord | null>
 }
 
 export interface AuditLog {
@@ -198,9 +204,9 @@ export interface AuditLog {
    */
   audit(entry: AuditEntry): void
   /** A case's entries with `at` before `before` (ms), newest first, at most `limit`. Append-only: nothing edits them. */
-  listAudit(caseId: string, before: number, limit: number): AuditRow[]
+  listAudit(caseId: string, before: number, limit: number): Promise<AuditRow[]>
   /** Every entry with `from <= at < to`, oldest first (the data-protection officer's export). */
-  exportAudit(from: number, to: number): AuditExportRow[]
+  exportAudit(from: number, to: number): Promise<AuditExportRow[]>
 }
 
 /** The storage of one installation, by concern. Only the implementing module touches the database. */
@@ -209,6 +215,6 @@ export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionS
   readonly health: StorageHealth
   readonly accounts: AccountStore
   /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */
-  retryPending(): boolean
+  retryPending(): Promise<boolean>
   close(): Promise<void>
 }

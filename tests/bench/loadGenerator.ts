@@ -70,13 +70,22 @@ function nextMessage(): Promise<ParentMessage> {
   return new Promise((resolve) => process.once('message', (m: ParentMessage) => resolve(m)))
 }
 
+/** `ws` sending the Authorization header with the upgrade (y-websocket constructs it with url and protocols). */
+function withHeaders(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) { super(url, protocols, { headers }) }
+  } as typeof WebSocket
+}
+
 function connect(caseId: string, index: number): Client {
   const doc = new Y.Doc()
   const params: Record<string, string> = { schema: String(SCHEMA_VERSION) }
-  if (config.token) params.token = config.token
   if (index === 0 && config.seedTemplate) initCaseDoc(doc, config.seedTemplate)
-  const provider = new WebsocketProvider(config.wsBase, caseId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  // Clients of one case spread over the instances given (one, unless the bench runs several).
+  const bases = Array.isArray(config.wsBase) ? config.wsBase : [config.wsBase]
+  const provider = new WebsocketProvider(bases[index % bases.length] as string, caseId, doc, {
+    // The key goes in the Authorization header: the server refuses keys in a URL.
+    WebSocketPolyfill: (config.token ? withHeaders({ authorization: `Bearer ${config.token}` }) : WebSocket) as unknown as typeof globalThis.WebSocket,
     params,
     disableBc: true,
   })

@@ -7,9 +7,9 @@ import type { Distribution } from './stats.ts'
 
 export interface LoadConfig {
   mode: 'fanout' | 'burst'
-  /** ws://host:port/ws — the y-websocket client appends /<caseId>. */
-  wsBase: string
-  /** Sent as ?token= (ours); null for the reference. */
+  /** ws://host:port/ws — the y-websocket client appends /<caseId>. Several: client i of a case uses base i mod n (instances). */
+  wsBase: string | string[]
+  /** Sent as `Authorization: Bearer` (ours); null for the reference. */
   token: string | null
   caseIds: string[]
   clientsPerCase: number

@@ -20,7 +20,7 @@ const CAPACITY_WRITES_PER_SECOND_PER_CLIENT = 0.5
 /** BENCH_TIME_SCALE=0.25 shortens every window, to try the harness; figures need the full length. */
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? '1') || 1
 const WARMUP_MS = 5_000 * TIME_SCALE
-const FANOUT_WINDOW_MS = 20_000 * TIME_SCALE
+export const FANOUT_WINDOW_MS = 20_000 * TIME_SCALE
 const CAPACITY_WINDOW_MS = 15_000 * TIME_SCALE
 const DRAIN_TIMEOUT_MS = 10_000
 /**
@@ -64,7 +64,7 @@ export interface LoadFigures {
   capacity: CapacityResult
 }
 
-function settings(windowMs: number, writesPerSecond = WRITES_PER_SECOND_PER_CLIENT): LoadSettings {
+export function settings(windowMs: number, writesPerSecond = WRITES_PER_SECOND_PER_CLIENT): LoadSettings {
   return {
     clientsPerCase: CLIENTS_PER_CASE,
     writesPerSecond,
@@ -105,11 +105,11 @@ export function otherCores(m: Measured<unknown>, loadCpuSeconds: number): number
   return m.wallSeconds > 0 ? Math.max(0, (m.machineCpuSeconds - m.serverCpuSeconds - loadCpuSeconds) / m.wallSeconds) : 0
 }
 
-function fanoutHeader(): void {
+export function fanoutHeader(): void {
   console.log(row(['', 'p50', 'p95', 'p99', 'max', 'missed', 'srv CPU', 'gen', 'gen ELU', 'others'], FANOUT_WIDTHS))
 }
 
-function fanoutRow(label: string, r: FanoutRun): void {
+export function fanoutRow(label: string, r: FanoutRun): void {
   const f = r.result
   console.log(row([
     label, ms(f.latency.p50), ms(f.latency.p95), ms(f.latency.p99), ms(f.latency.max), String(f.missed),

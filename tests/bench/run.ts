@@ -4,11 +4,16 @@
  *
  * Sections: load (our server beside the reference y-websocket server: fan-out, burst ingest,
  * capacity), blocks (event-loop block per message kind), storage (durable appends/s), growth
- * (document growth from dragging), snapshot (snapshot save and diff of a large case).
- * `node dist/server/tests/bench/run.js [section…]` runs only the named ones. A section that fails
- * is reported and the others still run.
+ * (document growth from dragging), snapshot (snapshot save and diff of a large case), instances
+ * (one instance on SQLite, one on PostgreSQL, two on PostgreSQL + Redis — ./instances.ts), browser
+ * (Chromium: time to an editable board, bytes, observer fps during a peer's drag, long tasks,
+ * document bytes per drag move — ./browserBench.ts).
+ * `node dist/server/tests/bench/run.js [section…]` runs only the named ones (`--browser-only` is
+ * `browser`). A section that fails is reported and the others still run.
  */
 import os from 'node:os'
+import { browserBench } from './browserBench.ts'
+import { instancesBench } from './instances.ts'
 import { dragGrowth } from './docGrowth.ts'
 import { eventLoopBlocks, printBlocks } from './eventLoopBlocks.ts'
 import { loadScenarios } from './loadScenarios.ts'
@@ -16,7 +21,7 @@ import { snapshotAndDiff } from './snapshotDiff.ts'
 import { printStorage, storageThroughput } from './storageThroughput.ts'
 import { printSummary, type BenchFigures } from './summary.ts'
 
-const SECTIONS = ['load', 'blocks', 'storage', 'growth', 'snapshot'] as const
+const SECTIONS = ['load', 'blocks', 'storage', 'growth', 'snapshot', 'instances', 'browser'] as const
 type Section = (typeof SECTIONS)[number]
 
 function header(): void {
@@ -37,7 +42,7 @@ async function section<T>(name: Section, wanted: (s: Section) => boolean, run: (
 }
 
 async function main(): Promise<void> {
-  const asked = process.argv.slice(2)
+  const asked = process.argv.slice(2).map((a) => (a === '--browser-only' ? 'browser' : a))
   const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a))
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
   const wanted = (s: Section) => asked.length === 0 || asked.includes(s)
@@ -58,6 +63,8 @@ async function main(): Promise<void> {
   }
   await section('growth', wanted, async () => dragGrowth())
   await section('snapshot', wanted, snapshotAndDiff)
+  await section('instances', wanted, instancesBench)
+  await section('browser', wanted, browserBench)
   printSummary(figures)
 }
 

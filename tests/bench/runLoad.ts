@@ -34,7 +34,7 @@ export function runBurst(server: BenchServer, caseIds: string[], settings: LoadS
 function configFor(server: BenchServer, caseIds: string[], settings: LoadSettings): Omit<LoadConfig, 'mode'> {
   return {
     ...settings,
-    wsBase: server.url.replace('http', 'ws') + '/ws',
+    wsBase: (server.urls ?? [server.url]).map((u) => u.replace('http', 'ws') + '/ws'),
     token: server.kind === 'ours' ? BENCH_ORG_KEY : null,
     caseIds,
     // Our cases are made from the template by the API; the reference's empty rooms get the same

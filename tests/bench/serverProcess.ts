@@ -27,6 +27,8 @@ const REFERENCE_MAIN = path.resolve(here, 'referenceServer.js')
 export interface BenchServer {
   kind: ServerKind
   url: string
+  /** Several instances of one installation (the clients of a case spread over them); absent: just `url`. */
+  urls?: string[]
   pid: number
   /** CPU seconds the server process has used so far. */
   cpuSeconds(): number
@@ -35,11 +37,15 @@ export interface BenchServer {
   stop(): Promise<void>
 }
 
-export async function startBenchServer(kind: ServerKind): Promise<BenchServer> {
+/**
+ * `opts.env` adds settings (DATABASE_URL, REDIS_URL, MASTER_KEY …); `opts.dataDir` shares one
+ * DATA_DIR (and so one KEY_DIR) between instances, and is then left for the caller to remove.
+ */
+export async function startBenchServer(kind: ServerKind, opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<BenchServer> {
   const port = await freePort()
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `kt-bench-${kind}-`))
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `kt-bench-${kind}-`))
   const env: NodeJS.ProcessEnv = kind === 'ours'
-    ? { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: BENCH_COORDINATOR_KEY, LOG_LEVEL: 'warn' }
+    ? { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: BENCH_COORDINATOR_KEY, LOG_LEVEL: 'warn', ...opts.env }
     : { ...process.env, PORT: String(port) }
   // KT_BENCH_OURS_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles our server under load.
   const nodeArgs = kind === 'ours' ? (process.env.KT_BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean) : []
@@ -74,7 +80,21 @@ export async function startBenchServer(kind: ServerKind): Promise<BenchServer> {
         await exited
         clearTimeout(timer)
       }
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Instances of one installation as one server under test: CPU and log lines added up, stopped together. */
+export function asOne(instances: BenchServer[], cleanup: () => Promise<void>): BenchServer {
+  const first = instances[0] as BenchServer
+  return {
+    kind: first.kind, url: first.url, urls: instances.map((i) => i.url), pid: first.pid,
+    cpuSeconds: () => instances.reduce((s, i) => s + i.cpuSeconds(), 0),
+    logLines: () => instances.reduce((s, i) => s + i.logLines(), 0),
+    async stop() {
+      await Promise.all(instances.map((i) => i.stop()))
+      await cleanup()
     },
   }
 }

@@ -31,25 +31,25 @@ export async function snapshotAndDiff(): Promise<void> {
   const N = 5000
   const { doc, ids } = largeCase(N)
   const caseId = 'B'.repeat(22)
-  storage.createCase({ id: caseId, title: 'bench', template: 'integrale-intake', createdAt: 0, updatedAt: 0 }, Y.encodeStateAsUpdate(doc))
+  await storage.createCase({ id: caseId, title: 'bench', template: 'integrale-intake', createdAt: 0, updatedAt: 0 }, Y.encodeStateAsUpdate(doc))
 
-  const time = (fn: () => void, runs: number): number[] => {
+  const time = async (fn: () => unknown, runs: number): Promise<number[]> => {
     const out: number[] = []
     for (let i = 0; i < runs; i++) {
       const t = performance.now()
-      fn()
+      await fn()
       out.push(performance.now() - t)
     }
     return out.sort((a, b) => a - b)
   }
   const fmt = (xs: number[]) => `median ${xs[Math.floor(xs.length / 2)]!.toFixed(1)} ms, best ${xs[0]!.toFixed(1)} ms, worst ${xs[xs.length - 1]!.toFixed(1)} ms`
 
-  const save = time(() => { saveSnapshot(storage, caseId, doc, 'bench', { name: '', role: 'system' }, false) }, 10)
+  const save = await time(() => saveSnapshot(storage, caseId, doc, 'bench', { name: '', role: 'system' }, false), 10)
   const a = derivePlan(doc)
   for (let i = 0; i < N; i += 10) updateItem(doc, ids[i] as string, { stress: true })
   const b = derivePlan(doc)
-  const diff = time(() => { diffPlans(a, b, '2026-11-28') }, 20)
-  const derive = time(() => { derivePlan(doc) }, 10)
+  const diff = await time(() => { diffPlans(a, b, '2026-11-28') }, 20)
+  const derive = await time(() => { derivePlan(doc) }, 10)
   console.log(`\nA ${N.toLocaleString('en')}-item case (state ${(Y.encodeStateAsUpdate(doc).byteLength / 1024).toFixed(0)} KiB):`)
   console.log(`  save a snapshot (derive plan + encode state + summary + SQLite insert): ${fmt(save)}`)
   console.log(`  derivePlan alone:                                                      ${fmt(derive)}`)

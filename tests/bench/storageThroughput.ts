@@ -62,7 +62,7 @@ async function docLog(): Promise<{ concurrent: number; sequential: number }> {
     const caseIds: string[] = []
     for (let i = 0; i < CONCURRENT_CASES; i++) {
       const id = `bench${String(i).padStart(17, '0')}`
-      storage.createCase({ id, title: 'bench', template: 'integrale-intake', createdAt: 0, updatedAt: 0 }, initial)
+      await storage.createCase({ id, title: 'bench', template: 'integrale-intake', createdAt: 0, updatedAt: 0 }, initial)
       caseIds.push(id)
     }
     const update = new Uint8Array(UPDATE_BYTES).fill(7)

@@ -177,7 +177,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
   it('activation page: the QR code, the secret, the password twice and the code; and a link that does not work', async () => {
     const admin = await addAccount(fixture.server, { role: 'admin' })
     const made = await api(fixture.server.url, 'POST', '/api/admin/accounts', {
-      auth: null, cookie: session(fixture.server, admin), body: { username: `nieuw-${Date.now()}`, displayName: 'Fatima Nieuw', role: 'professional', teamId: fixture.server.teamId },
+      auth: null, cookie: await session(fixture.server, admin), body: { username: `nieuw-${Date.now()}`, displayName: 'Fatima Nieuw', role: 'professional', teamId: fixture.server.teamId },
     })
     expect(made.status).toBe(201)
     for (const [name, viewport] of [['activate', DESKTOP], ['activate-360', PHONE]] as const) {

@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)('personal accounts: administration, activation, AP
 
     // 'Toegang': a professional of another team sees the case only once added by user name.
     const colleague = await addAccount(fixture.server)
-    const colleagueCase = async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`, { auth: null, cookie: session(fixture.server, colleague) })).status
+    const colleagueCase = async () => (await api(fixture.server.url, 'GET', `/api/cases/${caseId}`, { auth: null, cookie: await session(fixture.server, colleague) })).status
     expect(await colleagueCase()).toBe(404)
     await pro.page.getByTestId('invite-button').click()
     await pro.page.getByTestId('member-username').fill(colleague.username)

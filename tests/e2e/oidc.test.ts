@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('OIDC sign-in in Chromium', () => {
     const page = await signIn('zonder-rol')
     await page.waitForURL((u) => u.searchParams.get('login_error') === 'oidc_no_role', { timeout: 20_000 })
     expect((await meIn(page)).status).toBe(401)
-    expect(server.storage.accounts.findAccountByUsername('zonder-rol')).toBeNull()
+    expect(await server.storage.accounts.findAccountByUsername('zonder-rol')).toBeNull()
     await page.context().close()
   })
 })

@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)('screenshots for the README', () => {
 
     const admin = await addAccount(fixture.server, { role: 'admin', displayName: 'Karin Beheer', username: 'karin.beheer' })
     const made = await api(fixture.server.url, 'POST', '/api/admin/accounts', {
-      auth: null, cookie: session(fixture.server, admin), body: { username: 'fatima.bakker', displayName: 'Fatima Bakker', role: 'professional', teamId: fixture.server.teamId },
+      auth: null, cookie: await session(fixture.server, admin), body: { username: 'fatima.bakker', displayName: 'Fatima Bakker', role: 'professional', teamId: fixture.server.teamId },
     })
     expect(made.status).toBe(201)
     const activate = await newContext(fixture.browser, fixture.server.url)

@@ -34,8 +34,8 @@ export async function addAccount(
   const username = o.username ?? `${role}${++counter}-${randomBytes(3).toString('hex')}`
   const displayName = o.displayName ?? `Test ${role} ${counter}`
   const teamId = o.teamId === undefined ? server.teamId : o.teamId
-  const { token } = accounts.create({ username, displayName, role, teamId })
-  const started = accounts.startActivation(token)
+  const { token } = await accounts.create({ username, displayName, role, teamId })
+  const started = await accounts.startActivation(token)
   if (!started?.totpSecret) throw new Error('activation did not start')
   const password = `Correct-horse-${randomBytes(6).toString('hex')}`
   const now = Date.now()
@@ -50,9 +50,9 @@ export function nextCode(a: TestAccount, at = Date.now()): string {
 }
 
 /** A session for the account, as signing in makes one: the Cookie header value. */
-export function session(server: TestServer, a: TestAccount): string {
+export async function session(server: TestServer, a: TestAccount): Promise<string> {
   const sid = newToken('session')
   const now = Date.now()
-  server.storage.createSession({ idHash: hashToken(sid), role: a.role, accountId: a.id, createdAt: now, expiresAt: now + SESSION_TTL_MS })
+  await server.storage.createSession({ idHash: hashToken(sid), role: a.role, accountId: a.id, createdAt: now, expiresAt: now + SESSION_TTL_MS })
   return `${SESSION_COOKIE}=${sid}`
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { TEST_ORG_KEY, tempDir } from './server.ts'
 import { freePort } from './ports.ts'
+import { testDatabaseUrl } from './postgres.ts'
 import { processCpuSeconds } from '../bench/processCpu.ts'
 
 export { freePort }
@@ -58,13 +59,15 @@ export interface ChildServerOptions {
 export async function startChildServer(opts: ChildServerOptions = {}): Promise<ChildServer> {
   if (!fs.existsSync(CHILD_MAIN)) throw new Error('run `npm run build:server` first (npm test does)')
   const dataDir = opts.dataDir ?? tempDir('kt-child-')
+  // KT_TEST_STORAGE=postgres: a database per DATA_DIR on the run's PostgreSQL.
+  const databaseUrl = await testDatabaseUrl(dataDir)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const child = spawn(process.execPath, [CHILD_MAIN], {
     env: {
       ...process.env,
       PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY,
-      LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env,
+      LOG_LEVEL: opts.logLevel ?? 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -15,6 +15,7 @@ import { readSettings } from '../../server/config.ts'
 import type { LimiterOptions } from '../../server/auth/rateLimit.ts'
 import type { RoomManagerOptions } from '../../server/rooms.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
+import { testDatabaseUrl } from './postgres.ts'
 
 export const TEST_ORG_KEY = 'test-org-key-0123456789'
 
@@ -34,13 +35,15 @@ export function tempDir(prefix = 'kt-test-'): string {
 
 export async function startTestServer(opts: { dataDir?: string; rooms?: RoomManagerOptions; env?: Record<string, string>; limits?: LimiterOptions } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir()
+  // KT_TEST_STORAGE=postgres: the same tests on PostgreSQL storage, a database per DATA_DIR.
+  const databaseUrl = await testDatabaseUrl(dataDir)
   const settings = readSettings(
     // The lowest password cost the settings allow: tests sign in often.
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_N: '16384', ...opts.env },
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: TEST_ORG_KEY, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_N: '16384', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env },
     { clientDir: path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client') },
   )
   const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms, limits: opts.limits })
-  const team = server.storage.accounts.findTeamByName(TEST_TEAM) ?? server.storage.accounts.createTeam(TEST_TEAM, Date.now())
+  const team = await server.storage.accounts.findTeamByName(TEST_TEAM) ?? await server.storage.accounts.createTeam(TEST_TEAM, Date.now())
   return Object.assign(server, { dataDir, teamId: team.id, stop: () => server.close() })
 }
 

@@ -54,7 +54,7 @@ describe('who may connect to a case', () => {
 
   it('accepts a professional session cookie and refuses a cross-site origin', async () => {
     const a = await createCase(fixture.server.url, 'Casus', 'integrale-intake', fixture.server.teamId)
-    const cookie = session(fixture.server, await addAccount(fixture.server))
+    const cookie = await session(fixture.server, await addAccount(fixture.server))
     const host = new URL(fixture.server.url).host
     expect(await upgradeStatus(ws(a), { cookie, origin: `http://${host}` })).toBe(101)
     expect(await upgradeStatus(ws(a), { cookie, origin: 'http://evil.example' })).toBe(403)

@@ -71,7 +71,7 @@ describe('failed sign-ins per account', () => {
     expect(ok.headers.get('set-cookie')).toMatch(/^kt_session=kts_/)
 
     // When the lock has run out (moved to the past here), one more failure locks it twice as long.
-    s.storage.accounts.updateAccount(victim.id, { lockedUntil: Date.now() - 1 })
+    await s.storage.accounts.updateAccount(victim.id, { lockedUntil: Date.now() - 1 })
     expect((await wrong(s, victim)).status).toBe(401)
     const again = await wrong(s, victim)
     expect(again.status).toBe(429)
@@ -105,7 +105,7 @@ describe('failed sign-ins per account', () => {
 
   it('refuses a disabled account with the right password and code', async () => {
     const a = await addAccount(s)
-    s.storage.accounts.updateAccount(a.id, { disabledAt: Date.now() })
+    await s.storage.accounts.updateAccount(a.id, { disabledAt: Date.now() })
     const r = await signIn(s, a)
     expect(r.status).toBe(401)
     expect(r.headers.get('set-cookie')).toBeNull()

@@ -28,9 +28,9 @@ const opened: WebSocket[] = []
 
 beforeAll(async () => {
   s = await startTestServer()
-  teamU = s.storage.accounts.createTeam('Team U', Date.now()).id
+  teamU = (await s.storage.accounts.createTeam('Team U', Date.now())).id
   admin = await addAccount(s, { role: 'admin', teamId: null })
-  adminCookie = session(s, admin)
+  adminCookie = await session(s, admin)
   caseId = await createCase(s.url, 'Sessies', 'integrale-intake', s.teamId)
 }, 60_000)
 
@@ -91,7 +91,7 @@ function patch(id: string, body: Record<string, unknown>) {
 describe('ending a credential or a right closes the matching sockets', () => {
   it('logout closes the sockets of that session only', async () => {
     const [a, b] = await Promise.all([addAccount(s), addAccount(s)])
-    const [cookie1, cookie2, cookieB] = [session(s, a), session(s, a), session(s, b)]
+    const [cookie1, cookie2, cookieB] = [await session(s, a), await session(s, a), await session(s, b)]
     const [s1, s2, sb] = await Promise.all([open({ cookie: cookie1 }), open({ cookie: cookie2 }), open({ cookie: cookieB })])
 
     expect((await api(s.url, 'POST', '/api/logout', { auth: null, cookie: cookie1 })).status).toBe(204)
@@ -104,9 +104,9 @@ describe('ending a credential or a right closes the matching sockets', () => {
 
   it('disabling an account closes all its sockets (session and API token) and refuses new ones', async () => {
     const [d, other] = await Promise.all([addAccount(s), addAccount(s)])
-    const cookie = session(s, d)
+    const cookie = await session(s, d)
     const { token } = await newToken(cookie)
-    const [bySession, byToken, others] = await Promise.all([open({ cookie }), open({ bearer: token }), open({ cookie: session(s, other) })])
+    const [bySession, byToken, others] = await Promise.all([open({ cookie }), open({ bearer: token }), open({ cookie: await session(s, other) })])
 
     expect((await patch(d.id, { disabled: true })).status).toBe(200)
     await closedWith(bySession, /disabled/)
@@ -118,7 +118,7 @@ describe('ending a credential or a right closes the matching sockets', () => {
 
   it('revoking an API token closes its sockets; the session goes on', async () => {
     const e = await addAccount(s)
-    const cookie = session(s, e)
+    const cookie = await session(s, e)
     const t = await newToken(cookie)
     const [byToken, bySession] = await Promise.all([open({ bearer: t.token }), open({ cookie })])
 
@@ -130,8 +130,8 @@ describe('ending a credential or a right closes the matching sockets', () => {
 
   it('a change of team or role closes the account\'s sockets; they reconnect with the rights it has now', async () => {
     const [moved, promoted, other] = await Promise.all([addAccount(s), addAccount(s), addAccount(s)])
-    const [cm, cp] = [session(s, moved), session(s, promoted)]
-    const [sm, sp, so] = await Promise.all([open({ cookie: cm }), open({ cookie: cp }), open({ cookie: session(s, other) })])
+    const [cm, cp] = [await session(s, moved), await session(s, promoted)]
+    const [sm, sp, so] = await Promise.all([open({ cookie: cm }), open({ cookie: cp }), open({ cookie: await session(s, other) })])
 
     expect((await patch(moved.id, { teamId: teamU })).status).toBe(200)
     await closedWith(sm, /rights changed/)
@@ -145,7 +145,7 @@ describe('ending a credential or a right closes the matching sockets', () => {
 
   it('resetting an account closes its sockets and ends its sessions', async () => {
     const r = await addAccount(s)
-    const cookie = session(s, r)
+    const cookie = await session(s, r)
     const sr = await open({ cookie })
     expect((await api(s.url, 'POST', `/api/admin/accounts/${r.id}/reset`, { auth: null, cookie: adminCookie })).status).toBe(200)
     await closedWith(sr, /reset/)
@@ -154,8 +154,8 @@ describe('ending a credential or a right closes the matching sockets', () => {
 
   it('removing a case member closes their sockets and refuses them the case', async () => {
     const [owner, member] = await Promise.all([addAccount(s), addAccount(s, { teamId: teamU })])
-    const ownerCookie = session(s, owner)
-    const memberCookie = session(s, member)
+    const ownerCookie = await session(s, owner)
+    const memberCookie = await session(s, member)
     expect(await upgradeStatus(wsUrl(), headersOf({ cookie: memberCookie }))).toBe(404)
     const added = await api(s.url, 'POST', `/api/cases/${caseId}/members`, { auth: null, cookie: ownerCookie, body: { username: member.username } })
     expect(added.status).toBe(201)
@@ -175,7 +175,7 @@ describe('audit rows for each action', () => {
     // A real sign-in and a failed one.
     expect((await api(s.url, 'POST', '/api/login', { auth: null, body: { username: p.username, password: p.password, code: nextCode(p) } })).status).toBe(204)
     expect((await api(s.url, 'POST', '/api/login', { auth: null, body: { username: p.username, password: 'not-the-password-1234' } })).status).toBe(401)
-    const cookie = session(s, p)
+    const cookie = await session(s, p)
     const t = await newToken(cookie)
     expect((await api(s.url, 'DELETE', `/api/me/tokens/${t.id}`, { auth: null, cookie })).status).toBe(204)
     const created = await api(s.url, 'POST', '/api/admin/accounts', { auth: null, cookie: adminCookie, body: { username: `nieuw-${Date.now()}`, displayName: 'Nieuw', role: 'professional' } })
@@ -187,7 +187,7 @@ describe('audit rows for each action', () => {
     // The organisation key, as a script (Bearer; the helper's default).
     expect((await api(s.url, 'GET', '/api/cases')).status).toBe(200)
 
-    const rows = s.storage.exportAudit(since, Date.now() + 1)
+    const rows = await s.storage.exportAudit(since, Date.now() + 1)
     const actions = rows.map((r) => r.action)
     for (const action of [
       'login', 'login.failed', 'token.create', 'token.revoke', 'account.create.professional', 'account.disable', 'account.reset',

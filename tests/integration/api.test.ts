@@ -143,13 +143,13 @@ describe('the JSON API', () => {
     const id = await createCase(server.url, 'Te wissen')
     const token = await invite(server.url, id, 'resident')
     await api(server.url, 'POST', `/api/cases/${id}/snapshots`, { body: { label: 'voor het wissen' } })
-    expect(server.storage.listSnapshots(id)).toHaveLength(1)
+    expect(await server.storage.listSnapshots(id)).toHaveLength(1)
     expect((await api(server.url, 'DELETE', `/api/cases/${id}`, { auth: token })).status).toBe(403)
     expect((await api(server.url, 'DELETE', `/api/cases/${id}`)).status).toBe(204)
     expect((await api(server.url, 'GET', `/api/cases/${id}`)).status).toBe(404)
     expect((await api(server.url, 'GET', '/api/me', { auth: token })).status).toBe(401)
     expect(await server.storage.docLog.load(id)).toEqual({ state: null, updates: [], lastSeq: 0 })
-    expect(server.storage.listSnapshots(id)).toEqual([])
+    expect(await server.storage.listSnapshots(id)).toEqual([])
   })
 
   it('sends security headers that allow no third-party host', async () => {

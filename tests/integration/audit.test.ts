@@ -7,13 +7,12 @@
  * (coordinator and resident 403, outsiders 404), newest first, paged.
  */
 import { randomBytes } from 'node:crypto'
-import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { addItem, listItems } from '../../shared/doc.ts'
 import type { AuditPage } from '../../shared/api.ts'
 import { hashToken } from '../../server/auth/secrets.ts'
 import { api, connect, createCase, invite, synced, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
-import { dbFile } from '../helpers/db.ts'
+import { storedRows } from '../helpers/postgres.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-audit-0123456'
 const fixture = useServer({ env: { COORDINATOR_KEY } })
@@ -22,21 +21,17 @@ const pro = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as co
 
 interface Row { id: number; at: number; actor: string; role: string; action: string; case_id: string | null; ground: string | null }
 
-function allRows(): Row[] {
-  fixture.server.storage.retryPending()
-  const db = new Database(dbFile(fixture.server.dataDir), { readonly: true })
-  try {
-    return db.prepare('SELECT * FROM audit ORDER BY id').all() as Row[]
-  } finally {
-    db.close()
-  }
+async function allRows(): Promise<Row[]> {
+  await fixture.server.storage.retryPending()
+  // Read as stored, in SQLite or PostgreSQL (BIGINT ids and times come back as text there).
+  return (await storedRows<Row>(fixture.server.dataDir, 'SELECT * FROM audit ORDER BY id')).map((r) => ({ ...r, id: Number(r.id), at: Number(r.at) }))
 }
 
 /** The audit rows written while `fn` ran (for every case, and none). */
 async function rowsDuring(fn: () => Promise<unknown>): Promise<Row[]> {
-  const last = allRows().at(-1)?.id ?? 0
+  const last = (await allRows()).at(-1)?.id ?? 0
   await fn()
-  return allRows().filter((r) => r.id > last)
+  return (await allRows()).filter((r) => r.id > last)
 }
 
 /** Exactly one row, and it is this one. */
@@ -131,15 +126,16 @@ describe('audit rows for reads and writes', () => {
     expectOne(await rowsDuring(async () => expect((await api(url(), 'GET', '/api/review.csv', asCoord)).status).toBe(200)),
       { action: 'review.export', role: 'coordinator', actor: ORG_COORD, ground: 'review', case_id: null })
 
-    // A resident's live board.
-    const rc = connect(fixture.server, id, residentToken)
+    // A resident's live board (connecting inside: the row is written as the socket opens).
+    let rc: ReturnType<typeof connect> | null = null
     try {
       expectOne(await rowsDuring(async () => {
+        rc = connect(fixture.server, id, residentToken)
         await synced(rc)
         await waitForRow('case.open', id, residentActor)
       }), { action: 'case.open', role: 'resident', actor: residentActor, ground: 'intake', ...caseRow })
     } finally {
-      rc.destroy()
+      (rc as ReturnType<typeof connect> | null)?.destroy()
     }
 
     // Erasure: its own ground.
@@ -147,7 +143,7 @@ describe('audit rows for reads and writes', () => {
       { action: 'case.erase', role: 'professional', actor: ORG_PRO, ground: 'erasure', ...caseRow })
 
     // No row, in any column, holds the case's content (title, item text, labels, names, notes).
-    const all = allRows()
+    const all = await allRows()
     expect(all.filter((r) => r.case_id === id).length).toBeGreaterThan(30)
     for (const r of all) expect(JSON.stringify(r)).not.toContain(marker)
     // Every row has a ground.
@@ -157,7 +153,7 @@ describe('audit rows for reads and writes', () => {
 
 /** Wait until the audit row of an asynchronous event (a WebSocket accept) is stored. */
 async function waitForRow(action: string, caseId: string, actor?: string): Promise<void> {
-  await expect.poll(() => allRows().some((r) => r.action === action && r.case_id === caseId && (!actor || r.actor === actor)), { timeout: 20_000 }).toBe(true)
+  await expect.poll(async () => (await allRows()).some((r) => r.action === action && r.case_id === caseId && (!actor || r.actor === actor)), { timeout: 20_000 }).toBe(true)
 }
 
 describe('GET /api/cases/:id/audit', () => {

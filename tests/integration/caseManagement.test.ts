@@ -5,7 +5,6 @@
  * CSV (BOM, `;`, quoted fields, one row per case and per open action, no more than the review
  * shows, formulas defused); an erased case answers 404. The database upgrade adds the column.
  */
-import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { addItem, updateItem } from '../../shared/doc.ts'
@@ -14,7 +13,8 @@ import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { api, createCase, invite, synced, tempDir, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
 import { addAccount, session } from '../helpers/accounts.ts'
-import { dbFile, downgradeDatabase } from '../helpers/db.ts'
+import { downgradeDatabase } from '../helpers/db.ts'
+import { storedRows } from '../helpers/postgres.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-casemgmt-0123'
 const fixture = useServer({ env: { COORDINATOR_KEY } })
@@ -63,14 +63,9 @@ describe('archive and reopen', () => {
 
     // Audit rows (no content, only the action and the case id).
     await fixture.server.storage.retryPending()
-    const db = new Database(dbFile(fixture.server.dataDir), { readonly: true })
-    try {
-      const actions = db.prepare('SELECT action FROM audit WHERE case_id = ? ORDER BY id').all(id).map((x) => (x as { action: string }).action)
-      expect(actions.filter((x) => x === 'case.archive')).toHaveLength(2)
-      expect(actions.filter((x) => x === 'case.reopen')).toHaveLength(2)
-    } finally {
-      db.close()
-    }
+    const actions = (await storedRows<{ action: string }>(fixture.server.dataDir, 'SELECT action FROM audit WHERE case_id = ? ORDER BY id', [id])).map((x) => x.action)
+    expect(actions.filter((x) => x === 'case.archive')).toHaveLength(2)
+    expect(actions.filter((x) => x === 'case.reopen')).toHaveLength(2)
   })
 
   it('an invited professional may; a coordinator, resident or invited coordinator 403; outsiders and unknown ids 404', async () => {
@@ -103,7 +98,7 @@ describe('archive and reopen', () => {
 
   it('a cookie request from another site is refused (403 cross_site), as for every state change', async () => {
     const id = await createCase(url(), 'Cross-site', 'integrale-intake', fixture.server.teamId)
-    const cookie = session(fixture.server, await addAccount(fixture.server))
+    const cookie = await session(fixture.server, await addAccount(fixture.server))
     const r = await api(url(), 'POST', `/api/cases/${id}/archive`, { auth: null, cookie, origin: 'https://evil.example' })
     expect(r.status).toBe(403)
     expect(r.body.error).toBe('cross_site')
@@ -241,17 +236,17 @@ describe('database upgrade to schema 7', () => {
     initCaseDoc(doc, 'integrale-intake')
     const caseId = newCaseId()
     const now = Date.now()
-    storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc))
-    storage.setArchived(caseId, now)
+    await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc))
+    await storage.setArchived(caseId, now)
     await storage.close()
     downgradeDatabase(dir, 6) // the release before archiving
     storage = openSqliteStorage(dir)
     try {
-      expect(storage.getCase(caseId)?.archivedAt).toBeNull()
-      expect(storage.setArchived(caseId, now + 1)?.archivedAt).toBe(now + 1)
-      expect(storage.setArchived(caseId, now + 2)?.archivedAt).toBe(now + 1)
-      expect(storage.setArchived(caseId, null)?.archivedAt).toBeNull()
-      expect(storage.setArchived('AAAAAAAAAAAAAAAAAAAAAA', now)).toBeNull()
+      expect((await storage.getCase(caseId))?.archivedAt).toBeNull()
+      expect((await storage.setArchived(caseId, now + 1))?.archivedAt).toBe(now + 1)
+      expect((await storage.setArchived(caseId, now + 2))?.archivedAt).toBe(now + 1)
+      expect((await storage.setArchived(caseId, null))?.archivedAt).toBeNull()
+      expect(await storage.setArchived('AAAAAAAAAAAAAAAAAAAAAA', now)).toBeNull()
     } finally {
       await storage.close()
     }

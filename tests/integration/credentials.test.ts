@@ -104,7 +104,7 @@ describe('finding an invite or a session', () => {
   it('runs no key derivation for session cookies, over the API and the WebSocket', async () => {
     const base = fixture.server.url
     const id = await createCase(base, 'Casus', 'integrale-intake', fixture.server.teamId)
-    const cookie = session(fixture.server, await addAccount(fixture.server))
+    const cookie = await session(fixture.server, await addAccount(fixture.server))
     expect(cookie).toMatch(/^kt_session=kts_[A-Za-z0-9_-]{43}$/)
     const before = kdfRuns()
     const answers = await Promise.all(Array.from({ length: 50 }, () => request(base, 'GET', '/api/me', { cookie })))
@@ -119,7 +119,7 @@ describe('finding an invite or a session', () => {
     const id = await createCase(base)
     const old = newSecret()
     const now = Date.now()
-    fixture.server.storage.createInvite({ tokenHash: hashToken(old), caseId: id, role: 'resident', createdAt: now, expiresAt: now + 3600_000 })
+    await fixture.server.storage.createInvite({ tokenHash: hashToken(old), caseId: id, role: 'resident', createdAt: now, expiresAt: now + 3600_000 })
     const before = kdfRuns()
     expect((await request(base, 'GET', `/api/cases/${id}`, { auth: old })).status).toBe(200)
     expect(await upgrade(base, id, { token: old })).toBe(101)

@@ -16,7 +16,7 @@ const EVIL = 'https://evil.example'
 
 /** A signed-in account of the server's test team (a professional unless `role` says otherwise): its session cookie. */
 async function login(server: TestServer, role: 'professional' | 'coordinator' = 'professional'): Promise<string> {
-  return session(server, await addAccount(server, { role }))
+  return await session(server, await addAccount(server, { role }))
 }
 
 const caseCount = async (base: string) => (await api(base, 'GET', '/api/cases')).body.length as number

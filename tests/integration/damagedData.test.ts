@@ -17,6 +17,7 @@ import {
 import {
   damageLogRow, damageStateRow, garbleCase, logSeqs, readCaseLog, storedDoc, writeCaseLog,
 } from '../helpers/db.ts'
+import { onPostgres } from '../helpers/postgres.ts'
 
 const author = { name: 'P', org: 'Werk & Inkomen', role: 'professional' as const }
 
@@ -76,7 +77,7 @@ async function newCaseWithTwo(s: TestServer): Promise<{ id: string; a: TestClien
   return { id, a, watcher }
 }
 
-describe('a case with damaged stored data', () => {
+describe.skipIf(onPostgres)(`a case with damaged stored data${onPostgres ? ' (skipped on PostgreSQL: damages bytes of the SQLite file)' : ''}`, () => {
   it('opens from its latest snapshot after a byte of its compacted state flipped, without a close loop', async () => {
     const dataDir = tempDir()
     let s = await start(dataDir)
@@ -149,7 +150,7 @@ describe('a case with damaged stored data', () => {
     // A second restart loads intact: nothing is left for a repair.
     s = await start(dataDir)
     const { rebuildCase } = await import('../../server/loadCase.ts')
-    const loaded = rebuildCase(await s.storage.docLog.load(id), s.storage, id)
+    const loaded = await rebuildCase(await s.storage.docLog.load(id), s.storage, id)
     expect(loaded.repair).toBeNull()
     expect(texts(loaded.doc)).toEqual([...before, ...after].sort())
     loaded.doc.destroy()

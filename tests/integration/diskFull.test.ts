@@ -15,6 +15,7 @@ import { ApiError } from '../../shared/apiErrors.ts'
 import { ROOM_EVICT_AFTER_MS, STORE_RETRY_MS } from '../../server/constants.ts'
 import { api, connect, createCase, synced, tempDir, TEST_ORG_KEY, type TestClient } from '../helpers/server.ts'
 import { healthy, startChildServer, type ChildServer } from '../helpers/childServer.ts'
+import { onPostgres } from '../helpers/postgres.ts'
 
 /** Small enough to fill in a moment, large enough for the database, its WAL and a restart. */
 const TMPFS_SIZE = '8m'
@@ -67,7 +68,7 @@ async function editsOnAFullDisk() {
   return { dataDir, srv, caseId, a, b, filler, ids }
 }
 
-describe.skipIf(cantMount !== null)(`a full disk${cantMount ? ` (skipped: ${cantMount})` : ''}`, () => {
+describe.skipIf(cantMount !== null || onPostgres)(`a full disk${cantMount ? ` (skipped: ${cantMount})` : onPostgres ? ' (skipped on PostgreSQL: fills the disk under the SQLite file; pgStorage.test.ts stops PostgreSQL instead)' : ''}`, () => {
   it('keeps relaying, answers 503 where it must write, never crashes, and stores everything once space returns while participants stay', async () => {
     const { dataDir, srv, caseId, b, filler, ids } = await editsOnAFullDisk()
 

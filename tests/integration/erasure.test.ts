@@ -17,6 +17,7 @@ import { SEALED_TABLES } from '../../server/storage/sealExisting.ts'
 import { aadOf, isSealedBlob, isSealedText, openBlob } from '../../server/storage/sealFormat.js'
 import { caseKeysOf, dbFile, downgradeDatabase, storedDoc } from '../helpers/db.ts'
 import { api, connect, createCase, startTestServer, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
+import { onPostgres } from '../helpers/postgres.ts'
 
 const author = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
 const clients: TestClient[] = []
@@ -96,7 +97,7 @@ async function caseWithMarker(s: TestServer, marker: string): Promise<string> {
   return id
 }
 
-describe('erasing a case (crypto-shredding)', () => {
+describe.skipIf(onPostgres)(`erasing a case (crypto-shredding)${onPostgres ? ' (skipped on PostgreSQL: about the SQLite file; tests/integration/pgStorage.test.ts covers PostgreSQL)' : ''}`, () => {
   it('leaves its content nowhere: not in the database, the WAL, a backup taken before, or DATA_DIR; not even decryptable', async () => {
     const dataDir = tempDir()
     const s = await start(dataDir)
@@ -160,7 +161,7 @@ describe('erasing a case (crypto-shredding)', () => {
   }, 120_000)
 })
 
-describe('a database from before encryption at rest', () => {
+describe.skipIf(onPostgres)(`a database from before encryption at rest${onPostgres ? ' (skipped on PostgreSQL: about upgrading an SQLite file)' : ''}`, () => {
   it('is sealed in place at start, and still reads', async () => {
     const dataDir = tempDir()
     let s = await start(dataDir)

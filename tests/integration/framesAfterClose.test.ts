@@ -10,7 +10,7 @@ import { addItem, listItems } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { MessageType } from '../../shared/protocol.ts'
 import { closeOf, createCase, rawSocket, synced, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
-import { storedDoc } from '../helpers/db.ts'
+import { storedCaseDoc } from '../helpers/postgres.ts'
 
 const fixture = useServer()
 const author = { name: 'P', org: 'Sociaal wijkteam', role: 'professional' as const }
@@ -62,7 +62,7 @@ describe('frames after the server closed a connection', () => {
     const room = await s.rooms.peek(id)
     const applied = listItems(room!.doc).filter((i) => i.text.startsWith('na sluiten')).length
     await room!.whenSaved()
-    const onDisk = storedDoc(s.dataDir, id)
+    const onDisk = await storedCaseDoc(s, id)
     const stored = listItems(onDisk).filter((i) => i.text.startsWith('na sluiten')).length
     expect(listItems(onDisk).map((i) => i.text)).toContain('markering')
     onDisk.destroy()

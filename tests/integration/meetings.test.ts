@@ -35,12 +35,12 @@ async function evicted(id: string): Promise<void> {
 }
 
 /** A case created `daysAgo` days ago (written straight into storage: the API only makes cases of now). */
-function oldCase(daysAgo: number): string {
+async function oldCase(daysAgo: number): Promise<string> {
   const doc = new Y.Doc()
   initCaseDoc(doc, 'integrale-intake')
   const at = Date.now() - daysAgo * DAY_MS
   const id = newCaseId()
-  fixture.server.storage.createCase({ id, title: `Casus van ${daysAgo} dagen`, template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
+  await fixture.server.storage.createCase({ id, title: `Casus van ${daysAgo} dagen`, template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
   doc.destroy()
   return id
 }
@@ -152,7 +152,7 @@ describe('meetings', () => {
 
   it('count on the review as the last meeting — automatic snapshots and snapshots saved by hand never do', async () => {
     // A case of 30 days old whose last participant left after a small change: an automatic snapshot.
-    const id = oldCase(30)
+    const id = await oldCase(30)
     const c = fixture.client(id)
     await synced(c)
     addItem(c.doc, { kind: 'note', text: 'typfout hersteld', author: pro })
@@ -262,9 +262,9 @@ describe('meetings', () => {
     const id = await createCase(url(), 'Casus wissen')
     const m = (await api(url(), 'POST', `/api/cases/${id}/meetings`, { body: {} })).body
     await api(url(), 'POST', `/api/cases/${id}/meetings/${m.id}/end`, { body: { participants: [{ name: 'Jan', role: 'resident' }] } })
-    expect(fixture.server.storage.listMeetings(id)).toHaveLength(1)
+    expect(await fixture.server.storage.listMeetings(id)).toHaveLength(1)
     expect((await api(url(), 'DELETE', `/api/cases/${id}`)).status).toBe(204)
-    expect(fixture.server.storage.listMeetings(id)).toEqual([])
+    expect(await fixture.server.storage.listMeetings(id)).toEqual([])
   })
 })
 
@@ -276,23 +276,23 @@ describe('upgrading a database from before meetings', () => {
     initCaseDoc(doc, 'integrale-intake')
     const caseId = newCaseId()
     const at = Date.UTC(2026, 9, 1, 10, 0, 0)
-    storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
-    const meetingSnap = saveSnapshot(storage, caseId, doc, 'Intake 1 oktober', { name: 'Sanne', role: 'professional' }, false, at + 3600_000)
+    await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
+    const meetingSnap = await saveSnapshot(storage, caseId, doc, 'Intake 1 oktober', { name: 'Sanne', role: 'professional' }, false, at + 3600_000)
     addItem(doc, { kind: 'note', text: 'later', author: pro })
-    const backup = saveSnapshot(storage, caseId, doc, 'Voor het terugzetten 02-10-2026 10:00', { name: 'Sanne', role: 'professional' }, false, at + DAY_MS)
-    const auto = saveSnapshot(storage, caseId, doc, 'Automatisch opgeslagen', { name: '', role: 'system' }, true, at + 2 * DAY_MS)
+    const backup = await saveSnapshot(storage, caseId, doc, 'Voor het terugzetten 02-10-2026 10:00', { name: 'Sanne', role: 'professional' }, false, at + DAY_MS)
+    const auto = await saveSnapshot(storage, caseId, doc, 'Automatisch opgeslagen', { name: '', role: 'system' }, true, at + 2 * DAY_MS)
     await storage.close()
     // Back to schema 4: the database as the release before meetings left it.
     downgradeDatabase(dir, 4)
 
     storage = openSqliteStorage(dir)
     try {
-      const meetings = storage.listMeetings(caseId)
+      const meetings = await storage.listMeetings(caseId)
       expect(meetings).toHaveLength(1)
       expect(meetings[0]).toMatchObject({ startedAt: at + 3600_000, endedAt: at + 3600_000, snapshotId: meetingSnap.id, participants: [], startedBy: { name: 'Sanne', role: 'professional' } })
-      expect(storage.lastEndedMeeting(caseId)?.snapshotId).toBe(meetingSnap.id)
-      expect(storage.listSnapshots(caseId).map((s) => [s.id, s.kind])).toEqual([[auto.id, 'auto'], [backup.id, 'saved'], [meetingSnap.id, 'meeting']])
-      expect(storage.nextMeeting(caseId)).toBeNull()
+      expect((await storage.lastEndedMeeting(caseId))?.snapshotId).toBe(meetingSnap.id)
+      expect((await storage.listSnapshots(caseId)).map((s) => [s.id, s.kind])).toEqual([[auto.id, 'auto'], [backup.id, 'saved'], [meetingSnap.id, 'meeting']])
+      expect(await storage.nextMeeting(caseId)).toBeNull()
       expect(listItems(doc)).toHaveLength(1)
     } finally {
       await storage.close()

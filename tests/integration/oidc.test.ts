@@ -199,10 +199,10 @@ describe('OIDC sign-in against a real provider', () => {
     expect(me.status).toBe(200)
     expect(me.body.account).toMatchObject({ username: 'anna', displayName: 'Anna de Vries', role: 'professional', external: true, totp: false })
     expect(me.body.account.team.name).toBe('Wijkteam Noord')
-    const stored = server.storage.accounts.findAccountByUsername('anna')
+    const stored = await server.storage.accounts.findAccountByUsername('anna')
     expect(stored?.oidcSubject).toBe(`${provider.issuer}|anna`)
     expect(stored?.passwordHash).toBeNull()
-    const audit = server.storage.exportAudit(0, Date.now() + 1000).filter((r) => r.actor === 'oidc').map((r) => r.action)
+    const audit = (await server.storage.exportAudit(0, Date.now() + 1000)).filter((r) => r.actor === 'oidc').map((r) => r.action)
     expect(audit).toEqual(expect.arrayContaining(['team.create', 'account.create.professional']))
     // A person's case goes to the team the provider named.
     const created = await api(server.url, 'POST', '/api/cases', { auth: null, cookie: cookie as string, body: { title: 'Casus OIDC', template: 'integrale-intake' } })
@@ -211,7 +211,7 @@ describe('OIDC sign-in against a real provider', () => {
   })
 
   it('follows the provider at the next sign-in: a changed role claim changes the role, same account', async () => {
-    const before = server.storage.accounts.findAccountByUsername('anna')
+    const before = await server.storage.accounts.findAccountByUsername('anna')
     provider.users.set('anna', { name: 'Anna de Vries', role: 'teamleider', team: 'Wijkteam Noord' })
     const done = await new Agent().signIn(server.url, 'anna')
     const me = await api(server.url, 'GET', '/api/me', { auth: null, cookie: sessionOf(done.setCookies) as string })
@@ -227,7 +227,7 @@ describe('OIDC sign-in against a real provider', () => {
     const stranger = await new Agent().signIn(server.url, 'zonder-rol')
     expect(stranger.location).toBe('/?login_error=oidc_no_role')
     expect(sessionOf(stranger.setCookies)).toBeNull()
-    expect(server.storage.accounts.findAccountByUsername('zonder-rol')).toBeNull()
+    expect(await server.storage.accounts.findAccountByUsername('zonder-rol')).toBeNull()
 
     provider.users.set('bram', { name: 'Bram', role: 'professional' })
     const first = await new Agent().signIn(server.url, 'bram')
@@ -242,12 +242,12 @@ describe('OIDC sign-in against a real provider', () => {
   it('refuses a disabled account, and the password sign-in refuses accounts of the provider', async () => {
     provider.users.set('carla', { name: 'Carla', role: 'professional' })
     await new Agent().signIn(server.url, 'carla')
-    const carla = server.storage.accounts.findAccountByUsername('carla')
+    const carla = await server.storage.accounts.findAccountByUsername('carla')
     expect(carla).not.toBeNull()
     const login = await api(server.url, 'POST', '/api/login', { auth: null, body: { username: 'carla', password: 'whatever-password', code: '123456' } })
     expect(login.status).toBe(401)
 
-    server.storage.accounts.updateAccount(carla?.id as string, { disabledAt: Date.now() })
+    await server.storage.accounts.updateAccount(carla?.id as string, { disabledAt: Date.now() })
     const refused = await new Agent().signIn(server.url, 'carla')
     expect(refused.location).toBe('/?login_error=oidc_disabled')
     expect(sessionOf(refused.setCookies)).toBeNull()

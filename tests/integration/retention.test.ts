@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { dbFile } from '../helpers/db.ts'
+import { storedRows } from '../helpers/postgres.ts'
 import { api, createCase, startTestServer, tempDir, type TestServer } from '../helpers/server.ts'
 
 const DAY_MS = 24 * 3600_000
@@ -23,15 +22,6 @@ async function start(dataDir: string, env: Record<string, string> = {}): Promise
   return s
 }
 
-/** Write straight into the stopped server's database. */
-function withDb(dataDir: string, fn: (db: Database.Database) => void): void {
-  const db = new Database(dbFile(dataDir))
-  try {
-    fn(db)
-  } finally {
-    db.close()
-  }
-}
 
 /**
  * Three cases: last changed 31 days ago; 20 days ago; 40 days ago but with a meeting that ended
@@ -46,13 +36,12 @@ async function agedCases(dataDir: string): Promise<{ old: string; recent: string
   expect((await api(s.url, 'POST', `/api/cases/${met}/meetings/${started.body.id}/end`, { body: { participants: [] } })).status).toBe(200)
   await s.stop()
   const now = Date.now()
-  withDb(dataDir, (db) => {
-    const set = db.prepare('UPDATE cases SET updated_at = ?, created_at = ? WHERE id = ?')
-    set.run(now - 31 * DAY_MS, now - 31 * DAY_MS, old)
-    set.run(now - 20 * DAY_MS, now - 20 * DAY_MS, recent)
-    set.run(now - 40 * DAY_MS, now - 40 * DAY_MS, met)
-    db.prepare('UPDATE meetings SET started_at = ?, ended_at = ? WHERE case_id = ?').run(now - 10 * DAY_MS, now - 10 * DAY_MS, met)
-  })
+  // Straight into the stopped server's database.
+  const set = (id: string, daysAgo: number) => storedRows(dataDir, 'UPDATE cases SET updated_at = ?, created_at = ? WHERE id = ?', [now - daysAgo * DAY_MS, now - daysAgo * DAY_MS, id])
+  await set(old, 31)
+  await set(recent, 20)
+  await set(met, 40)
+  await storedRows(dataDir, 'UPDATE meetings SET started_at = ?, ended_at = ? WHERE case_id = ?', [now - 10 * DAY_MS, now - 10 * DAY_MS, met])
   return { old, recent, met }
 }
 
@@ -64,14 +53,9 @@ describe('retention', () => {
 
     await vi.waitFor(async () => expect((await api(s.url, 'GET', `/api/cases/${old}`)).status).toBe(404), { timeout: 20_000 })
     expect(fs.existsSync(path.join(dataDir, 'keys', `${old}.key`))).toBe(false)
-    await vi.waitFor(() => {
-      const db = new Database(dbFile(dataDir), { readonly: true })
-      try {
-        const rows = db.prepare('SELECT actor, action, ground FROM audit WHERE case_id = ?').all(old)
-        expect(rows).toContainEqual({ actor: 'system:retention', action: 'case.erase', ground: 'erasure' })
-      } finally {
-        db.close()
-      }
+    await vi.waitFor(async () => {
+      const rows = await storedRows(dataDir, 'SELECT actor, action, ground FROM audit WHERE case_id = ?', [old])
+      expect(rows).toContainEqual({ actor: 'system:retention', action: 'case.erase', ground: 'erasure' })
     }, { timeout: 20_000 })
 
     const list = await api(s.url, 'GET', '/api/cases')

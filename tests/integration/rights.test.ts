@@ -129,7 +129,7 @@ let unique = 0
 beforeAll(async () => {
   server = await startTestServer({ env: { COORDINATOR_KEY } })
   base = server.url
-  const teamU = server.storage.accounts.createTeam('Team U', Date.now())
+  const teamU = await server.storage.accounts.createTeam('Team U', Date.now())
   const [professional, coordinator, admin, dpo, otherTeam, member, pending] = await Promise.all([
     addAccount(server, { role: 'professional' }), addAccount(server, { role: 'coordinator' }),
     addAccount(server, { role: 'admin', teamId: null }), addAccount(server, { role: 'dpo', teamId: null }),
@@ -162,12 +162,12 @@ async function world(col: Column): Promise<World> {
 }
 
 /** The request options that present the column's credential (cookies get a fresh session). */
-function credential(col: Column, w: World): { auth: string | null; cookie?: string } {
+async function credential(col: Column, w: World): Promise<{ auth: string | null; cookie?: string }> {
   if (col === 'anonymous') return { auth: null }
   if (col === 'service') return { auth: TEST_ORG_KEY }
   if (col === 'serviceReader') return { auth: COORDINATOR_KEY }
   if (col in INVITED) return { auth: w.invite }
-  return { auth: null, cookie: session(server, acc[col as keyof typeof acc]) }
+  return { auth: null, cookie: await session(server, acc[col as keyof typeof acc]) }
 }
 
 async function asService<T = any>(method: string, path: string, body?: unknown): Promise<T> {
@@ -230,7 +230,7 @@ const REQUESTS: Record<string, (w: World, col: Column) => Promise<Request> | Req
   'POST /api/admin/accounts/:account/reset': () => ({ path: `/api/admin/accounts/${target}/reset` }),
   'GET /api/me/tokens': () => ({ path: '/api/me/tokens' }),
   'POST /api/me/tokens': () => ({ path: '/api/me/tokens', body: { label: 'script' } }),
-  'DELETE /api/me/tokens/:token': (_w, col) => ({ path: `/api/me/tokens/${apiTokenOf(col)}` }),
+  'DELETE /api/me/tokens/:token': async (_w, col) => ({ path: `/api/me/tokens/${await apiTokenOf(col)}` }),
   'GET /api/cases/:id/members': (w) => ({ path: `/api/cases/${w.caseId}/members` }),
   'POST /api/cases/:id/members': (w) => ({ path: `/api/cases/${w.caseId}/members`, body: { username: acc.otherTeam.username } }),
   'DELETE /api/cases/:id/members/:account': (w) => ({ path: `/api/cases/${w.caseId}/members/${acc.member.id}` }),
@@ -244,11 +244,11 @@ async function snapshot(w: World): Promise<string> {
 }
 
 /** A new API token of the column's account (its id), or a well-formed id for columns without one. */
-function apiTokenOf(col: Column): string {
+async function apiTokenOf(col: Column): Promise<string> {
   const a = acc[col as keyof typeof acc] as TestAccount | undefined
   if (!a) return '0'.repeat(32)
   const now = Date.now()
-  return server.storage.accounts.createApiToken({ accountId: a.id, tokenHash: hashToken(newToken('apiToken')), label: 'cel', createdAt: now, expiresAt: now + 3600_000 }).id
+  return (await server.storage.accounts.createApiToken({ accountId: a.id, tokenHash: hashToken(newToken('apiToken')), label: 'cel', createdAt: now, expiresAt: now + 3600_000 })).id
 }
 
 const cells = [...MATRIX].flatMap(([route, row]) => COLUMNS.map((col) => ({ route, col, expected: row[col] })))
@@ -265,7 +265,7 @@ describe('HTTP rights: every route × every principal', () => {
     const w = await world(col)
     const method = route.split(' ')[0] as string
     const req = await (REQUESTS[route] as (w: World, c: Column) => Promise<Request> | Request)(w, col)
-    const r = await api(base, method, req.path, { ...credential(col, w), body: req.body })
+    const r = await api(base, method, req.path, { ...await credential(col, w), body: req.body })
     if (expected === 'ok' && req.unset && r.status === 404) {
       expect(r.body.message).toMatch(req.unset)
     } else if (expected === 'ok') {
@@ -284,9 +284,9 @@ const wsUrl = (caseId: string, token?: string) =>
   `${base.replace('http', 'ws')}/ws/${caseId}?schema=${SCHEMA_VERSION}${token ? `&token=${encodeURIComponent(token)}` : ''}`
 
 /** How the column opens a socket: the invite link's token in the URL, keys as Bearer, accounts with their cookie. */
-function socketCredential(col: Column, w: World): { url: string; headers: Record<string, string> } {
+async function socketCredential(col: Column, w: World): Promise<{ url: string; headers: Record<string, string> }> {
   if (col in INVITED) return { url: wsUrl(w.caseId, w.invite as string), headers: {} }
-  const c = credential(col, w)
+  const c = await credential(col, w)
   const headers: Record<string, string> = {}
   if (c.auth) headers.authorization = `Bearer ${c.auth}`
   if (c.cookie) Object.assign(headers, { cookie: c.cookie, origin: base })
@@ -345,13 +345,13 @@ async function yPeer(url: string, headers: Record<string, string>) {
 describe('WebSocket rights: every principal on a case of team T', () => {
   it.each(COLUMNS.map((col) => ({ col, expected: WS_MATRIX.get('open')?.[col] })))('open /ws/:id as $col → $expected', async ({ col, expected }) => {
     const w = await world(col)
-    const { url, headers } = socketCredential(col, w)
+    const { url, headers } = await socketCredential(col, w)
     expect(await upgradeStatus(url, headers)).toBe(expected === 'ok' ? 101 : expected)
   }, 30_000)
 
   it.each(COLUMNS.map((col) => ({ col, expected: WS_MATRIX.get('write')?.[col] })))('write on /ws/:id as $col → $expected', async ({ col, expected }) => {
     const w = await world(col)
-    const { url, headers } = socketCredential(col, w)
+    const { url, headers } = await socketCredential(col, w)
     if (typeof expected === 'number') {
       expect(await upgradeStatus(url, headers)).toBe(expected)
       return
@@ -383,7 +383,7 @@ describe('WebSocket rights: every principal on a case of team T', () => {
     const w = await world('professional')
     const token = newToken('apiToken')
     const now = Date.now()
-    server.storage.accounts.createApiToken({ accountId: acc.professional.id, tokenHash: hashToken(token), label: 'ws', createdAt: now, expiresAt: now + 3600_000 })
+    await server.storage.accounts.createApiToken({ accountId: acc.professional.id, tokenHash: hashToken(token), label: 'ws', createdAt: now, expiresAt: now + 3600_000 })
     // A key is known as one once verified (without a key derivation per guess): verify both first.
     for (const key of [TEST_ORG_KEY, COORDINATOR_KEY]) expect((await api(base, 'GET', '/api/cases', { auth: key })).status).toBe(200)
     expect(await upgradeStatus(wsUrl(w.caseId, TEST_ORG_KEY))).toBe(400)
@@ -392,7 +392,7 @@ describe('WebSocket rights: every principal on a case of team T', () => {
     expect(await upgradeStatus(wsUrl(w.caseId), { authorization: `Bearer ${token}` })).toBe(101)
     // The other team's professional's token: 404 as for a case that does not exist.
     const other = newToken('apiToken')
-    server.storage.accounts.createApiToken({ accountId: acc.otherTeam.id, tokenHash: hashToken(other), label: 'ws', createdAt: now, expiresAt: now + 3600_000 })
+    await server.storage.accounts.createApiToken({ accountId: acc.otherTeam.id, tokenHash: hashToken(other), label: 'ws', createdAt: now, expiresAt: now + 3600_000 })
     expect(await upgradeStatus(wsUrl(w.caseId), { authorization: `Bearer ${other}` })).toBe(404)
   }, 30_000)
 })

@@ -17,7 +17,7 @@ describe('a snapshot saved under an older schema', () => {
   it('still opens, migrated to the current schema, and can be compared and restored', async () => {
     const s = fixture.server
     const caseId = await createCase(s.url, 'Oude casus')
-    s.storage.createSnapshot({
+    await s.storage.createSnapshot({
       id: 'oldSnapshot0', caseId, label: 'Van voor de versies', createdAt: Date.parse('2025-11-20T10:00:00Z'),
       savedBy: { name: 'Sanne', role: 'professional' }, auto: false, schemaVersion: 0,
       summary: { items: 1, openActions: 0, overdueActions: 0, changes: null },

@@ -148,7 +148,7 @@ describe('snapshots', () => {
 
 describe('the coordinator', () => {
   it("a coordinator's account reads their team's cases and changes nothing; the coordinator key reads all cases", async () => {
-    const cookie = session(fixture.server, await addAccount(fixture.server, { role: 'coordinator' }))
+    const cookie = await session(fixture.server, await addAccount(fixture.server, { role: 'coordinator' }))
     expect((await api(fixture.server.url, 'GET', '/api/me', { auth: null, cookie })).body).toMatchObject({ role: 'coordinator', principal: 'coordinator', scope: 'org', caseId: null, canWrite: false })
     expect((await api(fixture.server.url, 'GET', '/api/cases', { auth: null, cookie })).status).toBe(200)
     expect((await api(fixture.server.url, 'POST', '/api/cases', { auth: null, cookie, body: { title: 'x' } })).status).toBe(403)

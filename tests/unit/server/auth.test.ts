@@ -20,9 +20,9 @@ function from(address: string, headers: CredentialRequest['headers'] = {}): Cred
 
 async function setup(limits?: ConstructorParameters<typeof CredentialLimiter>[0]) {
   const storage = openSqliteStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'kt-auth-')))
-  storage.setSetting(ORG_KEY_SETTING, await hashKey(ORG_KEY))
-  storage.setSetting(COORDINATOR_KEY_SETTING, await hashKey(COORDINATOR_KEY))
-  storage.createCase({ id: CASE, title: 't', template: 'zrm', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]))
+  await storage.setSetting(ORG_KEY_SETTING, await hashKey(ORG_KEY))
+  await storage.setSetting(COORDINATOR_KEY_SETTING, await hashKey(COORDINATOR_KEY))
+  await storage.createCase({ id: CASE, title: 't', template: 'zrm', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]))
   return { storage, resolver: new AccessResolver(storage, new CredentialLimiter(limits)) }
 }
 
@@ -107,20 +107,20 @@ describe('access from credentials', () => {
   it('maps an invite token (stored only as a hash) to its one case and role until it expires, without a key derivation', async () => {
     const { storage, resolver } = await setup()
     const token = newToken('invite')
-    storage.createInvite({ tokenHash: hashToken(token), caseId: CASE, role: 'coordinator', createdAt: now, expiresAt: now + 1000 })
+    await storage.createInvite({ tokenHash: hashToken(token), caseId: CASE, role: 'coordinator', createdAt: now, expiresAt: now + 1000 })
     const before = kdfRuns()
     expect(await resolver.resolve(from('10.0.0.1'), token, now + 999)).toMatchObject({ role: 'coordinator', scope: 'case', caseId: CASE })
     expect(await resolver.resolve(from('10.0.0.1', { authorization: `Bearer ${token}` }), null, now + 999)).toMatchObject({ role: 'coordinator' })
     expect(await resolver.resolve(from('10.0.0.1'), token, now + 1000)).toBeNull()
     expect(await resolver.resolve(from('10.0.0.1'), newToken('invite'), now)).toBeNull()
     expect(kdfRuns() - before).toBe(0)
-    expect(storage.findInvite(token)).toBeNull()
+    expect(await storage.findInvite(token)).toBeNull()
   })
 
   it('still accepts an invite token from before prefixes, found by its hash without a key derivation', async () => {
     const { storage, resolver } = await setup()
     const old = newSecret()
-    storage.createInvite({ tokenHash: hashToken(old), caseId: CASE, role: 'resident', createdAt: now, expiresAt: now + 1000 })
+    await storage.createInvite({ tokenHash: hashToken(old), caseId: CASE, role: 'resident', createdAt: now, expiresAt: now + 1000 })
     const before = kdfRuns()
     expect(await resolver.resolve(from('10.0.0.1'), old, now)).toMatchObject({ role: 'resident', scope: 'case', caseId: CASE })
     expect(kdfRuns() - before).toBe(0)
@@ -130,11 +130,11 @@ describe('access from credentials', () => {
     const { storage, resolver } = await setup()
     const sid = newToken('session')
     const old = newSecret()
-    const account = storage.accounts.createAccount({
+    const account = await storage.accounts.createAccount({
       username: 'coord', displayName: 'C', role: 'coordinator', teamId: null, passwordHash: null, totpSecret: null, totpLastStep: 0,
       oidcSubject: null, activationHash: null, activationExpiresAt: null, failedLogins: 0, lockedUntil: 0, createdAt: now, lastLoginAt: null, disabledAt: null,
     })
-    for (const s of [sid, old]) storage.createSession({ idHash: hashToken(s), role: 'coordinator', accountId: account.id, createdAt: now, expiresAt: now + 1000 })
+    for (const s of [sid, old]) await storage.createSession({ idHash: hashToken(s), role: 'coordinator', accountId: account.id, createdAt: now, expiresAt: now + 1000 })
     const before = kdfRuns()
     expect(await resolver.resolve(from('10.0.0.1', { cookie: `kt_session=${sid}` }), null, now)).toMatchObject({ role: 'coordinator', scope: 'org' })
     expect(await resolver.resolve(from('10.0.0.1', { cookie: `kt_session=${old}` }), null, now)).toMatchObject({ role: 'coordinator', scope: 'org' })
@@ -179,7 +179,7 @@ describe('access from credentials', () => {
   it('bounds token guessing: a source that presented too many unknown tokens is refused before the lookup', async () => {
     const { storage, resolver } = await setup({ kdf: { burst: 10, refillMs: 60_000 }, misses: { burst: 5, refillMs: 60_000 }, maxRunning: 1, maxQueued: 100 })
     const token = newToken('invite')
-    storage.createInvite({ tokenHash: hashToken(token), caseId: CASE, role: 'resident', createdAt: now, expiresAt: now + 60_000 })
+    await storage.createInvite({ tokenHash: hashToken(token), caseId: CASE, role: 'resident', createdAt: now, expiresAt: now + 60_000 })
     for (let i = 0; i < 5; i++) expect(await resolver.resolve(from('10.0.0.1'), newToken('invite'), now)).toBeNull()
     await expect(resolver.resolve(from('10.0.0.1'), newToken('invite'), now)).rejects.toThrow(TooManyAttempts)
     await expect(resolver.resolve(from('10.0.0.1', { cookie: `kt_session=${newToken('session')}` }), null, now)).rejects.toThrow(TooManyAttempts)

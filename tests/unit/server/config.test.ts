@@ -38,6 +38,23 @@ describe('settings from the environment', () => {
   })
 })
 
+describe('DATABASE_URL', () => {
+  it('selects PostgreSQL with a postgres:// or postgresql:// URL; unset or empty: SQLite', () => {
+    expect(readSettings({}, defaults).databaseUrl).toBeNull()
+    expect(readSettings({ DATABASE_URL: ' ' }, defaults).databaseUrl).toBeNull()
+    for (const url of ['postgres://kt:geheim@db.example.nl:5432/keukentafel', 'postgresql://127.0.0.1/kt']) {
+      expect(readSettings({ DATABASE_URL: url }, defaults).databaseUrl).toBe(url)
+    }
+  })
+
+  it('refuses anything else with a message that names the setting, not the value (it may hold a password)', () => {
+    for (const url of ['mysql://kt:geheim@db/kt', 'postgres://kt:geheim@db.example.nl', 'postgres:///kt', 'db.example.nl/kt', 'postgres://kt:geheim@db/a/b']) {
+      expect(() => readSettings({ DATABASE_URL: url }, defaults)).toThrow(/DATABASE_URL must be a PostgreSQL URL/)
+      expect(() => readSettings({ DATABASE_URL: url }, defaults)).not.toThrow(/geheim/)
+    }
+  })
+})
+
 describe('local addresses', () => {
   it('are loopback addresses and names only', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]']) expect(isLoopback(h)).toBe(true)
