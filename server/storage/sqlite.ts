@@ -16,6 +16,7 @@ import type { ListedSnapshot } from '../../shared/api.ts'
 import type { DocLog } from './docLog.ts'
 import { SqliteDocLog } from './sqliteDocLog.ts'
 import { StorageHealth } from './health.ts'
+import { AuditBuffer } from './auditBuffer.ts'
 import { CaseKeys, type KeyLog } from './caseKeys.ts'
 import { sealLegacyCases } from './sealExisting.ts'
 import { blobChecksum, CaseContent, MEETING_OF, SNAPSHOT_META, toInvite, type CaseRow, type CaseSessionRow, type InviteRow, type MeetingRow, type SessionRow, type SnapshotMetaRow } from './caseContent.ts'
@@ -130,8 +131,6 @@ const MIGRATIONS: string[] = [
    CREATE INDEX sessions_account ON sessions(account_id);`,
 ]
 
-/** Audit entries kept in memory while the database cannot take them (beyond: oldest dropped, counted). */
-const MAX_AUDIT_BACKLOG = 10_000
 
 /** Raised at open when the database file cannot be used; the message says what to do. */
 export class DatabaseFileError extends Error {
@@ -164,9 +163,9 @@ export class SqliteStorage implements Storage {
   readonly accounts: AccountStore
   private db: Database.Database
   private stmts: ReturnType<SqliteStorage['prepare']>
-  private auditBacklog: AuditEntry[] = []
-  private auditDropped = 0
-  private auditScheduled = false
+  private auditBuffer = new AuditBuffer(() => {
+    if (this.db.open) this.writeAuditBacklog()
+  })
 
   /** Per-case data keys: every case's content is sealed with its own (caseKeys.ts). */
   constructor(readonly file: string, readonly keys: CaseKeys) {
@@ -347,19 +346,8 @@ export class SqliteStorage implements Storage {
 
   audit(e: AuditEntry): void {
     // Entries of one turn of the event loop are written in one transaction (one fsync), after
-    // the turn: a burst of connections does not wait for a commit each.
-    if (this.auditBacklog.length >= MAX_AUDIT_BACKLOG) {
-      this.auditBacklog.shift()
-      this.auditDropped++
-    }
-    this.auditBacklog.push(e)
-    if (!this.auditScheduled) {
-      this.auditScheduled = true
-      setImmediate(() => {
-        this.auditScheduled = false
-        if (this.db.open) this.writeAuditBacklog()
-      })
-    }
+    // the turn: a burst of connections does not wait for a commit each (auditBuffer.ts).
+    this.auditBuffer.push(e)
   }
 
   async listAudit(caseId: string, before: number, limit: number): Promise<AuditRow[]> {
@@ -379,18 +367,16 @@ export class SqliteStorage implements Storage {
 
   /** The audit entries waiting in memory, written in one transaction; false (kept) when it fails. */
   private writeAuditBacklog(): boolean {
-    if (this.auditBacklog.length === 0) return true
+    const batch = this.auditBuffer.take()
+    if (batch.length === 0) return true
     try {
-      const batch = this.auditBacklog
       this.db.transaction(() => {
         for (const e of batch) this.stmts.audit.run(e.at, e.actor, e.role, e.action, e.caseId, auditGround(e))
-        if (this.auditDropped > 0) this.stmts.audit.run(Date.now(), 'server', 'anonymous', `audit.dropped.${this.auditDropped}`, null, 'security')
       })()
-      this.auditBacklog = []
-      this.auditDropped = 0
       this.health.succeeded('audit')
       return true
     } catch (err) {
+      this.auditBuffer.putBack(batch)
       this.health.failed('audit', err)
       return false
     }

@@ -18,14 +18,12 @@ import type { AccountStore } from '../accountStore.ts'
 import { CaseKeys } from '../caseKeys.ts'
 import { CaseContent, MEETING_OF, SNAPSHOT_META, toInvite, type CaseRow, type CaseSessionRow, type InviteRow, type MeetingRow, type SessionRow, type SnapshotMetaRow, type SnapshotStateRow } from '../caseContent.ts'
 import { StorageHealth } from '../health.ts'
+import { AuditBuffer } from '../auditBuffer.ts'
 import type { SealingOptions } from '../sqlite.ts'
 import { migrate } from './migrations.ts'
 import { PgAccounts } from './pgAccounts.ts'
 import { PgDocLog } from './pgDocLog.ts'
 import { inTransaction, openPool, type Pool, type Queryable } from './pool.ts'
-
-/** Audit entries kept in memory while the database cannot take them (beyond: oldest dropped, counted). */
-const MAX_AUDIT_BACKLOG = 10_000
 
 /** Connect, migrate (once, whichever instance comes first) and open the storage. */
 export async function openPgStorage(url: string, dataDir: string, sealing: SealingOptions = {}): Promise<PgStorage> {
@@ -50,9 +48,9 @@ export class PgStorage implements Storage {
   readonly docLog: PgDocLog
   readonly accounts: AccountStore
   private readonly content: CaseContent
-  private auditBacklog: AuditEntry[] = []
-  private auditDropped = 0
-  private auditScheduled = false
+  private auditBuffer = new AuditBuffer(() => {
+    if (!this.closed) void this.retryPending()
+  })
   private auditWriting: Promise<boolean> | null = null
   private closed = false
 
@@ -157,20 +155,10 @@ export class PgStorage implements Storage {
   }
 
   audit(e: AuditEntry): void {
-    // Entries of one turn of the event loop are written in one transaction, after the turn.
-    if (this.auditBacklog.length >= MAX_AUDIT_BACKLOG) {
-      this.auditBacklog.shift()
-      this.auditDropped++
-    }
-    this.auditBacklog.push(e)
-    if (!this.auditScheduled) {
-      this.auditScheduled = true
-      setImmediate(() => {
-        this.auditScheduled = false
-        if (!this.closed) void this.retryPending()
-      })
-    }
+    // Entries of one turn of the event loop are written in one statement, after the turn (auditBuffer.ts).
+    this.auditBuffer.push(e)
   }
+
 
   async listAudit(caseId: string, before: number, limit: number): Promise<AuditRow[]> {
     // Entries logged before are written first, so a read sees everything logged before it.
@@ -192,12 +180,8 @@ export class PgStorage implements Storage {
   }
 
   private async writeAudit(): Promise<boolean> {
-    if (this.auditBacklog.length === 0) return true
-    const batch = this.auditBacklog
-    const dropped = this.auditDropped
-    this.auditBacklog = []
-    this.auditDropped = 0
-    const rows = dropped > 0 ? [...batch, { at: Date.now(), actor: 'server', role: 'anonymous', action: `audit.dropped.${dropped}`, caseId: null, ground: 'security' } as AuditEntry] : batch
+    const rows = this.auditBuffer.take()
+    if (rows.length === 0) return true
     try {
       await this.pool.query(`INSERT INTO audit (at, actor, role, action, case_id, ground) SELECT at, actor, role, action, case_id, ground
         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(at, actor, role, action, case_id, ground, n) ORDER BY n`,
@@ -206,12 +190,12 @@ export class PgStorage implements Storage {
       return true
     } catch (err) {
       // Kept for the next retry, in order, before anything logged since.
-      this.auditBacklog = [...batch, ...this.auditBacklog].slice(-MAX_AUDIT_BACKLOG)
-      this.auditDropped += dropped
+      this.auditBuffer.putBack(rows)
       this.health.failed('audit', err)
       return false
     }
   }
+
 
   async createSnapshot(r: SnapshotRecord, state: Uint8Array, planJson: string): Promise<void> {
     await inTransaction(this.pool, (c) => this.insertSnapshot(c, r, state, planJson))
