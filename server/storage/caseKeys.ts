@@ -189,7 +189,8 @@ export class CaseKeys {
 
   /** A new key for a new case (or the existing one: creating twice never replaces a key). */
   create(caseId: string): Buffer {
-    const existing = this.get(caseId)
+    // A new case has no key file yet: that is no lost key, so nothing is reported.
+    const existing = this.has(caseId) ? this.get(caseId) : null
     if (existing) return existing
     const key = randomBytes(KEY_BYTES)
     this.writeKey(caseId, key)

@@ -79,6 +79,18 @@ describe('case keys', () => {
     expect(new CaseKeys({ dir: path.join(dataDir, 'keys'), master, dataDir }).get(CASE)).toBeNull()
   })
 
+  it('report a missing key file once, but never for a new case being given its key', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-seal-'))
+    const errors: string[] = []
+    const log = { warn: () => {}, error: (_o: object, msg: string) => { errors.push(msg) } }
+    const keys = new CaseKeys({ dir: path.join(dataDir, 'keys'), master: randomBytes(32), dataDir, log })
+    keys.create(CASE)
+    expect(errors).toEqual([])
+    expect(keys.get('B'.repeat(22))).toBeNull()
+    expect(keys.get('B'.repeat(22))).toBeNull()
+    expect(errors).toHaveLength(1)
+  })
+
   it('refuse to start on key files of an unknown master key', () => {
     const dataDir = tmp()
     new CaseKeys({ dir: path.join(dataDir, 'keys'), master: randomBytes(32), dataDir }).create(CASE)
