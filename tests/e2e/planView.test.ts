@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link')
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('plan-view')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 20_000 }).toBe('plan-view')
 
     // Goal, route, ladder.
     const goal = 'Over een jaar heb ik werk en geen schulden meer'
@@ -197,10 +197,10 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     await tabTo(page, `[data-domain-id="${domainId('work')}"] [data-testid="pv-delete"]`, { back: true })
     await page.keyboard.press('Enter')
     await expect.poll(async () => allItems(await plan(caseId)).length, { timeout: 20_000 }).toBe(3)
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('pv-undo')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: 20_000 }).toBe('pv-undo')
     await page.keyboard.press('Enter')
     await expect.poll(async () => allItems(await plan(caseId)).length, { timeout: 20_000 }).toBe(4)
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLTextAreaElement | null)?.value)).toBe('Weer aan het werk in de zorg')
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLTextAreaElement | null)?.value), { timeout: 20_000 }).toBe('Weer aan het werk in de zorg')
 
     // Later in the meeting: the action is done.
     await tabTo(page, '[data-testid="pv-action-status"]')

@@ -11,6 +11,9 @@ import * as Y from 'yjs'
 import { CaseKeys } from '../../server/storage/caseKeys.ts'
 import { caseRewriter } from '../../server/storage/sealExisting.ts'
 import { isSealedBlob } from '../../server/storage/sealFormat.js'
+import { openSqliteStorage, type SqliteStorage } from '../../server/storage/sqlite.ts'
+import { newCaseId } from '../../server/ids.ts'
+import { initCaseDoc } from '../../shared/doc.ts'
 
 /** The database file of a DATA_DIR (see server/storage/sqlite.ts, README "Backup"). */
 export function dbFile(dataDir: string): string {
@@ -233,4 +236,17 @@ export function downgradeDatabase(dataDir: string, version: number): void {
   } finally {
     db.close()
   }
+}
+
+/**
+ * An SQLite storage in `dir` with one case ('Oud', made from the intake template, created at
+ * `at`): where the upgrade tests start before they take the database back to an older schema.
+ */
+export async function storageWithCase(dir: string, at = Date.now()): Promise<{ storage: SqliteStorage; caseId: string; doc: Y.Doc }> {
+  const storage = openSqliteStorage(dir)
+  const doc = new Y.Doc()
+  initCaseDoc(doc, 'integrale-intake')
+  const caseId = newCaseId()
+  await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
+  return { storage, caseId, doc }
 }

@@ -8,12 +8,10 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { addItem, updateItem } from '../../shared/doc.ts'
-import { initCaseDoc } from '../../shared/doc.ts'
-import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { api, createCase, invite, synced, tempDir, TEST_ORG_KEY, useServer } from '../helpers/server.ts'
 import { addAccount, session } from '../helpers/accounts.ts'
-import { downgradeDatabase } from '../helpers/db.ts'
+import { downgradeDatabase, storageWithCase } from '../helpers/db.ts'
 import { storedRows } from '../helpers/postgres.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-casemgmt-0123'
@@ -231,12 +229,10 @@ describe('erase', () => {
 describe('database upgrade to schema 7', () => {
   it('adds archived_at: cases from before are open', async () => {
     const dir = tempDir()
-    let storage = openSqliteStorage(dir)
-    const doc = new Y.Doc()
-    initCaseDoc(doc, 'integrale-intake')
-    const caseId = newCaseId()
     const now = Date.now()
-    await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc))
+    const made = await storageWithCase(dir, now)
+    let storage = made.storage
+    const caseId = made.caseId
     await storage.setArchived(caseId, now)
     await storage.close()
     downgradeDatabase(dir, 6) // the release before archiving

@@ -12,7 +12,7 @@ import { todayInNL } from '../../shared/diffPlans.ts'
 import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { saveSnapshot } from '../../server/snapshots.ts'
-import { downgradeDatabase } from '../helpers/db.ts'
+import { downgradeDatabase, storageWithCase } from '../helpers/db.ts'
 import { api, createCase, invite, synced, tempDir, useServer, TEST_ORG_KEY } from '../helpers/server.ts'
 
 const COORDINATOR_KEY = 'test-coordinator-key-meetings-0123'
@@ -271,12 +271,10 @@ describe('meetings', () => {
 describe('upgrading a database from before meetings', () => {
   it('turns each snapshot people saved into an ended meeting, except the copies kept before a restore', async () => {
     const dir = tempDir()
-    let storage = openSqliteStorage(dir)
-    const doc = new Y.Doc()
-    initCaseDoc(doc, 'integrale-intake')
-    const caseId = newCaseId()
     const at = Date.UTC(2026, 9, 1, 10, 0, 0)
-    await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: at, updatedAt: at }, Y.encodeStateAsUpdate(doc))
+    const made = await storageWithCase(dir, at)
+    let storage = made.storage
+    const { caseId, doc } = made
     const meetingSnap = await saveSnapshot(storage, caseId, doc, 'Intake 1 oktober', { name: 'Sanne', role: 'professional' }, false, at + 3600_000)
     addItem(doc, { kind: 'note', text: 'later', author: pro })
     const backup = await saveSnapshot(storage, caseId, doc, 'Voor het terugzetten 02-10-2026 10:00', { name: 'Sanne', role: 'professional' }, false, at + DAY_MS)

@@ -8,15 +8,12 @@
  */
 import http from 'node:http'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import * as Y from 'yjs'
 import WebSocket from 'ws'
-import { initCaseDoc } from '../../shared/doc.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { hashToken, newToken } from '../../server/auth/secrets.ts'
-import { newCaseId } from '../../server/ids.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
-import { downgradeDatabase } from '../helpers/db.ts'
+import { downgradeDatabase, storageWithCase } from '../helpers/db.ts'
 import {
   api, createCase, invite, startTestServer, synced, tempDir, TEST_ORG_KEY, upgradeStatus, useServer, type TestClient, type TestServer,
 } from '../helpers/server.ts'
@@ -282,12 +279,10 @@ describe('invite links', () => {
 describe.skipIf(onPostgres)(`invites from before listing and revoking (database schema 5)${onPostgres ? ' (skipped on PostgreSQL: upgrades an SQLite file)' : ''}`, () => {
   it('get an id at the upgrade, keep working, and can be revoked', async () => {
     const dir = tempDir()
-    let storage = openSqliteStorage(dir)
-    const doc = new Y.Doc()
-    initCaseDoc(doc, 'integrale-intake')
-    const caseId = newCaseId()
     const now = Date.now()
-    await storage.createCase({ id: caseId, title: 'Oud', template: 'integrale-intake', createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc))
+    const made = await storageWithCase(dir, now)
+    let storage = made.storage
+    const caseId = made.caseId
     const token = newToken('invite')
     await storage.createInvite({ tokenHash: hashToken(token), caseId, role: 'resident', createdAt: now, expiresAt: now + 3600_000 })
     await storage.close()
