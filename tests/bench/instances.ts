@@ -29,7 +29,7 @@ async function fanoutOn(server: BenchServer): Promise<FanoutRun> {
   try {
     const ids = await createCases(server, CASES)
     const m = await runFanout(server, ids, settings(FANOUT_WINDOW_MS))
-    if (server.logLines() > 0) console.log(`    (the server wrote ${server.logLines()} log lines at warn or above)`)
+    if (server.logLines() > 0) console.log(`    (the server wrote ${server.logLines()} log lines at warn or above: ${server.logMessages().join('; ')})`)
     return { ...m, cases: CASES }
   } finally {
     await server.stop()

@@ -81,7 +81,7 @@ async function fanoutOn(kind: ServerKind, cases: number, windowMs: number, write
   try {
     const ids = await createCases(server, cases)
     const m = await runFanout(server, ids, settings(windowMs, writesPerSecond))
-    if (server.logLines() > 0) console.log(`    (${kind} server wrote ${server.logLines()} log lines at warn or above)`)
+    if (server.logLines() > 0) console.log(`    (${kind} server wrote ${server.logLines()} log lines at warn or above: ${server.logMessages().join('; ')})`)
     return { ...m, cases }
   } finally {
     await server.stop()

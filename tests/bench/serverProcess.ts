@@ -34,6 +34,8 @@ export interface BenchServer {
   cpuSeconds(): number
   /** Log records the server wrote (ours logs at warn: refusals and errors, never content). */
   logLines(): number
+  /** The distinct messages of those lines (our logs carry no case content). */
+  logMessages(): string[]
   stop(): Promise<void>
 }
 
@@ -51,13 +53,18 @@ export async function startBenchServer(kind: ServerKind, opts: { env?: NodeJS.Pr
   const nodeArgs = kind === 'ours' ? (process.env.KT_BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean) : []
   const child = spawn(process.execPath, [...nodeArgs, kind === 'ours' ? OURS_MAIN : REFERENCE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let lines = 0
+  const messages = new Set<string>()
   let lastStderr = ''
   // pino writes one JSON record per line; the start-up banner is plain text and not counted.
   let partial = ''
   child.stdout.on('data', (b: Buffer) => {
     const parts = (partial + b.toString()).split('\n')
     partial = parts.pop() ?? ''
-    for (const l of parts) if (l.startsWith('{')) lines++
+    for (const l of parts) {
+      if (!l.startsWith('{')) continue
+      lines++
+      try { messages.add(String((JSON.parse(l) as { msg?: unknown }).msg)) } catch { messages.add('(unreadable line)') }
+    }
   })
   child.stderr.on('data', (b: Buffer) => { lastStderr = (lastStderr + b.toString()).slice(-2000) })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -73,6 +80,7 @@ export async function startBenchServer(kind: ServerKind, opts: { env?: NodeJS.Pr
     kind, url, pid,
     cpuSeconds: () => processCpuSeconds(pid),
     logLines: () => lines,
+    logMessages: () => [...messages],
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM')
@@ -92,6 +100,7 @@ export function asOne(instances: BenchServer[], cleanup: () => Promise<void>): B
     kind: first.kind, url: first.url, urls: instances.map((i) => i.url), pid: first.pid,
     cpuSeconds: () => instances.reduce((s, i) => s + i.cpuSeconds(), 0),
     logLines: () => instances.reduce((s, i) => s + i.logLines(), 0),
+    logMessages: () => [...new Set(instances.flatMap((i) => i.logMessages()))],
     async stop() {
       await Promise.all(instances.map((i) => i.stop()))
       await cleanup()
