@@ -7,8 +7,8 @@
  *            milliseconds of each other are committed together (group commit)
  *   compact  fold state + log into one state row, done by the storage (never by the caller's
  *            event loop), so a large document is never re-encoded on the hot path
- *   replace  write a state the caller rebuilt (repair after damage); it covers every update
- *            appended before the call, so those log rows are dropped
+ *   replace  write a state the caller rebuilt (repair after damage), with the intact log rows
+ *            it may not hold yet (appended by another instance) folded in; the rows are dropped
  */
 
 export interface StoredBlob {

@@ -16,8 +16,8 @@
  *                                                  false when its checksum does not match)
  *   compact { caseId }                          fold state + log into one state row (Yjs, with GC),
  *                                                  -> { bytes, rows } or error code 'damaged'
- *   replace { caseId, state }                   write a state the caller rebuilt from everything
- *                                                  appended so far; drop those log rows
+ *   replace { caseId, state }                   write a state the caller rebuilt after damage, with
+ *                                                  the intact log rows folded in; drop those rows
  *   count   { caseId }                          -> number of log rows
  *   forget  { caseId }                          drop the case's key (its erasure)
  *   close                                       finish queued work, close the database
@@ -31,8 +31,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
-import * as Y from 'yjs'
 import { aadOf, isSealedBlob, openBlob, sealBlob } from './sealFormat.js'
+import { foldLog, withUnseenRows } from './foldLog.js'
 
 if (!parentPort) throw new Error('docLogWorker must run as a worker thread')
 const port = parentPort
@@ -52,7 +52,6 @@ const stmts = {
   upsertState: db.prepare('INSERT INTO case_state (case_id, state, upto_seq, sum) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?) ON CONFLICT(case_id) DO UPDATE SET state = excluded.state, upto_seq = excluded.upto_seq, sum = excluded.sum'),
   deleteUpto: db.prepare('DELETE FROM case_updates WHERE case_id = ? AND seq <= ?'),
   count: db.prepare('SELECT COUNT(*) AS n FROM case_updates WHERE case_id = ?'),
-  maxSeq: db.prepare('SELECT MAX(seq) AS m FROM case_updates WHERE case_id = ?'),
   touch: db.prepare('UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?'),
 }
 
@@ -159,40 +158,42 @@ function load(caseId) {
   })()
 }
 
-/** @param {string} caseId */
-function compact(caseId) {
+/**
+ * Fold state + log into one state row. Read, fold and write are one write transaction (BEGIN
+ * IMMEDIATE): a second process on the same file (only ever tests) cannot append or compact in
+ * between, so no row is deleted that the written state does not hold.
+ * @param {string} caseId
+ */
+const compact = (caseId) => db.transaction(() => {
   const stored = load(caseId)
   if (stored.updates.length === 0) return { bytes: stored.state ? stored.state.data.byteLength : 0, rows: 0 }
-  const doc = new Y.Doc({ gc: true })
-  try {
-    if (stored.state) {
-      if (!stored.state.ok) throw Object.assign(new Error('state checksum mismatch'), { code: 'damaged' })
-      Y.applyUpdate(doc, stored.state.data)
-    }
-    for (const u of stored.updates) {
-      if (!u.ok) throw Object.assign(new Error('update checksum mismatch'), { code: 'damaged' })
-      Y.applyUpdate(doc, u.data)
-    }
-    // Something that cannot be integrated is never folded away: leave it to the room's repair.
-    if (doc.store.pendingStructs || doc.store.pendingDs) throw Object.assign(new Error('log does not integrate'), { code: 'damaged' })
-    const state = Y.encodeStateAsUpdate(doc)
-    replace(caseId, state, stored.lastSeq)
-    return { bytes: state.byteLength, rows: stored.updates.length }
-  } catch (err) {
-    const e = /** @type {{ code?: string }} */ (err)
-    if (e && typeof e.code === 'string' && e.code.startsWith('SQLITE')) throw err
-    throw Object.assign(new Error('stored data of this case is damaged'), { code: 'damaged' })
-  } finally {
-    doc.destroy()
-  }
-}
+  const state = foldLog(stored)
+  writeState(caseId, state, stored.lastSeq)
+  return { bytes: state.byteLength, rows: stored.updates.length }
+}).immediate()
 
-const replace = db.transaction((/** @type {string} */ caseId, /** @type {Uint8Array} */ state, /** @type {number} */ uptoSeq) => {
+/**
+ * Write a state the room rebuilt after damage, with the intact rows stored after the current state
+ * folded in (foldLog.js: rows appended by another process moment ago are kept), and drop those rows.
+ * @param {string} caseId
+ * @param {Uint8Array} rebuilt
+ */
+const replace = (caseId, rebuilt) => db.transaction(() => {
+  const stored = load(caseId)
+  writeState(caseId, withUnseenRows(rebuilt, stored.updates), stored.lastSeq)
+}).immediate()
+
+/**
+ * @param {string} caseId
+ * @param {Uint8Array} state
+ * @param {number} uptoSeq
+ */
+function writeState(caseId, state, uptoSeq) {
   const stored = seal(caseId, STATE_COLUMN, state)
   if (!stored) throw Object.assign(new Error('the key of this case is missing'), { code: 'NO_KEY' })
   stmts.upsertState.run(caseId, stored, uptoSeq, checksum(stored), caseId)
   stmts.deleteUpto.run(caseId, uptoSeq)
-})
+}
 
 port.on('message', (/** @type {any} */ msg) => {
   if (msg.op === 'append') {
@@ -219,7 +220,7 @@ port.on('message', (/** @type {any} */ msg) => {
     if (msg.op === 'forget') value = forgetKey(msg.caseId)
     else if (msg.op === 'load') value = load(msg.caseId)
     else if (msg.op === 'compact') value = compact(msg.caseId)
-    else if (msg.op === 'replace') value = replace(msg.caseId, msg.state, /** @type {{ m: number | null }} */ (stmts.maxSeq.get(msg.caseId)).m ?? 0)
+    else if (msg.op === 'replace') value = replace(msg.caseId, msg.state)
     else if (msg.op === 'count') value = /** @type {{ n: number }} */ (stmts.count.get(msg.caseId)).n
     else throw new Error(`unknown operation ${msg.op}`)
     port.postMessage({ id: msg.id, ok: true, value })

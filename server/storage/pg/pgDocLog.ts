@@ -9,11 +9,11 @@
  * therefore take the case's advisory lock exclusively, and appends take it shared: a compaction
  * waits for appends under way and sees them, and later appends wait for it.
  */
-import * as Y from 'yjs'
 import { StorageError, type CompactResult, type DocLog, type StoredBlob, type StoredLog } from '../docLog.ts'
 import type { CaseKeys } from '../caseKeys.ts'
 import { blobChecksum } from '../caseContent.ts'
 import { isSealedBlob } from '../sealFormat.js'
+import { foldLog, withUnseenRows } from '../foldLog.js'
 import { codeOf } from '../health.ts'
 import { inTransaction, type Pool, type Queryable } from './pool.ts'
 
@@ -106,7 +106,7 @@ export class PgDocLog implements DocLog {
       return await this.exclusive(caseId, async (c) => {
         const stored = await this.read(c, caseId)
         if (stored.updates.length === 0) return { bytes: stored.state ? stored.state.data.byteLength : 0, rows: 0 }
-        const state = fold(stored)
+        const state = foldLog(stored)
         await this.write(c, caseId, state, stored.lastSeq)
         return { bytes: state.byteLength, rows: stored.updates.length }
       })
@@ -115,12 +115,16 @@ export class PgDocLog implements DocLog {
     }
   }
 
-  async replace(caseId: string, state: Uint8Array): Promise<void> {
+  /**
+   * The rebuilt state with the intact rows stored after the current state folded in: rows another
+   * instance appended that this room has not received yet are kept (foldLog.js).
+   */
+  async replace(caseId: string, rebuilt: Uint8Array): Promise<void> {
     await this.flush()
     try {
       await this.exclusive(caseId, async (c) => {
-        const { rows } = await c.query<{ m: number | null }>('SELECT max(seq) AS m FROM case_updates WHERE case_id = $1', [caseId])
-        await this.write(c, caseId, state, rows[0]?.m ?? 0)
+        const stored = await this.read(c, caseId)
+        await this.write(c, caseId, withUnseenRows(rebuilt, stored.updates), stored.lastSeq)
       })
     } catch (err) {
       throw storageError(err)
@@ -172,24 +176,6 @@ export class PgDocLog implements DocLog {
     } catch {
       return { data: bytes, ok: false }
     }
-  }
-}
-
-/** State + log folded into one state (Yjs, with GC); anything damaged or not integrating: code 'damaged'. */
-function fold(stored: StoredLog): Uint8Array {
-  const doc = new Y.Doc({ gc: true })
-  try {
-    for (const blob of stored.state ? [stored.state, ...stored.updates] : stored.updates) {
-      if (!blob.ok) throw new Error('checksum mismatch')
-      Y.applyUpdate(doc, blob.data)
-    }
-    // Something that cannot be integrated is never folded away: leave it to the room's repair.
-    if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('log does not integrate')
-    return Y.encodeStateAsUpdate(doc)
-  } catch {
-    throw new StorageError('damaged', 'stored data of this case is damaged')
-  } finally {
-    doc.destroy()
   }
 }
 
