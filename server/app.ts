@@ -93,10 +93,10 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   if (settings.redisUrl) {
     const hooks = metrics.enableRelay()
     relay = new Relay(settings.redisUrl, log, { onLag: hooks.lag, onStatus: hooks.status, onRecovered: () => void peers?.catchUp() })
-    peers = new CaseRelay({ relay, docLog: storage.docLog, log, erase: (caseId) => rooms.erase(caseId, true) })
+    peers = new CaseRelay({ relay, docLog: storage.docLog, log, erase: (caseId) => rooms.erase(caseId, true), vanishedKeys: () => storage.vanishedKeys() })
     const link = peers
     access.onEnded = (kind, id, reason) => link.credentialEnded(kind, id, reason)
-    void peers.listenForCredentialEnds(access.live)
+    void peers.listenForControl(access.live)
   }
   const accounts = new Accounts(storage, limiter, { passwordN: settings.passwordScryptN, requireMfa: settings.requireMfa })
   if ((await storage.accounts.listAccounts()).length === 0) {

@@ -10,9 +10,12 @@
  * - Updates and awareness a room accepted from its clients are published; relayed ones are
  *   applied with the RELAYED origin (room.ts): sent to local clients, neither stored nor published.
  * - Erasure and credential ends (logout, account changes, revoked invites and API tokens) run on
- *   every instance.
- * - Catch-up: whenever Redis is back, every open room reloads its stored log and applies it (Yjs
- *   updates are idempotent; clients get the difference), then syncs with the others as above.
+ *   every instance: they go out on the control channel, which every instance listens to, so an
+ *   erasure also reaches instances that only hold the case's key in memory (no room open).
+ * - Catch-up: whenever Redis is back, every case erased elsewhere meanwhile (its key file is gone
+ *   but its key still in memory here) is erased here too; then every open room reloads its stored
+ *   log and applies it (Yjs updates are idempotent; clients get the difference), then syncs with
+ *   the others as above.
  */
 import * as Y from 'yjs'
 import type { Credential } from '../auth/liveCredentials.ts'
@@ -21,6 +24,7 @@ import { isEmptyUpdate, type Room } from '../room.ts'
 import type { PeerLink } from '../rooms.ts'
 import type { DocLog } from '../storage/docLog.ts'
 import { caseRef, type Logger } from '../log.ts'
+import { isCaseId } from '../ids.ts'
 import { caseChannel, CONTROL_CHANNEL, type Relay } from './relay.ts'
 import { decodeParts, decodeStrings, encodeParts, encodeStrings, RelayKind, sameId, type RelayMessage } from './wire.ts'
 
@@ -28,8 +32,10 @@ export interface CaseRelayDeps {
   relay: Relay
   docLog: DocLog
   log: Logger
-  /** Erase the case's room here (what rooms.erase(caseId, true) does). */
+  /** Erase the case here: drop its key from memory, close its room (rooms.erase(caseId, true)). */
   erase(caseId: string): Promise<void>
+  /** Cases erased elsewhere whose key this instance still holds in memory (storage.vanishedKeys). */
+  vanishedKeys(): string[]
 }
 
 /** At most one sync request per case in this time when relayed updates keep missing something. */
@@ -81,7 +87,7 @@ export class CaseRelay implements PeerLink {
   }
 
   erased(caseId: string): void {
-    this.deps.relay.publish(caseChannel(caseId), RelayKind.erase, new Uint8Array(0))
+    this.deps.relay.publish(CONTROL_CHANNEL, RelayKind.erase, encodeStrings([caseId]))
   }
 
   /** Close, on the other instances, the sockets of a credential that ended here. */
@@ -89,9 +95,14 @@ export class CaseRelay implements PeerLink {
     this.deps.relay.publish(CONTROL_CHANNEL, RelayKind.credentialEnd, encodeStrings([kind, id, reason]))
   }
 
-  /** Run the credential ends other instances publish on this instance's open sockets. */
-  listenForCredentialEnds(live: LiveCredentials): Promise<void> {
+  /** Run what other instances publish about every case: erasures, and credential ends on this instance's open sockets. */
+  listenForControl(live: LiveCredentials): Promise<void> {
     return this.deps.relay.subscribe(CONTROL_CHANNEL, (m) => {
+      if (m.kind === RelayKind.erase) {
+        const [caseId] = decodeStrings(m.payload) ?? []
+        if (caseId !== undefined && isCaseId(caseId)) void this.deps.erase(caseId)
+        return
+      }
       if (m.kind !== RelayKind.credentialEnd) return
       const [kind, id, reason] = decodeStrings(m.payload) ?? []
       if (kind === undefined || id === undefined || reason === undefined || !CREDENTIAL_KINDS.has(kind)) return
@@ -99,8 +110,9 @@ export class CaseRelay implements PeerLink {
     })
   }
 
-  /** Redis is back (or reachable for the first time): catch up every open room. */
+  /** Redis is back (or reachable for the first time): catch up on erasures and every open room. */
   async catchUp(): Promise<void> {
+    for (const caseId of this.deps.vanishedKeys()) await this.deps.erase(caseId)
     for (const [caseId, entry] of [...this.cases]) {
       const room = entry.room
       if (!room || room.erased) continue
@@ -134,9 +146,6 @@ export class CaseRelay implements PeerLink {
         return this.answerSync(room, m)
       case RelayKind.syncReply:
         return this.completeSync(room, m)
-      case RelayKind.erase:
-        void this.deps.erase(room.caseId)
-        return
     }
   }
 

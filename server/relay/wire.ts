@@ -20,7 +20,7 @@ export const RelayKind = {
   syncRequest: 3,
   /** The answer, addressed to one instance (payload: target id, the replier's state vector, the diff, awareness). */
   syncReply: 4,
-  /** The case was erased: drop the room and close its sockets (no payload). */
+  /** A case was erased: drop its key from memory, its room and its sockets (payload: the case id). On the control channel. */
   erase: 5,
   /** A credential ended: close its sockets (payload: kind, id, reason). On the control channel. */
   credentialEnd: 6,

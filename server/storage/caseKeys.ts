@@ -246,6 +246,14 @@ export class CaseKeys {
     syncDir(this.dir)
   }
 
+  /**
+   * Cases whose key this instance holds in memory although its key file is gone: another instance
+   * erased them while the message about it could not reach this one (relay down).
+   */
+  vanished(): string[] {
+    return [...this.cache.keys()].filter((id) => !fs.existsSync(this.fileOf(id)))
+  }
+
   /** Seal a text column's value for storage. Throws CaseKeyMissingError without a key. */
   sealText(caseId: string, column: string, text: string): string {
     return sealText(this.require(caseId), aadOf(caseId, column), text)

@@ -281,6 +281,9 @@ export class SqliteStorage implements Storage {
   async touchCase(id: string, at: number): Promise<void> {
     this.stmts.touchCase.run(at, id, at)
   }
+  vanishedKeys(): string[] {
+    return this.keys.vanished()
+  }
   forgetErased(id: string): void {
     this.keys.erase(id)
     this.sqliteDocLog.forget(id)

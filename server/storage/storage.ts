@@ -120,6 +120,8 @@ export interface CaseStore {
    * gone already), so nothing of it is sealed or opened here any more.
    */
   forgetErased(id: string): void
+  /** Cases whose key is still in this instance's memory but whose key file is gone (erased elsewhere). */
+  vanishedKeys(): string[]
 }
 
 export interface InviteStore {

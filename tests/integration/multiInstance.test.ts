@@ -229,6 +229,33 @@ for (const backend of backends) {
         expect(await b.rooms.peek(id)).toBeNull()
       })
 
+      it('an erasure reaches an instance that only held the case key in memory, also when Redis was down at the time', async () => {
+        const [a, b] = await twoInstances()
+        const keysOf = (s: TestServer) => (s.storage as unknown as { keys: { get(id: string): Buffer | null } }).keys
+        const cached = await createCase(a.url)
+        const open = await createCase(a.url)
+        const late = await createCase(a.url)
+        // b reads the first and third case over HTTP (their titles are sealed: b now holds their keys)
+        // and has the second one open for a client.
+        for (const id of [cached, late]) expect((await api(b.url, 'GET', `/api/cases/${id}`)).status).toBe(200)
+        const cb = client(b, open)
+        await synced(cb)
+
+        expect((await api(a.url, 'DELETE', `/api/cases/${cached}`)).status).toBe(204)
+        await vi.waitFor(() => expect(keysOf(b).get(cached)).toBeNull(), WAIT)
+
+        // Erased while Redis is down: b cannot hear of it, and catches up once Redis is back.
+        await redis.stop()
+        await Promise.all([relayIs(a, 'down'), relayIs(b, 'down')])
+        for (const id of [open, late]) expect((await api(a.url, 'DELETE', `/api/cases/${id}`)).status).toBe(204)
+        expect(keysOf(b).get(late)).not.toBeNull()
+        await redis.start()
+        await Promise.all([relayIs(a, 'ok'), relayIs(b, 'ok')])
+        await vi.waitFor(() => expect(keysOf(b).get(late)).toBeNull(), WAIT)
+        await vi.waitFor(() => expect(cb.closes.map((c) => c.code)).toContain(CloseCode.CaseErased), WAIT)
+        expect(await b.rooms.peek(open)).toBeNull()
+      })
+
       it('revoking an invite and signing out on one instance close the sockets on the other within a second', async () => {
         const [a, b] = await twoInstances()
         const id = await createCase(a.url, 'Casus', 'integrale-intake', a.teamId)

@@ -99,6 +99,9 @@ export class PgStorage implements Storage {
   async touchCase(id: string, at: number): Promise<void> {
     await this.pool.query('UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1', [at, id])
   }
+  vanishedKeys(): string[] {
+    return this.keys.vanished()
+  }
   forgetErased(id: string): void {
     this.keys.erase(id)
   }
