@@ -15,6 +15,7 @@ import { CloseCode } from '../../shared/closeCodes.ts'
 import { SCHEMA_VERSION } from '../../shared/schema.ts'
 import { hashToken } from '../../server/auth/secrets.ts'
 import { rebuildCase } from '../../server/loadCase.ts'
+import type { RoomManagerOptions } from '../../server/rooms.ts'
 import {
   api, connect, createCase, invite, startTestServer, stateOf, synced, tempDir, TEST_ORG_KEY, withHeaders, type TestClient, type TestServer,
 } from '../helpers/server.ts'
@@ -135,12 +136,12 @@ for (const backend of backends) {
   // Two servers, Redis and real clients per test: generous on a busy machine.
   describe(`two instances (${backend.name}) relayed through Redis`, { timeout: 90_000 }, () => {
     /** Two in-process instances of one installation, relayed through the test's Redis. */
-    async function twoInstances(): Promise<[TestServer, TestServer]> {
+    async function twoInstances(rooms?: RoomManagerOptions): Promise<[TestServer, TestServer]> {
       const { dataDirs, env: storageEnv } = await backend.installation()
       const env = { REDIS_URL: redis.url, MASTER_KEY, ...storageEnv }
-      const a = await startTestServer({ dataDir: dataDirs[0], env })
+      const a = await startTestServer({ dataDir: dataDirs[0], env, rooms })
       servers.push(a)
-      const b = await startTestServer({ dataDir: dataDirs[1], env })
+      const b = await startTestServer({ dataDir: dataDirs[1], env, rooms })
       servers.push(b)
       await Promise.all([relayIs(a, 'ok'), relayIs(b, 'ok')])
       return [a, b]
@@ -254,6 +255,38 @@ for (const backend of backends) {
         await vi.waitFor(() => expect(keysOf(b).get(late)).toBeNull(), WAIT)
         await vi.waitFor(() => expect(cb.closes.map((c) => c.code)).toContain(CloseCode.CaseErased), WAIT)
         expect(await b.rooms.peek(open)).toBeNull()
+      })
+
+      // Both may save one at the same moment; the pruning after each save keeps the last of the day.
+      it('cases that leave memory on both instances at once keep one automatic snapshot each', async () => {
+        const [a, b] = await twoInstances({ evictAfterMs: 300 })
+        const ids: string[] = []
+        const clients: TestClient[] = []
+        for (let i = 0; i < 8; i++) {
+          const id = await createCase(a.url)
+          ids.push(id)
+          const ca = client(a, id)
+          const cb = client(b, id)
+          await Promise.all([synced(ca), synced(cb)])
+          // Both instances take an edit from their own client.
+          addItem(ca.doc, { kind: 'problem', text: 'hier', pos: { x: 0, y: 0 }, author })
+          addItem(cb.doc, { kind: 'problem', text: 'daar', pos: { x: 1, y: 0 }, author })
+          await converged(ca, cb)
+          await allSaved(id, a, b)
+          clients.push(ca, cb)
+        }
+        // The last participants leave on both instances at the same moment.
+        for (const c of clients) c.destroy()
+        await vi.waitFor(async () => {
+          for (const id of ids) {
+            expect(await a.rooms.peek(id)).toBeNull()
+            expect(await b.rooms.peek(id)).toBeNull()
+          }
+        }, WAIT)
+        for (const id of ids) {
+          const list = (await api<{ auto: boolean }[]>(a.url, 'GET', `/api/cases/${id}/snapshots`)).body
+          expect(list.filter((s) => s.auto)).toHaveLength(1)
+        }
       })
 
       it('revoking an invite and signing out on one instance close the sockets on the other within a second', async () => {
