@@ -13,7 +13,7 @@ import { StorageError, type CompactResult, type DocLog, type StoredBlob, type St
 import type { CaseKeys } from '../caseKeys.ts'
 import { blobChecksum } from '../caseContent.ts'
 import { isSealedBlob } from '../sealFormat.js'
-import { foldLog, withUnseenRows } from '../foldLog.js'
+import { FoldThread } from '../foldThread.ts'
 import { codeOf } from '../health.ts'
 import { inTransaction, type Pool, type Queryable } from './pool.ts'
 
@@ -33,6 +33,8 @@ export class PgDocLog implements DocLog {
   /** Commits run one after another, in the order the appends arrived. */
   private chain: Promise<void> = Promise.resolve()
   private closed = false
+  /** Folding runs in a worker thread: a large case is never re-encoded on the event loop. */
+  private folds = new FoldThread()
 
   constructor(private pool: Pool, private keys: CaseKeys) {}
 
@@ -106,7 +108,7 @@ export class PgDocLog implements DocLog {
       return await this.exclusive(caseId, async (c) => {
         const stored = await this.read(c, caseId)
         if (stored.updates.length === 0) return { bytes: stored.state ? stored.state.data.byteLength : 0, rows: 0 }
-        const state = foldLog(stored)
+        const state = await this.folds.fold(stored)
         await this.write(c, caseId, state, stored.lastSeq)
         return { bytes: state.byteLength, rows: stored.updates.length }
       })
@@ -124,7 +126,7 @@ export class PgDocLog implements DocLog {
     try {
       await this.exclusive(caseId, async (c) => {
         const stored = await this.read(c, caseId)
-        await this.write(c, caseId, withUnseenRows(rebuilt, stored.updates), stored.lastSeq)
+        await this.write(c, caseId, await this.folds.withUnseenRows(rebuilt, stored.updates), stored.lastSeq)
       })
     } catch (err) {
       throw storageError(err)
@@ -143,6 +145,7 @@ export class PgDocLog implements DocLog {
   async close(): Promise<void> {
     this.closed = true
     await this.flush()
+    await this.folds.close()
   }
 
   /** Run `fn` in a transaction that holds the case's log lock exclusively (no append commits meanwhile). */
