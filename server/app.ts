@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { ApiError } from '../shared/apiErrors.ts'
 import { CaseDamagedError } from './loadCase.ts'
 import { AccessResolver, COORDINATOR_KEY_SETTING, ORG_KEY_SETTING } from './auth/access.ts'
-import { Accounts } from './auth/accounts.ts'
+import { Accounts, sealAccountSecrets } from './auth/accounts.ts'
 import { hashKey, newSecret } from './auth/secrets.ts'
 import { CredentialLimiter, DEFAULT_LIMITS, type LimiterOptions } from './auth/rateLimit.ts'
 import { isLoopback, type Settings } from './config.ts'
@@ -75,6 +75,13 @@ export async function startServer(settings: Settings, opts: StartOptions = {}): 
   const { masterKey, masterKeyPrevious, keyDir, retentionDays, retentionWarnDays } = settings.erasure
   const sealing = { masterKey, masterKeyPrevious, keyDir, log }
   const storage: Storage = settings.databaseUrl ? await openPgStorage(settings.databaseUrl, settings.dataDir, sealing) : openSqliteStorage(settings.dataDir, sealing)
+  try {
+    const sealed = await sealAccountSecrets(storage)
+    if (sealed > 0) log.info({ accounts: sealed }, 'sealed the authenticator secrets of accounts with the current master key')
+  } catch (err) {
+    await storage.close()
+    throw err
+  }
   const generatedKeys = {
     professional: await ensureKey(storage, ORG_KEY_SETTING, settings.orgKey),
     coordinator: await ensureKey(storage, COORDINATOR_KEY_SETTING, settings.coordinatorKey),

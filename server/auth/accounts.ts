@@ -17,6 +17,9 @@
  *   address keep getting in while someone guesses.
  * - A TOTP code is accepted once: the step it belongs to is stored, and an older or equal step is
  *   refused (no replay of an observed code).
+ * - TOTP secrets are stored sealed with a key derived from the master key (caseKeys.ts), so a
+ *   database backup alone does not give anyone the second factor. Secrets stored before this
+ *   (plaintext) or under MASTER_KEY_PREVIOUS are sealed again at start (sealAccountSecrets).
  */
 import * as OTPAuth from 'otpauth'
 import { randomBytes } from 'node:crypto'
@@ -28,6 +31,7 @@ import { HttpError } from '../http/respond.ts'
 import type { CredentialLimiter } from './rateLimit.ts'
 import { TooManyAttempts } from './rateLimit.ts'
 import { hashKey, hashToken, looksLikeToken, newToken, tokenKindOf, verifyKey } from './secrets.ts'
+import { MasterKeyError } from '../storage/caseKeys.ts'
 
 export const ACTIVATION_TTL_MS = 7 * 24 * 3600_000
 const LOCK_AFTER_FAILURES = 5
@@ -46,6 +50,28 @@ export interface AccountOptions {
 /** One answer for every failed sign-in: nothing tells which part was wrong. */
 export function loginRefused(): HttpError {
   return new HttpError(401, ApiError.unauthorized, 'The user name, password or code is not right.')
+}
+
+/**
+ * At start: seal every TOTP secret still stored as plaintext or under MASTER_KEY_PREVIOUS with the
+ * current master key. Secrets no key opens stop the start (as key files of an unknown master key
+ * do): every local account would be locked out without a word. Returns how many were sealed.
+ */
+export async function sealAccountSecrets(storage: Storage): Promise<number> {
+  let sealed = 0
+  for (const a of await storage.accounts.listAccounts()) {
+    if (!a.totpSecret) continue
+    let opened: { secret: string; current: boolean }
+    try {
+      opened = storage.keys.openAccountSecret(a.id, a.totpSecret)
+    } catch {
+      throw new MasterKeyError('The authenticator secrets of the accounts were sealed with another master key: start with the master key they were made with (MASTER_KEY), or set that one as MASTER_KEY_PREVIOUS to seal them again (README, "Master key and backups").')
+    }
+    if (opened.current) continue
+    await storage.accounts.updateAccount(a.id, { totpSecret: storage.keys.sealAccountSecret(a.id, opened.secret) })
+    sealed++
+  }
+  return sealed
 }
 
 export class Accounts {
@@ -99,8 +125,13 @@ export class Accounts {
     let a = await this.pendingActivation(token, now)
     if (!a) return null
     if (!this.opts.requireMfa) return { account: a, totpUri: null, totpSecret: null }
-    if (!a.totpSecret) a = await this.storage.accounts.updateAccount(a.id, { totpSecret: new OTPAuth.Secret({ size: 20 }).base32 }) as AccountRecord
-    const secret = a.totpSecret as string
+    let secret: string
+    if (a.totpSecret) {
+      secret = this.secretOf(a)
+    } else {
+      secret = new OTPAuth.Secret({ size: 20 }).base32
+      a = await this.storage.accounts.updateAccount(a.id, { totpSecret: this.storage.keys.sealAccountSecret(a.id, secret) }) as AccountRecord
+    }
     return { account: a, totpUri: totpOf(a.username, secret).toString(), totpSecret: secret }
   }
 
@@ -148,9 +179,14 @@ export class Accounts {
     throw loginRefused()
   }
 
+  /** The account's TOTP secret, opened. */
+  private secretOf(a: AccountRecord): string {
+    return this.storage.keys.openAccountSecret(a.id, a.totpSecret as string).secret
+  }
+
   /** A valid code for the account's secret, in a step not used before. */
   private async acceptTotp(a: AccountRecord, code: string, now: number): Promise<boolean> {
-    const totp = totpOf(a.username, a.totpSecret as string)
+    const totp = totpOf(a.username, this.secretOf(a))
     const delta = totp.validate({ token: code, timestamp: now, window: 1 })
     if (delta === null) return false
     const step = Math.floor(now / 1000 / TOTP_PERIOD_S) + delta

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { caseRef } from '../log.ts'
 import { aadOf, isSealedBlob, isSealedText, openBlob, openText, sealBlob, sealText } from './sealFormat.js'
 
@@ -35,6 +35,14 @@ export class CaseKeyMissingError extends Error {
     super('the key of this case is missing')
   }
 }
+
+/** The key for accounts' small secrets (TOTP), derived from a master key. */
+function accountSecretsKey(master: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'keukentafel account secrets', KEY_BYTES))
+}
+
+/** What the column of an account secret is called in its AAD. */
+const ACCOUNT_SECRET_COLUMN = 'account.totp_secret'
 
 /** A master key in one of the accepted notations (64 hex characters, or 32 bytes base64url/base64), or null. */
 export function parseMasterKey(raw: string): Buffer | null {
@@ -119,6 +127,9 @@ export class CaseKeys {
   private readonly master: Buffer
   private readonly fingerprint: string
   private readonly cache = new Map<string, Buffer>()
+  /** Accounts' TOTP secrets are sealed with this (from the master key); the previous one opens old ones. */
+  private readonly accountKey: Buffer
+  private readonly previousAccountKey: Buffer | null
   /** Cases whose missing key was already logged (once each). */
   private readonly reportedMissing = new Set<string>()
 
@@ -127,6 +138,8 @@ export class CaseKeys {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     this.master = resolveMaster(opts)
     this.fingerprint = fingerprintOf(this.master)
+    this.accountKey = accountSecretsKey(this.master)
+    this.previousAccountKey = opts.previous ? accountSecretsKey(opts.previous) : null
     this.rewrapAll()
   }
 
@@ -252,6 +265,27 @@ export class CaseKeys {
    */
   vanished(): string[] {
     return [...this.cache.keys()].filter((id) => !fs.existsSync(this.fileOf(id)))
+  }
+
+  /** Seal an account's TOTP secret for storage (a database backup never holds it readable). */
+  sealAccountSecret(accountId: string, secret: string): string {
+    return sealText(this.accountKey, aadOf(accountId, ACCOUNT_SECRET_COLUMN), secret)
+  }
+
+  /**
+   * An account's TOTP secret as stored: opened with the master key, or with MASTER_KEY_PREVIOUS
+   * during a rotation; plaintext from before sealing as is. `current` is false when it should be
+   * sealed again with the current master key. Throws SealError when no key opens it.
+   */
+  openAccountSecret(accountId: string, stored: string): { secret: string; current: boolean } {
+    if (!isSealedText(stored)) return { secret: stored, current: false }
+    const aad = aadOf(accountId, ACCOUNT_SECRET_COLUMN)
+    try {
+      return { secret: openText(this.accountKey, aad, stored), current: true }
+    } catch (err) {
+      if (!this.previousAccountKey) throw err
+      return { secret: openText(this.previousAccountKey, aad, stored), current: false }
+    }
   }
 
   /** Seal a text column's value for storage. Throws CaseKeyMissingError without a key. */

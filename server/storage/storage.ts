@@ -8,6 +8,7 @@
 import type { AccountRole, AuditGround, ListedSnapshot, Meeting, MeetingActor, MeetingParticipant } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
 import type { AccountStore } from './accountStore.ts'
+import type { CaseKeys } from './caseKeys.ts'
 import type { SnapshotMeta, SnapshotSummary } from '../../shared/snapshotApi.ts'
 import type { DocLog } from './docLog.ts'
 import type { StorageHealth } from './health.ts'
@@ -216,6 +217,8 @@ export interface Storage extends SettingsStore, CaseStore, InviteStore, SessionS
   readonly docLog: DocLog
   readonly health: StorageHealth
   readonly accounts: AccountStore
+  /** Per-case keys and the sealing of accounts' secrets (caseKeys.ts). */
+  readonly keys: CaseKeys
   /** Write whatever waits in memory (audit entries); true when nothing is left waiting. */
   retryPending(): Promise<boolean>
   close(): Promise<void>
