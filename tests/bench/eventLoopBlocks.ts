@@ -190,10 +190,11 @@ async function largestAccepted(
   return { bytes, times, refusal }
 }
 
-export async function eventLoopBlocks(): Promise<BlockFigures> {
+/** `env` adds settings (DATABASE_URL: the same on PostgreSQL storage). */
+export async function eventLoopBlocks(env: Record<string, string> = {}): Promise<BlockFigures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-blocks-'))
   const settings = readSettings(
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: `${BENCH_ORG_KEY}-coordinator`, LOG_LEVEL: 'silent' },
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ORG_KEY: BENCH_ORG_KEY, COORDINATOR_KEY: `${BENCH_ORG_KEY}-coordinator`, LOG_LEVEL: 'silent', ...env },
     { clientDir: dataDir },
   )
   const server = await startServer(settings)
@@ -322,6 +323,11 @@ export function printBlocks(f: BlockFigures): void {
     else console.log(row([r.kind, r.bytes.toLocaleString('en'), String(r.runs), ms(r.worstMs), ms(r.medianMs)], widths))
   }
   for (const r of f.rows) if (r.refused === undefined && r.note) console.log(`  ${r.kind}: ${r.note}`)
+  printCompactionDelay(f, 'SQLite')
+}
+
+/** The longest event-loop delay while small updates make the server compact the large case. */
+export function printCompactionDelay(f: BlockFigures, storage: string): void {
   const compacted = f.logRowsAfterSmallUpdates < RUNS_SMALL_UPDATES ? `compacted: ${f.logRowsAfterSmallUpdates} log rows left` : 'NOT compacted'
-  console.log(`  Longest event-loop delay over the ${RUNS_SMALL_UPDATES.toLocaleString('en')} small updates into the large case (${compacted}): ${ms(f.smallUpdatesLoopDelayMs)}`)
+  console.log(`  Longest event-loop delay over the ${RUNS_SMALL_UPDATES.toLocaleString('en')} small updates into the large case, ${storage} (${compacted}): ${ms(f.smallUpdatesLoopDelayMs)}`)
 }

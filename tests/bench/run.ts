@@ -15,7 +15,9 @@ import os from 'node:os'
 import { browserBench } from './browserBench.ts'
 import { instancesBench } from './instances.ts'
 import { dragGrowth } from './docGrowth.ts'
-import { eventLoopBlocks, printBlocks } from './eventLoopBlocks.ts'
+import { eventLoopBlocks, printBlocks, printCompactionDelay } from './eventLoopBlocks.ts'
+import { startPostgres } from '../helpers/postgres.ts'
+import { randomBytes } from 'node:crypto'
 import { loadScenarios } from './loadScenarios.ts'
 import { snapshotAndDiff } from './snapshotDiff.ts'
 import { printStorage, storageThroughput } from './storageThroughput.ts'
@@ -53,6 +55,14 @@ async function main(): Promise<void> {
     blocks: await section('blocks', wanted, async () => {
       const b = await eventLoopBlocks()
       printBlocks(b)
+      // The same series on PostgreSQL storage: its compaction folds in a worker thread too.
+      const pg = await startPostgres()
+      try {
+        const url = await pg.createDatabase('bench_blocks')
+        printCompactionDelay(await eventLoopBlocks({ DATABASE_URL: url, MASTER_KEY: randomBytes(32).toString('hex') }), 'PostgreSQL')
+      } finally {
+        await pg.stop()
+      }
       return b
     }),
     storage: await section('storage', wanted, async () => {
