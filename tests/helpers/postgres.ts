@@ -13,6 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import * as Y from 'yjs'
+import pg from 'pg'
 import { freePort } from './ports.ts'
 import { storedDoc } from './db.ts'
 
@@ -199,4 +200,15 @@ export async function storedCaseDoc(server: { dataDir: string; storage: { docLog
   const doc = new Y.Doc()
   for (const blob of stored.state ? [stored.state, ...stored.updates] : stored.updates) Y.applyUpdate(doc, blob.data)
   return doc
+}
+
+/** One statement on a PostgreSQL database by URL (a connection of its own); the rows. */
+export async function pgQuery<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    return (await c.query<R>(sql, params)).rows
+  } finally {
+    await c.end()
+  }
 }

@@ -43,7 +43,14 @@ export async function startTestServer(opts: { dataDir?: string; rooms?: RoomMana
     { clientDir: path.resolve(process.env.KT_CLIENT_DIR ?? 'dist/client') },
   )
   const server = await startServer(settings, { logger: pino({ level: 'silent' }), rooms: opts.rooms, limits: opts.limits })
-  const team = await server.storage.accounts.findTeamByName(TEST_TEAM) ?? await server.storage.accounts.createTeam(TEST_TEAM, Date.now())
+  // Two instances of one installation may start at once: the one that loses the race finds the team.
+  const accounts = server.storage.accounts
+  const team = await accounts.findTeamByName(TEST_TEAM)
+    ?? await accounts.createTeam(TEST_TEAM, Date.now()).catch(async (err: unknown) => {
+      const made = await accounts.findTeamByName(TEST_TEAM)
+      if (!made) throw err
+      return made
+    })
   return Object.assign(server, { dataDir, teamId: team.id, stop: () => server.close() })
 }
 

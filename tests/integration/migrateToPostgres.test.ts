@@ -17,7 +17,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import pg from 'pg'
 import * as Y from 'yjs'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,7 +27,7 @@ import { addItem, listItems } from '../../shared/doc.ts'
 import { addAccount, nextCode, session, type TestAccount } from '../helpers/accounts.ts'
 import { downgradeDatabase, storageWithCase } from '../helpers/db.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts'
+import { pgQuery, startPostgres, type TestPostgres } from '../helpers/postgres.ts'
 import { freePort } from '../helpers/ports.ts'
 import { api, connect, stateOf, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
 
@@ -75,16 +74,6 @@ function runTool(args: string[], env: Record<string, string>): Promise<{ code: n
   })
 }
 
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return (await c.query<R>(sql, params)).rows
-  } finally {
-    await c.end()
-  }
-}
-
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
@@ -105,7 +94,7 @@ function sqliteCounts(dataDir: string): Record<string, number> {
 }
 async function pgCounts(url: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
-  for (const t of TABLES) out[t] = Number((await query<{ n: string }>(url, `SELECT count(*) AS n FROM ${t}`))[0]?.n)
+  for (const t of TABLES) out[t] = Number((await pgQuery<{ n: string }>(url, `SELECT count(*) AS n FROM ${t}`))[0]?.n)
   return out
 }
 
@@ -245,7 +234,7 @@ describe('npm run migrate-to-postgres', () => {
       expect(before.counts[t], t).toBeGreaterThan(0)
     }
     // Sealed bytes stay sealed: the marker is in no row of the target.
-    const titles = await query<{ title: string }>(target, 'SELECT title FROM cases')
+    const titles = await pgQuery<{ title: string }>(target, 'SELECT title FROM cases')
     expect(titles.every((t) => !t.title.includes(MARKER))).toBe(true)
   }, 120_000)
 
@@ -295,9 +284,9 @@ describe('npm run migrate-to-postgres', () => {
       expect(fs.existsSync(path.join(keyDir, `${erased}.key`))).toBe(false)
       for (const table of ['cases', 'case_state', 'case_updates', 'snapshots', 'meetings', 'invites']) {
         const col = table === 'cases' ? 'id' : 'case_id'
-        expect(await query(target, `SELECT 1 FROM ${table} WHERE ${col} = $1`, [erased]), table).toEqual([])
+        expect(await pgQuery(target, `SELECT 1 FROM ${table} WHERE ${col} = $1`, [erased]), table).toEqual([])
       }
-      expect((await query(target, 'SELECT 1 FROM audit WHERE case_id = $1 AND action = $2', [erased, 'case.erase'])).length).toBe(1)
+      expect((await pgQuery(target, 'SELECT 1 FROM audit WHERE case_id = $1 AND action = $2', [erased, 'case.erase'])).length).toBe(1)
 
       // An edit after the move is stored past the compacted position and survives a restart.
       addItem(a.doc, { kind: 'wish', text: 'na de verhuizing', pos: { x: 9, y: 9 }, author })
@@ -311,7 +300,7 @@ describe('npm run migrate-to-postgres', () => {
       const a = client(again, caseA)
       await synced(a)
       expect(listItems(a.doc).map((i) => i.text)).toContain('na de verhuizing')
-      const maxAudit = Number((await query<{ m: string }>(target, 'SELECT max(id) AS m FROM audit'))[0]?.m)
+      const maxAudit = Number((await pgQuery<{ m: string }>(target, 'SELECT max(id) AS m FROM audit'))[0]?.m)
       expect(maxAudit).toBeGreaterThan(before.counts.audit)
     } finally {
       for (const c of clients.splice(0)) c.destroy()
@@ -341,7 +330,7 @@ describe('what the tool refuses', () => {
     expect(r.stderr).toMatch(/schema version 9; this version of Keukentafel writes 10/)
     expect(r.stderr).toMatch(/Start this version of Keukentafel once on the SQLite database/)
     // Nothing was written: not even the schema.
-    expect(await query(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
+    expect(await pgQuery(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
   }, 60_000)
 
   it('wrong paths, a wrong URL, an unreachable PostgreSQL, another master key, an unknown table or a foreign database, with clear messages', async () => {
@@ -371,18 +360,18 @@ describe('what the tool refuses', () => {
     db.exec('CREATE TABLE future_things (id TEXT PRIMARY KEY)')
     db.close()
     await expect(migrateToPostgres({ from: future, to: url, env: {} })).rejects.toThrow(/the SQLite table future_things is not mapped.*Nothing was written/)
-    expect(await query(url, 'SELECT 1 FROM cases')).toEqual([])
+    expect(await pgQuery(url, 'SELECT 1 FROM cases')).toEqual([])
 
     // Another master key than the one the case keys are wrapped with: refused before anything is written.
     const untouched = await freshDatabase()
     await expect(migrateToPostgres({ from: dir, to: untouched, env: { MASTER_KEY: randomBytes(32).toString('hex') } })).rejects.toThrow(/wrapped with another master key/)
-    expect(await query(untouched, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
+    expect(await pgQuery(untouched, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
 
     // A database of another program is not written into.
     const foreign = await freshDatabase()
-    await query(foreign, 'CREATE TABLE customers (id TEXT)')
+    await pgQuery(foreign, 'CREATE TABLE customers (id TEXT)')
     await expect(migrateToPostgres({ from: dir, to: foreign, env: {} })).rejects.toThrow(/not empty: it holds 1 table\(s\) that are not Keukentafel's/)
-    expect(await query(foreign, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
+    expect(await pgQuery(foreign, "SELECT 1 FROM information_schema.tables WHERE table_name = 'cases'")).toEqual([])
 
     // The small installation itself moves (its generated master key in DATA_DIR is found).
     const done = await migrateToPostgres({ from: dir, to: url, env: {} })

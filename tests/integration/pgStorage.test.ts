@@ -14,14 +14,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
-import pg from 'pg'
 import * as Y from 'yjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { addItem, listItems } from '../../shared/doc.ts'
 import { ApiError } from '../../shared/apiErrors.ts'
 import { api, connect, createCase, startTestServer, synced, tempDir, TEST_ORG_KEY, type TestClient, type TestServer } from '../helpers/server.ts'
 import type { PgStorage } from '../../server/storage/pg/pgStorage.ts'
-import { postgresBinDir, startPostgres, type TestPostgres } from '../helpers/postgres.ts'
+import { pgQuery, postgresBinDir, startPostgres, type TestPostgres } from '../helpers/postgres.ts'
 
 const run = promisify(execFile)
 const author = { name: 'Sanne', org: 'Sociaal wijkteam', role: 'professional' as const }
@@ -63,16 +62,6 @@ function client(s: { url: string }, caseId: string): TestClient {
   return c
 }
 
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return (await c.query<R>(sql, params)).rows
-  } finally {
-    await c.end()
-  }
-}
-
 async function healthz(url: string): Promise<{ status: number; body: any }> {
   const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })
   return { status: r.status, body: await r.json() }
@@ -83,7 +72,7 @@ describe('PostgreSQL storage', () => {
     const url = await freshDatabase()
     const keyDir = tempDir('kt-keys-')
     const [a, b] = await Promise.all([start(url, keyDir), start(url, keyDir)])
-    const versions = await query<{ version: number }>(url, 'SELECT version FROM schema_migrations ORDER BY version')
+    const versions = await pgQuery<{ version: number }>(url, 'SELECT version FROM schema_migrations ORDER BY version')
     expect(versions.length).toBeGreaterThan(0)
     expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length)
     // Both serve the same data.
@@ -93,7 +82,7 @@ describe('PostgreSQL storage', () => {
     await b.stop()
     servers.splice(0)
     const again = await start(url, keyDir)
-    expect(await query(url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(versions)
+    expect(await pgQuery(url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(versions)
     expect((await api(again.url, 'GET', `/api/cases/${caseId}`)).body.title).toBe('Gedeeld')
   })
 
@@ -108,7 +97,7 @@ describe('PostgreSQL storage', () => {
     addItem(c.doc, { kind: 'problem', text: `kaart ${marker}`, pos: { x: 0, y: 0 }, author })
     expect((await api(srv.url, 'POST', `/api/cases/${caseId}/snapshots`, { body: { label: `Momentopname ${marker}`, savedBy: marker } })).status).toBe(201)
     // Stored: the update and the snapshot are in the database (sealed).
-    await vi.waitFor(async () => expect(Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM case_updates WHERE case_id = $1', [caseId]))[0]?.n)).toBeGreaterThan(0), { timeout: STEP_TIMEOUT_MS })
+    await vi.waitFor(async () => expect(Number((await pgQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM case_updates WHERE case_id = $1', [caseId]))[0]?.n)).toBeGreaterThan(0), { timeout: STEP_TIMEOUT_MS })
     const dump = path.join(tempDir('kt-dump-'), 'before.sql')
     await run(path.join(postgresBinDir(), 'pg_dump'), ['--dbname', url, '--file', dump])
     const dumped = fs.readFileSync(dump, 'utf8')
@@ -121,18 +110,18 @@ describe('PostgreSQL storage', () => {
     expect(fs.existsSync(path.join(keyDir, `${caseId}.key`))).toBe(false)
     expect((srv.storage as PgStorage).keys.get(caseId)).toBeNull()
     // No text or bytea column of any table holds the marker or the case's rows.
-    const columns = await query<{ table_name: string; column_name: string; data_type: string }>(url,
+    const columns = await pgQuery<{ table_name: string; column_name: string; data_type: string }>(url,
       `SELECT table_name, column_name, data_type FROM information_schema.columns
        WHERE table_schema = 'public' AND data_type IN ('text', 'bytea', 'character varying')`)
     expect(columns.length).toBeGreaterThan(10)
     for (const col of columns) {
       const asText = col.data_type === 'bytea' ? `encode("${col.column_name}", 'escape')` : `"${col.column_name}"`
-      const hits = await query(url, `SELECT 1 FROM "${col.table_name}" WHERE ${asText} LIKE $1 LIMIT 1`, [`%${marker}%`])
+      const hits = await pgQuery(url, `SELECT 1 FROM "${col.table_name}" WHERE ${asText} LIKE $1 LIMIT 1`, [`%${marker}%`])
       expect(hits, `${col.table_name}.${col.column_name}`).toEqual([])
     }
     for (const table of ['cases', 'case_state', 'case_updates', 'snapshots', 'invites']) {
       const idColumn = table === 'cases' ? 'id' : 'case_id'
-      expect(await query(url, `SELECT 1 FROM ${table} WHERE ${idColumn} = $1`, [caseId]), table).toEqual([])
+      expect(await pgQuery(url, `SELECT 1 FROM ${table} WHERE ${idColumn} = $1`, [caseId]), table).toEqual([])
     }
   })
 
@@ -154,7 +143,7 @@ describe('PostgreSQL storage', () => {
     const first = await snap('een', 40)
     addItem(c.doc, { kind: 'wish', text: 'nog een', pos: { x: 0, y: 9 }, author })
     const second = await snap('twee', 41)
-    const rows = await query<{ id: string; base_id: string | null; n: number }>(url, 'SELECT id, base_id, length(state) AS n FROM snapshots WHERE case_id = $1', [caseId])
+    const rows = await pgQuery<{ id: string; base_id: string | null; n: number }>(url, 'SELECT id, base_id, length(state) AS n FROM snapshots WHERE case_id = $1', [caseId])
     const row = (id: string) => rows.find((r) => r.id === id)
     expect(row(first.id)?.base_id).toBeNull()
     expect(row(second.id)?.base_id).toBe(first.id)
@@ -167,7 +156,7 @@ describe('PostgreSQL storage', () => {
     doc.destroy()
     // The base goes: its dependent becomes full and still opens.
     await srv.storage.deleteSnapshots(caseId, [first.id])
-    expect((await query<{ base_id: string | null }>(url, 'SELECT base_id FROM snapshots WHERE id = $1', [second.id]))[0]?.base_id).toBeNull()
+    expect((await pgQuery<{ base_id: string | null }>(url, 'SELECT base_id FROM snapshots WHERE id = $1', [second.id]))[0]?.base_id).toBeNull()
     const again = new Y.Doc()
     Y.applyUpdate(again, (await srv.storage.getSnapshotState(caseId, second.id))!.state)
     expect(listItems(again)).toHaveLength(41)
