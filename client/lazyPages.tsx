@@ -6,6 +6,7 @@
  */
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react'
 import { useI18n } from './i18n.ts'
+import { loadBoardPage } from './casePrefetch.ts'
 
 /** React.lazy for a module's named export. */
 function lazyNamed<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
@@ -13,7 +14,7 @@ function lazyNamed<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] 
   return lazy(async () => ({ default: (await load())[name] as ComponentType<any> })) as unknown as M[K]
 }
 
-export const BoardPage = lazyNamed(() => import('./pages/BoardPage.tsx'), 'BoardPage')
+export const BoardPage = lazyNamed(loadBoardPage, 'BoardPage')
 export const SnapshotPage = lazyNamed(() => import('./pages/SnapshotPage.tsx'), 'SnapshotPage')
 export const ComparePage = lazyNamed(() => import('./pages/ComparePage.tsx'), 'ComparePage')
 export const PrintPage = lazyNamed(() => import('./pages/PrintPage.tsx'), 'PrintPage')

@@ -20,7 +20,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent a
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import {
-  DefaultContextMenu, DefaultStylePanel, Tldraw, atom, createTLCurrentUser, createTLStore, defaultBindingUtils,
+  DefaultContextMenu, DefaultStylePanel, Tldraw, atom, createTLCurrentUser, createTLSchemaFromUtils, createTLStore, defaultBindingUtils,
   defaultShapeUtils, react, toRichText, useEditor, useValue,
   type Editor, type TLComponents, type TLEventInfo, type TLShape, type TLUiOverrides, type TLUserPreferences,
 } from 'tldraw'
@@ -35,6 +35,7 @@ import { useMeetingView } from '../meeting/view.ts'
 import { MESSAGES, fill, useI18n } from '../i18n.ts'
 import { BoardContext, writeUi, type BoardContextValue } from './context.ts'
 import { boardShapeUtils } from './shapes/index.ts'
+import { drawingShapeUtils } from './shapes/drawingUtils.tsx'
 import { ENTITY_SHAPE_TYPES, ITEM_TYPE, type ItemShape } from './shapes/defs.ts'
 import { mayChangeShared, mayEditCard } from './rights.ts'
 import { entityIdOf, shapeIdFor } from './bridge/ids.ts'
@@ -69,6 +70,31 @@ export interface BoardProps {
 
 // Fonts, icons and translations come from our own server (bundled by Vite), never from a CDN.
 const assetUrls = getAssetUrlsByImport()
+let schema: ReturnType<typeof createTLSchemaFromUtils> | null = null
+/**
+ * The board's store schema, made once per page (sorting tldraw's migrations takes tens of ms).
+ * The case page makes it in a task of its own as soon as this code is there, so mounting the
+ * board does not have to.
+ */
+export function boardSchema(): ReturnType<typeof createTLSchemaFromUtils> {
+  schema ??= createTLSchemaFromUtils({ shapeUtils: [...defaultShapeUtils, ...boardShapeUtils], bindingUtils: defaultBindingUtils })
+  return schema
+}
+
+/**
+ * tldraw fetches its interface texts (English, then the board's language) only when it mounts:
+ * two round trips in the middle of the first screen. Asked for earlier, they come from the
+ * browser's cache then (/assets/ files are cached for a year).
+ */
+export function preloadBoardTexts(locale: 'nl' | 'en'): void {
+  const urls = assetUrls.translations as Partial<Record<string, string>>
+  for (const url of new Set([urls.en, urls[locale]])) {
+    if (url) fetch(url, { referrerPolicy: 'strict-origin-when-cross-origin' }).catch(() => { /* tldraw asks again */ })
+  }
+}
+
+/** Our shapes, and tldraw's drawing shapes without the up-front pattern-fill work (./shapes/drawingUtils.tsx). */
+const tldrawShapeUtils = [...boardShapeUtils, ...drawingShapeUtils]
 
 /** Tools that only look (select, pan, zoom): allowed whether or not 'Tekenen' is on. */
 const LOOKING_TOOLS = new Set(['select', 'hand', 'zoom', 'laser'])
@@ -133,9 +159,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
   const { t } = useI18n()
   const view = useMeetingView()
   const residentMode = view.residentMode
-  const [store] = useState(() =>
-    createTLStore({ shapeUtils: [...defaultShapeUtils, ...boardShapeUtils], bindingUtils: defaultBindingUtils }),
-  )
+  const [store] = useState(() => createTLStore({ schema: boardSchema() }))
   const [editor, setEditor] = useState<Editor | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [drawingOn, setDrawingOn] = useState(false)
@@ -175,13 +199,16 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     return () => onEditorRef.current?.(null)
   }, [editor])
 
-  useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, locale, undo, onError: onBridgeError })
-  // The bridge has placed the cards (its effect ran first): editable from the next frame (the benchmark reads the mark).
+  // The bridge places the cards a task after tldraw mounted (not in the same long task); then the
+  // opening view is chosen and the board is editable from the next frame (the benchmark reads the mark).
+  const [placed, setPlaced] = useState<Editor | null>(null)
+  useBoardBridge({ editor, store, doc, awareness, me: meStable, readOnly, strings, locale, undo, onError: onBridgeError, onPlaced: setPlaced })
+  const ready = !!editor && placed === editor
   useEffect(() => {
-    if (!editor || readOnly) return
+    if (!ready || readOnly) return
     const frame = requestAnimationFrame(() => markOnce(MARK_EDITABLE))
     return () => cancelAnimationFrame(frame)
-  }, [editor, readOnly])
+  }, [ready, readOnly])
 
   const templateId = readMeta(doc).templateId
   const scale = getTemplate(templateId)?.scale ?? null
@@ -345,9 +372,9 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
     if (editor && !drawing && !LOOKING_TOOLS.has(editor.getCurrentToolId())) editor.setCurrentTool('select')
   }, [editor, drawing])
 
-  // The opening view (and again when resident mode is switched on a shared screen).
+  // The opening view, once the cards are placed (and again when resident mode is switched on a shared screen).
   useEffect(() => {
-    if (!editor) return
+    if (!editor || !ready) return
     const frame = requestAnimationFrame(() => {
       if (present.presenter && present.following) return
       // The comparison view marks changes anywhere on the board: it opens on the whole board.
@@ -355,7 +382,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
       else showDefaultView(editor, doc, residentMode ? 'resident' : 'professional')
     })
     return () => cancelAnimationFrame(frame)
-  }, [editor, doc, residentMode]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [editor, ready, doc, residentMode]) // eslint-disable-line react-hooks/exhaustive-deps
 
   // Presenting: large text on the presenter's own screen.
   const startPresenting = useCallback(() => {
@@ -485,7 +512,7 @@ export function Board({ doc, awareness, me, readOnly, locale, licenseKey, highli
               <RemoteDragsContext.Provider value={awareness}>
               <Tldraw
                 store={store}
-                shapeUtils={boardShapeUtils}
+                shapeUtils={tldrawShapeUtils}
                 onMount={onMount}
                 locale={locale}
                 user={user}

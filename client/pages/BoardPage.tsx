@@ -3,19 +3,18 @@
  * board and the plan view side by side on a wide screen, or the plan view as the main view with
  * the board one tab away on a phone or at 200 % zoom. Provides the meeting view (client/meeting).
  */
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { startTransition, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Me } from '../../shared/api.ts'
 import type { Role } from '../../shared/schema.ts'
 import { colorFor, type PresenceUser } from '../../shared/awareness.ts'
-import { api, ApiFailure } from '../api.ts'
-import { useCaseConnection } from '../connection.ts'
+import { loadBoard, takeCaseAccess } from '../casePrefetch.ts'
+import { dropEarlyConnection, useCaseConnection } from '../connection.ts'
 import { useI18n, type MessageKey } from '../i18n.ts'
-import { forgetInviteToken, hasJoined, loadIdentity, loadInviteToken, rememberJoined, rememberNext, type Identity } from '../identity.ts'
+import { hasJoined, loadIdentity, rememberNext, type Identity } from '../identity.ts'
 import { PageShell } from '../components/PageShell.tsx'
 import { ACCESS_PROBLEM_TEXT, accessProblem, type AccessProblem } from '../access.ts'
 import { CloseCode } from '../../shared/closeCodes.ts'
 import { navigate } from '../router.ts'
-import { Board } from '../board/Board.tsx'
 import { ConnectionBadge } from '../components/ConnectionBadge.tsx'
 import { InviteDialog } from '../components/InviteDialog.tsx'
 import { LocaleSwitch } from '../components/LocaleSwitch.tsx'
@@ -43,17 +42,19 @@ export function BoardPage({ caseId, licenseKey }: { caseId: string; licenseKey?:
   useEffect(() => {
     let live = true
     setAccess('loading')
-    redeemLegacyInvite(caseId)
-      .then(() => Promise.all([api.me(null, caseId), api.getCase(caseId)]))
+    // The first time, the check started with the page (client/casePrefetch.ts); a retry asks anew.
+    takeCaseAccess(caseId)
       .then(([me, c]) => {
         if (!live) return
         // Administrators and data-protection officers have no role in a case's document.
+        if (me.role === null) dropEarlyConnection(caseId)
         setAccess(me.role === null ? { problem: 'forbidden' } : { me: { ...me, role: me.role }, title: c.title, archivedAt: c.archivedAt ?? null })
       })
       .catch((err: unknown) => {
         if (!live) return
         // Without a valid session: a browser that joined this case by invite is told the
         // invitation is no longer valid; anyone else is asked to log in.
+        dropEarlyConnection(caseId)
         const problem = accessProblem(err, false)
         setAccess({ problem: problem === 'login' && hasJoined(caseId) ? 'expired' : problem })
       })
@@ -98,6 +99,7 @@ function LiveBoard(props: { caseId: string; token: string | null; me: CaseMe; ti
   const { caseId, token, me, title, archivedAt, identity, licenseKey } = props
   const { t, locale } = useI18n()
   const conn = useCaseConnection(caseId, token)
+  const boardCode = useBoardCode(locale)
   const [inviting, setInviting] = useState(false)
   const wide = useMediaQuery(WIDE_LAYOUT)
   const [tab, setTab] = useState<BoardTab>('plan')
@@ -139,9 +141,21 @@ function LiveBoard(props: { caseId: string; token: string | null; me: CaseMe; ti
     { key: 'snapshots' as const, label: t('tabSnapshots'), testId: 'tab-snapshots' },
   ]
   const live = conn && conn.synced && !conn.fatalCode ? conn : null
+  // The board (tldraw) mounts after the page with the plan view is drawn (and once its code is
+  // there): separate main-thread tasks instead of one long one when the document arrives, and
+  // the canvas measures a page that is laid out already.
+  const boardShown = useAfterPaint(!!live && !!boardCode && boardCode !== 'failed')
+  const Board = boardCode && boardCode !== 'failed' ? boardCode.Board : null
   const board = live && (
     <div className="board-area">
-      <Board doc={live.doc} awareness={live.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} onEditor={setEditor} onPresentingChange={setPresenting} />
+      {boardShown && Board && (
+        <Board doc={live.doc} awareness={live.provider.awareness} me={user} readOnly={readOnly} locale={locale} licenseKey={licenseKey} onEditor={setEditor} onPresentingChange={setPresenting} />
+      )}
+      {boardCode === 'failed' && (
+        <p role="alert" className="error centered" data-testid="board-load-error">
+          {t('error')} <button type="button" onClick={() => location.reload()}>{t('reload')}</button>
+        </p>
+      )}
     </div>
   )
   return (
@@ -248,6 +262,57 @@ function Collapsible({ narrow, summary, children }: { narrow: boolean; summary: 
 /** Board and plan side by side from this width (CSS px); below it (phones, 200 % zoom) the plan view is the main view. */
 const WIDE_LAYOUT = '(min-width: 1000px)'
 
+type BoardModule = Awaited<ReturnType<typeof loadBoard>>
+
+/**
+ * The board's code (tldraw: a chunk of its own, started beside this page's, client/casePrefetch.ts),
+ * or null while it loads. Not React.lazy: a lazy component suspends even when its code is there,
+ * and React then holds the new content back for a moment. Once it is there, tldraw's interface
+ * texts are asked for and the board's store schema is made in a task of its own (often while
+ * the document is still on its way).
+ */
+function useBoardCode(locale: 'nl' | 'en'): BoardModule | 'failed' | null {
+  const [code, setCode] = useState<BoardModule | 'failed' | null>(null)
+  useEffect(() => {
+    let live = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    loadBoard().then((m) => {
+      if (!live) return
+      setCode(m)
+      m.preloadBoardTexts(locale)
+      timer = setTimeout(m.boardSchema, 0)
+    }, (err: unknown) => {
+      console.warn('[board] code did not load', err)
+      if (live) setCode('failed')
+    })
+    return () => {
+      live = false
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }, []) // eslint-disable-line react-hooks/exhaustive-deps -- the texts of the language shown first
+  return code
+}
+
+/** True from the first task after the next frame was drawn once `on` is true (false again when it is not). */
+function useAfterPaint(on: boolean): boolean {
+  const [after, setAfter] = useState(false)
+  useEffect(() => {
+    if (!on) {
+      setAfter(false)
+      return
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    // requestAnimationFrame runs just before the frame is drawn; a timeout set there runs after it.
+    // As a transition, React renders the new part in slices (only its commit is one task).
+    const frame = requestAnimationFrame(() => { timer = setTimeout(() => startTransition(() => setAfter(true)), 0) })
+    return () => {
+      cancelAnimationFrame(frame)
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }, [on])
+  return on && after
+}
+
 function readSession(key: string): boolean | null {
   try {
     const v = sessionStorage.getItem(key)
@@ -276,22 +341,4 @@ const NO_RELOAD: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidde
 function fatalMessage(code: number, t: (k: MessageKey) => string): string {
   const key = `fatal_${code}` as MessageKey
   return key in { fatal_4400: 1, fatal_4401: 1, fatal_4403: 1, fatal_4404: 1, fatal_4410: 1, fatal_4413: 1, fatal_4414: 1, fatal_4422: 1, fatal_4426: 1, fatal_4429: 1 } ? t(key) : `${t('error')} (${code})`
-}
-
-/**
- * Versions before case sessions kept the invite token in localStorage: redeem it once for the
- * case session cookie, then delete it (also when the server refuses it: it is of no use then).
- * Offline, rate-limited or on a server error, it stays for the next attempt.
- */
-async function redeemLegacyInvite(caseId: string): Promise<void> {
-  const old = loadInviteToken(caseId)
-  if (!old) return
-  try {
-    await api.redeemInvite(old)
-    rememberJoined(caseId)
-  } catch (err) {
-    if (!(err instanceof ApiFailure) || err.status === 0 || err.status === 429 || err.status >= 500) return
-    rememberJoined(caseId)
-  }
-  forgetInviteToken(caseId)
 }

@@ -31,9 +31,11 @@ export interface BridgeArgs {
   onError: (err: unknown) => void
   /** A deletion the user may not do was refused (a resident deleting what someone else added). */
   onDeleteRefused?: (itemId: string) => void
+  /** Called once the document's cards are first placed on the canvas (after each new editor). */
+  onPlaced?: (editor: Editor) => void
 }
 
-export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, strings, locale, undo, onError, onDeleteRefused }: BridgeArgs): void {
+export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, strings, locale, undo, onError, onDeleteRefused, onPlaced }: BridgeArgs): void {
   const lang: Locale = locale ?? (strings.kind.problem === stringsFor('en').kind.problem ? 'en' : 'nl')
   // Who new items are by follows the meeting view ('Inwoner aan het woord') without rebinding.
   const view = useMeetingView()
@@ -41,6 +43,10 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
   viewRef.current = view
   const refusedRef = useRef(onDeleteRefused)
   refusedRef.current = onDeleteRefused
+  const placedRef = useRef(onPlaced)
+  placedRef.current = onPlaced
+  /** The editor whose cards were placed (a new editor places them anew). */
+  const placedFor = useRef<Editor | null>(null)
 
   // Document <-> store.
   useEffect(() => {
@@ -48,42 +54,65 @@ export function useBoardBridge({ editor, store, doc, awareness, me, readOnly, st
     editor.updateInstanceState({ isReadonly: readOnly })
     // Which cards may be edited in place (ItemShapeUtil.canEdit asks through the editor).
     setEditorRole(editor, me.role)
-    const measurer = createDomMeasurer(editor.getContainer())
-    const isHeld = (id: TLShapeId) => editor.isIn('select.translating') && editor.getSelectedShapeIds().includes(id)
-    const offProtect = protectEntities(store, { doc, role: me.role, onRefused: (id) => refusedRef.current?.(id) })
-    const docToStore = bindDocToStore(doc, store, { locale: lang, measurer, isHeld, onError })
-    const onFonts = () => docToStore.relayout()
-    document.fonts?.addEventListener?.('loadingdone', onFonts)
-    const offs: (() => void)[] = [
-      () => setEditorRole(editor, null), offProtect, docToStore, () => measurer.dispose(), () => document.fonts?.removeEventListener?.('loadingdone', onFonts),
-    ]
-    if (!readOnly) {
-      const person = { name: me.name, org: me.org, role: me.role }
-      const writer = bindStoreToDoc(store, doc, {
-        isInteracting: () => editor.inputs.getIsPointing() || editor.inputs.getIsDragging(),
-        author: () => authorForNewItem(viewRef.current.me.name ? viewRef.current : { residentSpeaking: viewRef.current.residentSpeaking, me: person }),
-        by: person,
-        layout: () => docToStore.layout(),
-        onSettled: () => docToStore.relayout(),
-        onError,
-      })
-      const onEvent = (info: { type: string; name: string }) => {
-        if (info.type !== 'pointer') return
-        // Each gesture is its own undo step; its end is written at once, and every card goes
-        // back to its place (or to the one it was dropped in).
-        if (info.name === 'pointer_down') undo.stopCapturing()
-        if (info.name === 'pointer_up') {
-          setTimeout(() => {
-            writer.flush()
-            docToStore.relayout()
-          }, 0)
+    const bind = (): (() => void) => {
+      const measurer = createDomMeasurer(editor.getContainer())
+      const isHeld = (id: TLShapeId) => editor.isIn('select.translating') && editor.getSelectedShapeIds().includes(id)
+      const offProtect = protectEntities(store, { doc, role: me.role, onRefused: (id) => refusedRef.current?.(id) })
+      const docToStore = bindDocToStore(doc, store, { locale: lang, measurer, isHeld, onError })
+      const onFonts = () => docToStore.relayout()
+      document.fonts?.addEventListener?.('loadingdone', onFonts)
+      const offs: (() => void)[] = [
+        offProtect, docToStore, () => measurer.dispose(), () => document.fonts?.removeEventListener?.('loadingdone', onFonts),
+      ]
+      if (!readOnly) {
+        const person = { name: me.name, org: me.org, role: me.role }
+        const writer = bindStoreToDoc(store, doc, {
+          isInteracting: () => editor.inputs.getIsPointing() || editor.inputs.getIsDragging(),
+          author: () => authorForNewItem(viewRef.current.me.name ? viewRef.current : { residentSpeaking: viewRef.current.residentSpeaking, me: person }),
+          by: person,
+          layout: () => docToStore.layout(),
+          onSettled: () => docToStore.relayout(),
+          onError,
+        })
+        const onEvent = (info: { type: string; name: string }) => {
+          if (info.type !== 'pointer') return
+          // Each gesture is its own undo step; its end is written at once, and every card goes
+          // back to its place (or to the one it was dropped in).
+          if (info.name === 'pointer_down') undo.stopCapturing()
+          if (info.name === 'pointer_up') {
+            setTimeout(() => {
+              writer.flush()
+              docToStore.relayout()
+            }, 0)
+          }
         }
+        editor.on('event', onEvent)
+        offs.push(() => editor.off('event', onEvent), () => writer.unsubscribe())
       }
-      editor.on('event', onEvent)
-      offs.push(() => editor.off('event', onEvent), () => writer.unsubscribe())
+      return () => {
+        for (const off of offs.reverse()) off()
+      }
+    }
+    // A new editor: its first projection of the plan (measuring every card, putting hundreds of
+    // shapes) is a task of its own, not part of the one in which tldraw mounted — on a large
+    // plan that would make one long main-thread task. Rebinding the same editor (a new role,
+    // language, read-only) happens at once: its cards are on the canvas already.
+    let off: (() => void) | null = null
+    let timer: ReturnType<typeof setTimeout> | null = null
+    if (placedFor.current === editor) {
+      off = bind()
+    } else {
+      timer = setTimeout(() => {
+        timer = null
+        off = bind()
+        placedFor.current = editor
+        placedRef.current?.(editor)
+      }, 0)
     }
     return () => {
-      for (const off of offs.reverse()) off()
+      if (timer !== null) clearTimeout(timer)
+      off?.()
+      setEditorRole(editor, null)
     }
   }, [editor, store, doc, readOnly, lang, undo, onError, me.name, me.org, me.role])
 
