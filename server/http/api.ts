@@ -218,7 +218,8 @@ export function createApi(deps: ApiDeps) {
     const a = requireOrgProfessional(who)
     const record = await findCase(storage, params[0], a)
     await rooms.erase(record.id)
-    await storage.eraseCase(record.id)
+    // Erased meanwhile by another request (or instance): that one is in the audit log.
+    if (!await storage.eraseCase(record.id)) throw notFound()
     storage.audit({ at: Date.now(), actor: a.actor, role: a.role, action: 'case.erase', caseId: record.id })
     log.info({ case: caseRef(record.id) }, 'case erased')
     sendEmpty(res, 204)

@@ -7,6 +7,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import pino from 'pino'
+import { recordRetentionPolicy, sweepRetention } from '../../server/retention.ts'
 import { storedRows } from '../helpers/postgres.ts'
 import { api, createCase, startTestServer, tempDir, type TestServer } from '../helpers/server.ts'
 
@@ -68,6 +70,20 @@ describe('retention', () => {
     // The meeting 10 days ago counts as activity: 20 days left, no warning yet.
     expect(byId.get(met)?.erasesAt).toBeNull()
     expect((await api(s.url, 'GET', `/api/cases/${recent}`)).status).toBe(200)
+  })
+
+  it('erases an old case once when several instances sweep at the same time (one audit entry)', async () => {
+    const dataDir = tempDir()
+    const { old } = await agedCases(dataDir)
+    // Two instances of one installation, each with its hourly sweep: here both sweep at once.
+    const [a, b] = await Promise.all([start(dataDir), start(dataDir)])
+    await recordRetentionPolicy(a.storage, { days: 30, warnDays: 14 })
+    const erased = await Promise.all([a, b].map((s) => sweepRetention({ storage: s.storage, rooms: s.rooms, log: pino({ level: 'silent' }) })))
+    expect(erased[0] + erased[1]).toBe(1)
+    expect((await api(b.url, 'GET', `/api/cases/${old}`)).status).toBe(404)
+    for (const s of [a, b]) await s.storage.retryPending()
+    const rows = await storedRows(dataDir, 'SELECT actor FROM audit WHERE case_id = ? AND action = ?', [old, 'case.erase'])
+    expect(rows).toEqual([{ actor: 'system:retention' }])
   })
 
   it('erases nothing without the setting', async () => {
