@@ -79,7 +79,7 @@ describe('retention', () => {
     const [a, b] = await Promise.all([start(dataDir), start(dataDir)])
     await recordRetentionPolicy(a.storage, { days: 30, warnDays: 14 })
     const erased = await Promise.all([a, b].map((s) => sweepRetention({ storage: s.storage, rooms: s.rooms, log: pino({ level: 'silent' }) })))
-    expect(erased[0] + erased[1]).toBe(1)
+    expect(erased.reduce((n, e) => n + e, 0)).toBe(1)
     expect((await api(b.url, 'GET', `/api/cases/${old}`)).status).toBe(404)
     for (const s of [a, b]) await s.storage.retryPending()
     const rows = await storedRows(dataDir, 'SELECT actor FROM audit WHERE case_id = ? AND action = ?', [old, 'case.erase'])
