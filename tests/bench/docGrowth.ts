@@ -47,5 +47,5 @@ export function dragGrowth(): void {
     console.log(`  ${name.padEnd(56)} ${String(before).padStart(7)} → ${String(after).padStart(7)}  (+${after - before})`)
   }
   const perSecond = 1000 / DRAG_WRITE_INTERVAL_MS
-  console.log(`  The board writes at most ${perSecond} positions per second per dragged card (DRAG_WRITE_INTERVAL_MS=${DRAG_WRITE_INTERVAL_MS}), plus one at drag end.`)
+  console.log(`  The board writes a plan card once, at the drop (others see the drag through awareness); a dragged drawing at most ${perSecond} times a second (DRAG_WRITE_INTERVAL_MS=${DRAG_WRITE_INTERVAL_MS}), plus once at the end.`)
 }
