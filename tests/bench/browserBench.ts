@@ -255,6 +255,25 @@ async function observerFps(browser: Browser, server: BenchServer, caseId: string
   return { fps: perSecond.map((n) => n ?? 0), longestTaskMs: longest }
 }
 
+/** The element's box once it is the same in three looks 100 ms apart (at most 10 s). */
+async function steadyBox(page: Page, el: ReturnType<Page['locator']>): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = ''
+  let same = 0
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const box = await el.boundingBox()
+    if (box) {
+      const key = JSON.stringify(box)
+      same = key === last ? same + 1 : 0
+      last = key
+      if (same >= 2 || Date.now() > deadline) return box
+    } else if (Date.now() > deadline) {
+      throw new Error('the element is not on the page')
+    }
+    await page.waitForTimeout(100)
+  }
+}
+
 /** A real drag in Chromium (200 moves, dropped in another domain): document bytes per move. */
 async function docBytesPerMove(browser: Browser, server: BenchServer, caseId: string): Promise<number> {
   const c = peer(server, caseId)
@@ -268,8 +287,9 @@ async function docBytesPerMove(browser: Browser, server: BenchServer, caseId: st
   await page.getByTestId('view-overview').click()
   const card = page.locator(`[data-testid="kt-item"][data-item-id="${id}"]`)
   await card.waitFor({ timeout: 30_000 })
-  const box = (await card.boundingBox())!
-  const dom = (await page.locator(`[data-testid="kt-domain"][data-domain-id="${to!.id}"]`).boundingBox())!
+  // The camera glides to the overview: take the positions once they hold still.
+  const box = await steadyBox(page, card)
+  const dom = await steadyBox(page, page.locator(`[data-testid="kt-domain"][data-domain-id="${to!.id}"]`))
   const before = Y.encodeStateAsUpdate(c.doc).byteLength
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
   await page.mouse.down()
