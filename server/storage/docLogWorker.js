@@ -162,26 +162,23 @@ function load(caseId) {
  * Fold state + log into one state row. Read, fold and write are one write transaction (BEGIN
  * IMMEDIATE): a second process on the same file (only ever tests) cannot append or compact in
  * between, so no row is deleted that the written state does not hold.
- * @param {string} caseId
  */
-const compact = (caseId) => db.transaction(() => {
+const compactTx = db.transaction((/** @type {string} */ caseId) => {
   const stored = load(caseId)
   if (stored.updates.length === 0) return { bytes: stored.state ? stored.state.data.byteLength : 0, rows: 0 }
   const state = foldLog(stored)
   writeState(caseId, state, stored.lastSeq)
   return { bytes: state.byteLength, rows: stored.updates.length }
-}).immediate()
+})
 
 /**
  * Write a state the room rebuilt after damage, with the intact rows stored after the current state
- * folded in (foldLog.js: rows appended by another process moment ago are kept), and drop those rows.
- * @param {string} caseId
- * @param {Uint8Array} rebuilt
+ * folded in (foldLog.js: rows appended by another process moments ago are kept), and drop those rows.
  */
-const replace = (caseId, rebuilt) => db.transaction(() => {
+const replaceTx = db.transaction((/** @type {string} */ caseId, /** @type {Uint8Array} */ rebuilt) => {
   const stored = load(caseId)
   writeState(caseId, withUnseenRows(rebuilt, stored.updates), stored.lastSeq)
-}).immediate()
+})
 
 /**
  * @param {string} caseId
@@ -219,8 +216,8 @@ port.on('message', (/** @type {any} */ msg) => {
     let value
     if (msg.op === 'forget') value = forgetKey(msg.caseId)
     else if (msg.op === 'load') value = load(msg.caseId)
-    else if (msg.op === 'compact') value = compact(msg.caseId)
-    else if (msg.op === 'replace') value = replace(msg.caseId, msg.state)
+    else if (msg.op === 'compact') value = compactTx.immediate(msg.caseId)
+    else if (msg.op === 'replace') value = replaceTx.immediate(msg.caseId, msg.state)
     else if (msg.op === 'count') value = /** @type {{ n: number }} */ (stmts.count.get(msg.caseId)).n
     else throw new Error(`unknown operation ${msg.op}`)
     port.postMessage({ id: msg.id, ok: true, value })

@@ -13,6 +13,9 @@ const WORKER_FILE = fileURLToPath(new URL('./foldWorker.js', import.meta.url))
 type Answer = { id: number; ok: true; state: Uint8Array } | { id: number; ok: false; code: string; message: string }
 interface Pending { resolve(state: Uint8Array): void; reject(err: Error): void }
 
+/** Just the bytes and their integrity flag cross to the worker (not sequence numbers). */
+const blobsOnly = (updates: FoldBlob[]): FoldBlob[] => updates.map(({ data, ok }) => ({ data, ok }))
+
 export class FoldThread {
   private worker: Worker | null = null
   private nextId = 1
@@ -20,12 +23,12 @@ export class FoldThread {
 
   /** State + the updates after it, folded into one state (foldLog). */
   fold(stored: { state: FoldBlob | null; updates: FoldBlob[] }): Promise<Uint8Array> {
-    return this.request({ op: 'fold', stored: { state: stored.state, updates: stored.updates.map(({ data, ok }) => ({ data, ok })) } })
+    return this.request({ op: 'fold', stored: { state: stored.state, updates: blobsOnly(stored.updates) } })
   }
 
   /** A rebuilt state with the intact rows it may not hold folded in (withUnseenRows). */
   withUnseenRows(state: Uint8Array, updates: FoldBlob[]): Promise<Uint8Array> {
-    return this.request({ op: 'unseen', state, updates: updates.map(({ data, ok }) => ({ data, ok })) })
+    return this.request({ op: 'unseen', state, updates: blobsOnly(updates) })
   }
 
   async close(): Promise<void> {

@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     await page.getByTestId('case-list').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'case-list')
     await page.getByTestId('locale-switch').selectOption('en')
-    await page.getByRole('heading', { name: 'Cases' }).waitFor()
+    await page.getByRole('heading', { name: 'Cases' }).waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'case-list-en')
     await context.close()
     // On a phone: the login and the case list fit the screen.
@@ -360,7 +360,7 @@ describe.skipIf(!hasChromium)('accessibility: axe-core on every page, no sideway
     expect(await page.getByTestId('print-sheet').innerText()).toContain('Zelfzorg')
     // An explanation opened: still fine.
     await page.getByTestId('term-route').getByRole('button').click()
-    await page.getByTestId('term-route-text').waitFor()
+    await page.getByTestId('term-route-text').waitFor({ timeout: 20_000 })
     await expectNoViolations(page, 'print-term-open')
     await context.close()
   })

@@ -148,6 +148,11 @@ describe.skipIf(!hasChromium)('the board made for a meeting', () => {
     await drag()
     await expect.poll(geo, LONG).toBe(1)
     await page.locator('.tlui-style-panel').waitFor(LONG)
+    // The hatch pattern's images are made only once a shape uses that fill (drawingUtils.tsx).
+    expect(await page.locator('.kt-canvas pattern').count()).toBe(0)
+    await page.getByTestId('style.fill-extra').click()
+    await page.locator('[data-testid^="style.fill"][data-testid$=".pattern"]').click()
+    await page.locator('.kt-canvas [data-testid="ready-pattern-fill-defs"] pattern').first().waitFor({ state: 'attached', ...LONG })
     await page.screenshot({ path: `${SHOTS}/board-meeting-drawing.png` })
 
     // A plan card selected: no colour/size/opacity panel, even while drawing.

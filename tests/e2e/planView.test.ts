@@ -316,7 +316,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
       expect(await noSideways()).toBe(true)
       await page.screenshot({ path: `${SHOTS}/${shape.shot}-board-tab.png` })
       await page.getByTestId('tab-plan').click()
-      await page.getByTestId('plan-view').waitFor()
+      await page.getByTestId('plan-view').waitFor({ timeout: 20_000 })
       expect(o.errors).toEqual([])
     })
   }
@@ -332,7 +332,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     expect(await speak.getAttribute('aria-checked')).toBe('false')
     await speak.click()
     expect(await speak.getAttribute('aria-checked')).toBe('true')
-    await pro.page.getByTestId('resident-speaking-bar').waitFor()
+    await pro.page.getByTestId('resident-speaking-bar').waitFor({ timeout: 20_000 })
     // Two people present, every header control shown: nothing overlaps at 1280 px either.
     await pro.page.getByTestId('presence-list').locator('li').nth(1).waitFor({ timeout: 20_000 })
     expect(await headerOverlaps(pro.page)).toEqual([])
@@ -360,7 +360,7 @@ describe.skipIf(!hasChromium)('the plan view', () => {
     const fatimaRow = other.page.getByTestId('pv-item').filter({ has: other.page.locator('textarea', { hasText: 'Wachtlijst sociale huur' }) })
     await fatimaRow.waitFor({ timeout: 20_000 })
     await fatimaRow.getByTestId('pv-delete').click()
-    await other.page.getByTestId('pv-undo').waitFor()
+    await other.page.getByTestId('pv-undo').waitFor({ timeout: 20_000 })
     await expect.poll(async () => allItems(await plan(caseId)).length, { timeout: 20_000 }).toBe(1)
     const gone = pro.page.getByTestId('pv-deleted-item').filter({ hasText: 'Wachtlijst sociale huur' })
     await gone.waitFor({ timeout: 20_000 })

@@ -32,6 +32,13 @@ async function storedSecret(dataDir: string, a: TestAccount): Promise<string> {
   return (row as { totp_secret: string }).totp_secret
 }
 
+/** The stored secret is sealed: the database does not hold it readable. */
+async function expectSealed(dataDir: string, a: TestAccount): Promise<void> {
+  const stored = await storedSecret(dataDir, a)
+  expect(isSealedText(stored)).toBe(true)
+  expect(stored).not.toContain(a.totpSecret)
+}
+
 function signIn(s: TestServer, a: TestAccount) {
   return api(s.url, 'POST', '/api/login', { auth: null, body: { username: a.username, password: a.password, code: nextCode(a) } })
 }
@@ -43,9 +50,7 @@ describe('authenticator secrets', () => {
     const dataDir = tempDir()
     const s = await start(dataDir)
     const a = await addAccount(s)
-    const stored = await storedSecret(dataDir, a)
-    expect(isSealedText(stored)).toBe(true)
-    expect(stored).not.toContain(a.totpSecret)
+    await expectSealed(dataDir, a)
     expect((await signIn(s, a)).status).toBe(204)
   })
 
@@ -58,9 +63,7 @@ describe('authenticator secrets', () => {
     await storedRows(dataDir, 'UPDATE accounts SET totp_secret = ? WHERE id = ?', [a.totpSecret, a.id])
 
     const again = await start(dataDir)
-    const stored = await storedSecret(dataDir, a)
-    expect(isSealedText(stored)).toBe(true)
-    expect(stored).not.toContain(a.totpSecret)
+    await expectSealed(dataDir, a)
     expect((await signIn(again, a)).status).toBe(204)
   })
 

@@ -8,26 +8,37 @@
  * Everything else (props, migrations, rendering, export) is tldraw's own: the subclasses keep
  * the shape types, so the store schema is unchanged.
  */
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import {
-  ArrowShapeUtil, DrawShapeUtil, GeoShapeUtil, useEditor, useValue,
-  type TLShapeUtilCanvasSvgDef,
+  ArrowShapeUtil, DrawShapeUtil, GeoShapeUtil, useEditor,
+  type Editor, type TLRecord, type TLShapeUtilCanvasSvgDef,
 } from 'tldraw'
 
-/** Render each def only once a shape on the current page has `fill: 'pattern'` (and keep it then). */
+const hasPatternFill = (r: TLRecord) => r.typeName === 'shape' && (r.props as { fill?: unknown }).fill === 'pattern'
+
+/**
+ * Whether a shape with the 'pattern' fill was ever on the canvas (it stays true). One look at the
+ * page when the canvas mounts, then only at the records that change: a drag (a change per pointer
+ * move) costs a look at the dragged shapes, not at every shape of a large board.
+ */
+function usePatternFillUsed(editor: Editor): boolean {
+  const [used, setUsed] = useState(() => editor.getCurrentPageShapes().some(hasPatternFill))
+  useEffect(() => {
+    if (used) return
+    const stop = editor.store.listen(({ changes }) => {
+      if (Object.values(changes.added).some(hasPatternFill) || Object.values(changes.updated).some(([, to]) => hasPatternFill(to))) setUsed(true)
+    }, { scope: 'document' })
+    return stop
+  }, [editor, used])
+  return used
+}
+
+/** Render each def only once a shape with `fill: 'pattern'` is on the canvas (and keep it then). */
 function whenPatternUsed(defs: TLShapeUtilCanvasSvgDef[]): TLShapeUtilCanvasSvgDef[] {
   return defs.map(({ key, component: Def }) => ({
     key,
     component: function PatternDefWhenUsed() {
-      const editor = useEditor()
-      const [used, setUsed] = useState(false)
-      const now = useValue(
-        'kt pattern fill used',
-        () => !used && editor.getCurrentPageShapes().some((s) => (s.props as { fill?: unknown }).fill === 'pattern'),
-        [editor, used],
-      )
-      if (now && !used) setUsed(true)
-      return used || now ? <Def /> : null
+      return usePatternFillUsed(useEditor()) ? <Def /> : null
     },
   }))
 }
